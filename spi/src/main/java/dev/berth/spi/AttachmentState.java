@@ -1,0 +1,5 @@
+package dev.berth.spi;
+
+public enum AttachmentState {
+    ATTACHING, ATTACHED, DETACHING, DETACHED, BUSY
+}

@@ -1,0 +1,55 @@
+package dev.berth.spi;
+
+/** A cloud call failed. {@link #reason()} tells callers whether to retry, wait, or stop. */
+public final class CloudException extends BerthException {
+    private static final long serialVersionUID = 1L;
+
+    public enum Reason {
+        /** The resource is unknown (or not yet visible: describe calls lag). */
+        NOT_FOUND(true),
+        /** Request rate exceeded (RequestLimitExceeded); retry with backoff. */
+        THROTTLED(true),
+        /** The caller lacks a permission; retrying will not help. */
+        ACCESS_DENIED(false),
+        /** The resource is in a state that forbids the call (volume in use, wrong zone). */
+        CONFLICT(true),
+        /** The request is invalid (bad parameter, wrong region); retrying will not help. */
+        INVALID(false),
+        /** The service or the metadata endpoint did not answer. */
+        UNAVAILABLE(true);
+
+        private final boolean retryable;
+
+        Reason(boolean retryable) {
+            this.retryable = retryable;
+        }
+
+        public boolean retryable() {
+            return retryable;
+        }
+    }
+
+    private final Reason reason;
+    private final String resource;
+
+    public CloudException(Reason reason, String resource, String message) {
+        super(message);
+        this.reason = reason;
+        this.resource = resource;
+    }
+
+    public CloudException(Reason reason, String resource, String message, Throwable cause) {
+        super(message, cause);
+        this.reason = reason;
+        this.resource = resource;
+    }
+
+    public Reason reason() {
+        return reason;
+    }
+
+    /** The instance, volume, snapshot or endpoint the failed call was about. */
+    public String resource() {
+        return resource;
+    }
+}

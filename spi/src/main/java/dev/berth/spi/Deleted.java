@@ -1,0 +1,5 @@
+package dev.berth.spi;
+
+/** The delete took effect. */
+public record Deleted() implements DeleteResult {
+}

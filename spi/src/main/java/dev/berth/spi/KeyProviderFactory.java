@@ -1,0 +1,8 @@
+package dev.berth.spi;
+
+/** Creates a named {@link KeyProvider} ("passphrase", "kms", "sim"). */
+public interface KeyProviderFactory {
+    String name();
+
+    KeyProvider create(PluginConfig config);
+}

@@ -1,0 +1,5 @@
+package dev.berth.spi;
+
+public enum SnapshotState {
+    PENDING, COMPLETED, ERROR
+}
