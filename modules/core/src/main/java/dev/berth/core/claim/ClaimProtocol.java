@@ -1,0 +1,444 @@
+package dev.berth.core.claim;
+
+import dev.berth.core.identity.IdentityBackup;
+import dev.berth.core.slot.SlotCodec;
+import dev.berth.core.slot.SlotEntry;
+import dev.berth.core.slot.SlotKeys;
+import dev.berth.core.slot.SlotRecord;
+import dev.berth.core.slot.SlotRepository;
+import dev.berth.spi.AttachmentState;
+import dev.berth.spi.BlockDevice;
+import dev.berth.spi.CloudException;
+import dev.berth.spi.DeviceSignature;
+import dev.berth.spi.FilesystemSpec;
+import dev.berth.spi.IdentityException;
+import dev.berth.spi.IdentityProvider;
+import dev.berth.spi.IdentityState;
+import dev.berth.spi.InstanceIdentity;
+import dev.berth.spi.MountSpec;
+import dev.berth.spi.NodeIdentity;
+import dev.berth.spi.SnapshotState;
+import dev.berth.spi.VolumeRequest;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+
+/**
+ * The claim protocol of DESIGN.md, top to bottom. Each step is idempotent: a crash at any
+ * point followed by a re-run, here or on another instance, converges without a second
+ * volume, a second identity or a second mkfs.
+ *
+ * <ol>
+ *   <li>{@link #whoAmI} and resume a slot this instance already holds;</li>
+ *   <li>to 4. {@link SlotSelection}: choose a free slot and claim it by compare-and-set;</li>
+ *   <li value="5">{@link #ensureVolume}: reuse, move or create the slot's volume, attach it;</li>
+ *   <li>{@link #prepareFilesystem}: find the device, mkfs only a blank never-formatted one, mount, grow;</li>
+ *   <li>{@link #ensureIdentity}: load, restore or generate the slot's identity;</li>
+ *   <li>{@link #recordSlot} and {@link #writeEnvFile}.</li>
+ * </ol>
+ */
+public final class ClaimProtocol {
+    private static final String TAG_CLUSTER = "berth:cluster";
+    private static final String TAG_SLOT = "berth:slot";
+
+    private final ClaimSettings settings;
+    private final ClaimContext context;
+    private final SlotSelection selection;
+    private final SlotRepository slots;
+    private final Calls calls;
+
+    public ClaimProtocol(ClaimSettings settings, ClaimContext context) {
+        this(settings, context, new CasSlotSelection(context.ticker(), settings.waits().maxCallAttempts()));
+    }
+
+    public ClaimProtocol(ClaimSettings settings, ClaimContext context, SlotSelection selection) {
+        this.settings = settings;
+        this.context = context;
+        this.selection = selection;
+        this.calls = new Calls(context.ticker(), settings.waits().maxCallAttempts());
+        this.slots = new SlotRepository(context.store(), new SlotKeys(settings.cluster()), new SlotCodec(), calls::run);
+    }
+
+    public ClaimOutcome claim() {
+        var me = whoAmI();
+        var existing = slots.readAll().heldBy(me.instanceId());
+        SlotEntry held;
+        if (existing.isPresent() && settings.forceSlot().isEmpty()) {
+            held = existing.get();
+            log("resuming slot " + held.slot() + " at epoch " + held.record().epoch() + " (this instance already holds it)");
+        } else {
+            var selected = selection.select(me, slots, context.cloud(), settings, context.ticker(), context.log());
+            switch (selected) {
+                case SlotSelection.Selection.NoSlot none -> {
+                    return none.full();
+                }
+                case SlotSelection.Selection.Held h -> held = h.entry();
+            }
+        }
+        var attached = ensureVolume(me, held, existing.isPresent());
+        held = attached.held();
+        var device = prepareFilesystem(held, attached);
+        var identity = ensureIdentity(held);
+        held = recordSlot(me, held, attached.volumeId(), identity);
+        var lease = new SlotLease(settings.cluster(), held.slot(), held.record().epoch(), me.instanceId(), me.zone(),
+                attached.volumeId(), device.path(), settings.volume().mountPoint(), identity.map(Id::identity),
+                me.privateIp(), me.publicIp());
+        writeEnvFile(lease);
+        log("slot " + lease.slot() + " ready: volume " + lease.volumeId() + " mounted at " + lease.mountPoint()
+                + lease.identity().map(i -> ", identity " + i.publicName()).orElse(""));
+        return existing.isPresent() ? new ClaimOutcome.Resumed(lease) : new ClaimOutcome.Claimed(lease);
+    }
+
+    // Step 1 ---------------------------------------------------------------------------------
+
+    private InstanceIdentity whoAmI() {
+        var me = calls.run("read this instance's identity", () -> context.cloud().self());
+        log("instance " + me.instanceId() + " in zone " + me.zone() + ", cluster " + settings.cluster());
+        return me;
+    }
+
+    // Step 5 ---------------------------------------------------------------------------------
+
+    /** The slot's volume, attached to this instance; {@code held} is the slot as last written. */
+    record Attached(SlotEntry held, String volumeId, String deviceName) {
+    }
+
+    private Attached ensureVolume(InstanceIdentity me, SlotEntry held, boolean resumed) {
+        var record = held.record();
+        String volumeId;
+        if (record.volume() != null && record.volume().zone().equals(me.zone())) {
+            volumeId = record.volume().volumeId();
+        } else if (record.volume() != null) {
+            held = moveVolume(me, held);
+            volumeId = held.record().volume().volumeId();
+        } else {
+            var intent = record.volumeIntent();
+            if (intent == null || !intent.zone().equals(me.zone())) {
+                if (intent != null && settings.crossZone() == CrossZonePolicy.NEVER) {
+                    throw new ClaimException(ClaimException.Kind.REFUSED, "slot " + held.slot() + " has a volume being"
+                            + " created in zone " + intent.zone() + " and this instance is in " + me.zone()
+                            + "; the cross-zone policy is 'never'");
+                }
+                var token = VolumeClientToken.of(settings.cluster(), held.slot(), me.zone(), record.epoch());
+                intent = new SlotRecord.VolumeIntent(me.zone(), token, settings.volume().seedSnapshotId().orElse(null), null);
+                var fresh = intent;
+                held = updateHeld(me, held, r -> r.withVolumeIntent(fresh));
+            }
+            volumeId = createVolume(held.slot(), intent);
+            log("volume " + volumeId + " for slot " + held.slot() + " in " + me.zone()
+                    + (intent.sourceSnapshotId() != null ? " from snapshot " + intent.sourceSnapshotId() : ""));
+        }
+        var deviceName = attach(me, held.slot(), volumeId, resumed);
+        return new Attached(held, volumeId, deviceName);
+    }
+
+    private String createVolume(int slot, SlotRecord.VolumeIntent intent) {
+        var v = settings.volume();
+        var tags = new LinkedHashMap<String, String>();
+        tags.put(TAG_CLUSTER, settings.cluster());
+        tags.put(TAG_SLOT, Integer.toString(slot));
+        tags.put("Name", settings.cluster() + "-slot-" + slot);
+        var request = new VolumeRequest(intent.zone(), v.sizeGiB(), v.type(), v.iops(), v.throughputMiBps(),
+                v.encrypted(), v.kmsKeyId(), Optional.ofNullable(intent.sourceSnapshotId()), tags, intent.clientToken());
+        return calls.run("create the volume of slot " + slot, () -> context.cloud().createVolume(request)).volumeId();
+    }
+
+    /** Attaches (or finds attached) the volume, waiting (bounded) for a previous holder to let go. */
+    private String attach(InstanceIdentity me, int slot, String volumeId, boolean resumed) {
+        var waits = settings.waits();
+        long start = context.ticker().nowMillis();
+        String deviceName = null;
+        if (resumed) {
+            var seen = calls.run("describe volume " + volumeId, () -> context.cloud().describeVolume(volumeId));
+            var mine = seen.flatMap(v -> v.attachmentTo(me.instanceId()));
+            if (mine.isPresent() && mine.get().state() == AttachmentState.ATTACHED) {
+                return mine.get().deviceName();
+            }
+            if (mine.isPresent() && mine.get().state() == AttachmentState.ATTACHING) {
+                deviceName = mine.get().deviceName();
+            }
+        }
+        long delay = waits.pollMillis();
+        String lastReason = "";
+        while (deviceName == null) {
+            try {
+                deviceName = calls.run("attach volume " + volumeId, () -> context.cloud().attachVolume(volumeId)).deviceName();
+            } catch (CloudException e) {
+                if (e.reason() != CloudException.Reason.CONFLICT && e.reason() != CloudException.Reason.NOT_FOUND) {
+                    throw e;
+                }
+                lastReason = e.getMessage();
+                if (context.ticker().nowMillis() - start > waits.holderMillis()) {
+                    throw new ClaimException(ClaimException.Kind.TIMEOUT, "volume " + volumeId + " of slot " + slot
+                            + " could not be attached for " + waits.holderMillis() / 1000 + " s (last: " + lastReason
+                            + "): check that its previous holder has terminated or detach it by hand, then re-run");
+                }
+                context.ticker().sleep(delay / 2 + context.ticker().jitter(delay));
+                delay = Math.min(delay * 2, 15_000);
+            }
+        }
+        delay = waits.pollMillis();
+        while (true) {
+            context.ticker().sleep(delay / 2 + context.ticker().jitter(delay));
+            var seen = calls.run("describe volume " + volumeId, () -> context.cloud().describeVolume(volumeId));
+            var mine = seen.flatMap(v -> v.attachmentTo(me.instanceId()));
+            if (mine.isPresent() && mine.get().state() == AttachmentState.ATTACHED) {
+                return deviceName;
+            }
+            if (context.ticker().nowMillis() - start > waits.attachMillis()) {
+                throw new ClaimException(ClaimException.Kind.TIMEOUT, "volume " + volumeId + " of slot " + slot
+                        + " was still " + mine.map(a -> a.state().name().toLowerCase()).orElse("not attached")
+                        + " to " + me.instanceId() + " after " + waits.attachMillis() / 1000
+                        + " s: check the volume in the console (stuck attaching?) and re-run");
+            }
+            delay = Math.min(delay * 2, 10_000);
+        }
+    }
+
+    /** Moves a slot's volume from another zone through a snapshot; the old volume is tagged, never deleted. */
+    private SlotEntry moveVolume(InstanceIdentity me, SlotEntry held) {
+        var source = held.record().volume();
+        var intent = held.record().volumeIntent();
+        if (intent == null || !intent.zone().equals(me.zone()) || intent.sourceSnapshotId() == null) {
+            log("moving slot " + held.slot() + " from zone " + source.zone() + " to " + me.zone() + " through a snapshot");
+            var snapshotTags = Map.of(TAG_CLUSTER, settings.cluster(), TAG_SLOT, Integer.toString(held.slot()));
+            var snapshot = calls.run("snapshot volume " + source.volumeId(),
+                    () -> context.cloud().createSnapshot(source.volumeId(), snapshotTags));
+            var token = VolumeClientToken.of(settings.cluster(), held.slot(), me.zone(), held.record().epoch());
+            var next = new SlotRecord.VolumeIntent(me.zone(), token, snapshot.snapshotId(), source.volumeId());
+            held = updateHeld(me, held, r -> r.withVolumeIntent(next));
+            intent = next;
+        }
+        var snapshotId = intent.sourceSnapshotId();
+        long start = context.ticker().nowMillis();
+        while (true) {
+            var snap = calls.run("describe snapshot " + snapshotId, () -> context.cloud().describeSnapshot(snapshotId));
+            if (snap.isPresent() && snap.get().state() == SnapshotState.COMPLETED) {
+                break;
+            }
+            if (snap.isPresent() && snap.get().state() == SnapshotState.ERROR) {
+                throw new ClaimException(ClaimException.Kind.REFUSED, "snapshot " + snapshotId + " of volume "
+                        + source.volumeId() + " (slot " + held.slot() + ") failed: check the volume in zone "
+                        + source.zone() + "; the slot keeps its old volume");
+            }
+            if (context.ticker().nowMillis() - start > settings.waits().snapshotMillis()) {
+                throw new ClaimException(ClaimException.Kind.TIMEOUT, "snapshot " + snapshotId + " of slot "
+                        + held.slot() + " did not complete in " + settings.waits().snapshotMillis() / 1000
+                        + " s: re-run to keep waiting (the same snapshot is reused)");
+            }
+            context.ticker().sleep(settings.waits().pollMillis() * 5);
+        }
+        var volumeId = createVolume(held.slot(), intent);
+        calls.run("tag the old volume " + source.volumeId(), () -> context.cloud().tag(source.volumeId(),
+                Map.of("berth:retired", "moved to " + me.zone() + " as " + volumeId)));
+        var retired = new ArrayList<>(held.record().retiredVolumes());
+        retired.add(source);
+        var moved = new SlotRecord.VolumeRef(volumeId, me.zone());
+        return updateHeld(me, held, r -> r.withVolume(moved, retired));
+    }
+
+    // Step 6 ---------------------------------------------------------------------------------
+
+    private BlockDevice prepareFilesystem(SlotEntry held, Attached attached) {
+        var device = waitForDevice(held.slot(), attached);
+        var signature = context.devices().probe(device);
+        var volume = settings.volume();
+        switch (signature) {
+            case DeviceSignature.Blank blank -> {
+                if (held.record().formatted()) {
+                    throw new ClaimException(ClaimException.Kind.DATA_SAFETY, "slot " + held.slot() + " says its volume "
+                            + attached.volumeId() + " was formatted, but device " + device.path() + " is blank."
+                            + " This is the wrong disk or its data is gone; berth stops here and formats nothing."
+                            + " Check the volume (berth device probe --volume-id " + attached.volumeId()
+                            + ") and restore it from a snapshot");
+                }
+                log("device " + device.path() + " is blank: making " + volume.filesystem());
+                context.filesystems().makeFilesystem(device, new FilesystemSpec(volume.filesystem(),
+                        volume.mkfsArguments(), Optional.empty()));
+            }
+            case DeviceSignature.Recognized found when found.mountable() -> {
+                if (!held.record().formatted()) {
+                    log("device " + device.path() + " already holds " + found.type()
+                            + " (a seed snapshot, or an earlier run): keeping it");
+                }
+            }
+            case DeviceSignature.Recognized found -> throw new ClaimException(ClaimException.Kind.DATA_SAFETY,
+                    "device " + device.path() + " of volume " + attached.volumeId() + " (slot " + held.slot()
+                            + ") holds " + found.type() + ", which berth cannot mount and will never format over;"
+                            + " inspect it (berth device probe " + device.path() + ") and clear it by hand if it is unwanted");
+            case DeviceSignature.UnknownData data -> throw new ClaimException(ClaimException.Kind.DATA_SAFETY,
+                    "device " + device.path() + " of volume " + attached.volumeId() + " (slot " + held.slot()
+                            + ") holds data berth does not recognise (first non-zero byte at offset " + data.offset()
+                            + "); berth will not format over it: inspect it with berth device probe " + device.path());
+        }
+        context.filesystems().mount(device, new MountSpec(volume.mountPoint(), volume.filesystem(), volume.mountOptions()));
+        context.filesystems().grow(device, volume.mountPoint());
+        return device;
+    }
+
+    private BlockDevice waitForDevice(int slot, Attached attached) {
+        long start = context.ticker().nowMillis();
+        long delay = 200;
+        while (true) {
+            var found = context.devices().resolve(attached.volumeId(), attached.deviceName());
+            if (found.isPresent()) {
+                return found.get();
+            }
+            if (context.ticker().nowMillis() - start > settings.waits().deviceMillis()) {
+                throw new ClaimException(ClaimException.Kind.TIMEOUT, "volume " + attached.volumeId() + " of slot " + slot
+                        + " is attached as " + attached.deviceName() + " but no local device appeared in "
+                        + settings.waits().deviceMillis() / 1000 + " s: check lsblk and the NVMe driver, then re-run");
+            }
+            context.ticker().sleep(delay);
+            delay = Math.min(delay * 2, 5_000);
+        }
+    }
+
+    // Step 7 ---------------------------------------------------------------------------------
+
+    /** The slot's identity, and its encrypted backup for the slot record. */
+    record Id(NodeIdentity identity, String backup) {
+    }
+
+    private Optional<Id> ensureIdentity(SlotEntry held) {
+        if (context.identity().isEmpty()) {
+            return Optional.empty();
+        }
+        IdentityProvider provider = context.identity().get();
+        var dir = settings.volume().mountPoint().resolve(settings.identity().directory());
+        var recorded = held.record().identity();
+        var slotName = "cluster " + settings.cluster() + " slot " + held.slot();
+        switch (provider.load(dir)) {
+            case IdentityState.Present present -> {
+                var found = present.identity();
+                if (recorded != null && !recorded.fingerprint().equals(found.fingerprint())) {
+                    throw new ClaimException(ClaimException.Kind.DATA_SAFETY, "the identity in " + dir + " ("
+                            + found.publicName() + ", fingerprint " + found.fingerprint() + ") is not the identity of "
+                            + slotName + " (" + recorded.publicName() + ", fingerprint " + recorded.fingerprint()
+                            + "). berth stops: running it would make a different node. Check which volume is attached");
+                }
+                var backup = held.record().identityBackup() != null ? held.record().identityBackup() : backup(provider, dir, slotName);
+                return Optional.of(new Id(found, backup));
+            }
+            case IdentityState.Absent absent -> {
+                if (recorded == null) {
+                    var generated = provider.generate(dir);
+                    log("generated " + generated.kind() + " identity " + generated.publicName() + " for slot " + held.slot());
+                    return Optional.of(new Id(generated, backup(provider, dir, slotName)));
+                }
+                if (settings.identity().policy() == IdentityPolicy.MANUAL) {
+                    throw new ClaimException(ClaimException.Kind.REFUSED, "the identity of " + slotName + " ("
+                            + recorded.publicName() + ") is not on its volume, and the identity policy is manual:"
+                            + " berth never restores keys by itself. Restore it on purpose with"
+                            + " 'berth identity restore --slot " + held.slot() + "', then re-run berth claim");
+                }
+                if (held.record().identityBackup() == null || context.keys().isEmpty()) {
+                    throw new ClaimException(ClaimException.Kind.DATA_SAFETY, "the identity of " + slotName + " ("
+                            + recorded.publicName() + ") is not on its volume and "
+                            + (context.keys().isEmpty() ? "no key provider is configured to open its backup"
+                            : "the slot has no backup of it") + ": restore the identity files into " + dir + " by hand");
+                }
+                var bundle = IdentityBackup.open(held.record().identityBackup(), context.keys().get(), slotName);
+                try {
+                    var restored = provider.restore(dir, bundle);
+                    if (!restored.fingerprint().equals(recorded.fingerprint())) {
+                        throw new IdentityException("the backup of " + slotName + " holds identity " + restored.publicName()
+                                + ", not the slot's " + recorded.publicName() + ": the backup is not this slot's");
+                    }
+                    log("restored identity " + restored.publicName() + " of slot " + held.slot() + " from its backup");
+                    return Optional.of(new Id(restored, held.record().identityBackup()));
+                } finally {
+                    bundle.destroy();
+                }
+            }
+        }
+    }
+
+    private String backup(IdentityProvider provider, Path dir, String slotName) {
+        if (context.keys().isEmpty()) {
+            return null;
+        }
+        var bundle = provider.export(dir);
+        try {
+            return IdentityBackup.seal(bundle, context.keys().get(), slotName);
+        } finally {
+            bundle.destroy();
+        }
+    }
+
+    // Step 8 ---------------------------------------------------------------------------------
+
+    private SlotEntry recordSlot(InstanceIdentity me, SlotEntry held, String volumeId, Optional<Id> identity) {
+        var volume = new SlotRecord.VolumeRef(volumeId, me.zone());
+        var ref = identity.map(i -> new SlotRecord.IdentityRef(i.identity().kind(), i.identity().publicName(),
+                i.identity().fingerprint())).orElse(null);
+        var backup = identity.map(Id::backup).orElse(null);
+        var r = held.record();
+        boolean unchanged = volume.equals(r.volume()) && r.volumeIntent() == null && r.formatted()
+                && java.util.Objects.equals(ref, r.identity()) && java.util.Objects.equals(backup, r.identityBackup());
+        if (unchanged) {
+            return held;
+        }
+        return updateHeld(me, held, rec -> rec.withVolume(volume, rec.retiredVolumes()).withFormatted(true)
+                .withIdentity(ref != null ? ref : rec.identity(), backup != null ? backup : rec.identityBackup()));
+    }
+
+    private void writeEnvFile(SlotLease lease) {
+        var env = new LinkedHashMap<String, String>();
+        env.put("BERTH_CLUSTER", lease.cluster());
+        env.put("BERTH_SLOT", Integer.toString(lease.slot()));
+        env.put("BERTH_EPOCH", Long.toString(lease.epoch()));
+        env.put("BERTH_INSTANCE_ID", lease.instanceId());
+        env.put("BERTH_ZONE", lease.zone());
+        env.put("BERTH_VOLUME_ID", lease.volumeId());
+        env.put("BERTH_DEVICE", lease.device().toString());
+        env.put("BERTH_DATA_DIR", lease.mountPoint().toString());
+        lease.identity().ifPresent(id -> {
+            env.put("BERTH_IDENTITY_KIND", id.kind());
+            env.put("BERTH_NODE_ID", id.publicName());
+            env.put("BERTH_IDENTITY_FINGERPRINT", id.fingerprint());
+            env.put("BERTH_IDENTITY_DIR", lease.mountPoint().resolve(settings.identity().directory()).toString());
+        });
+        lease.privateIp().ifPresent(ip -> env.put("BERTH_PRIVATE_IP", ip));
+        lease.publicIp().ifPresent(ip -> env.put("BERTH_PUBLIC_IP", ip));
+        context.envFiles().write(settings.envFile(), env);
+    }
+
+    // Fenced updates -------------------------------------------------------------------------
+
+    /**
+     * Writes a change to a slot this instance holds. If the record changed meanwhile and a
+     * newer epoch or another holder is there, this instance has been fenced off and stops.
+     */
+    private SlotEntry updateHeld(InstanceIdentity me, SlotEntry held, UnaryOperator<SlotRecord> change) {
+        for (int attempt = 0; attempt < 5; attempt++) {
+            var written = slots.replace(held, change.apply(held.record()));
+            if (written.isPresent()) {
+                return written.get();
+            }
+            var now = slots.read(held.slot());
+            if (now.isEmpty() || !now.get().record().heldBy(me.instanceId())
+                    || now.get().record().epoch() != held.record().epoch()) {
+                throw fenced(held, now);
+            }
+            held = now.get();
+        }
+        throw new ClaimException(ClaimException.Kind.TIMEOUT, "slot " + held.slot() + " kept changing under this"
+                + " instance while it held it: another process writes the record; check for a second berth on this instance");
+    }
+
+    private ClaimException fenced(SlotEntry held, Optional<SlotEntry> now) {
+        var by = now.map(e -> e.record().holder() == null ? "nobody (released)"
+                : e.record().holder().instanceId() + " at epoch " + e.record().epoch()).orElse("nobody (deleted)");
+        return new ClaimException(ClaimException.Kind.FENCED, "slot " + held.slot() + " is now held by " + by
+                + ", not by this instance at epoch " + held.record().epoch() + ": this instance is fenced off and"
+                + " must not use the slot's volume or identity. Stop the workload here");
+    }
+
+    private void log(String message) {
+        context.log().info(message);
+    }
+}

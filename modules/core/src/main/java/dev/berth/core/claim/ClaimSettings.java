@@ -1,0 +1,107 @@
+package dev.berth.core.claim;
+
+import dev.berth.core.slot.SlotKeys;
+import dev.berth.spi.BerthException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * Everything a claim needs to know, validated on construction.
+ *
+ * @param capacity   the number of slots; empty to follow the group's desired capacity
+ * @param forceSlot  an operator's {@code --force --slot N}: take slot N even from a live holder
+ */
+public record ClaimSettings(
+        String cluster,
+        OptionalInt capacity,
+        VolumeSettings volume,
+        IdentitySettings identity,
+        FullPolicy whenFull,
+        CrossZonePolicy crossZone,
+        Waits waits,
+        Path envFile,
+        OptionalInt forceSlot) {
+
+    public ClaimSettings {
+        SlotKeys.validCluster(cluster);
+        Objects.requireNonNull(volume, "volume");
+        Objects.requireNonNull(identity, "identity");
+        Objects.requireNonNull(whenFull, "whenFull");
+        Objects.requireNonNull(crossZone, "crossZone");
+        Objects.requireNonNull(waits, "waits");
+        Objects.requireNonNull(envFile, "envFile");
+        if (capacity.isPresent() && (capacity.getAsInt() < 1 || capacity.getAsInt() > SlotKeys.MAX_SLOTS)) {
+            throw new BerthException("capacity " + capacity.getAsInt() + " is out of range: give 1 to " + SlotKeys.MAX_SLOTS);
+        }
+        if (forceSlot.isPresent() && forceSlot.getAsInt() < 0) {
+            throw new BerthException("--slot " + forceSlot.getAsInt() + " is negative: slots are numbered from 0");
+        }
+    }
+
+    /** The data volume: how to create it, and how to make and mount its filesystem. */
+    public record VolumeSettings(
+            int sizeGiB,
+            String type,
+            OptionalInt iops,
+            OptionalInt throughputMiBps,
+            boolean encrypted,
+            Optional<String> kmsKeyId,
+            Optional<String> seedSnapshotId,
+            String filesystem,
+            List<String> mkfsArguments,
+            Path mountPoint,
+            List<String> mountOptions) {
+
+        public VolumeSettings {
+            if (sizeGiB < 1 || sizeGiB > 65_536) {
+                throw new BerthException("volume size " + sizeGiB + " GiB is out of range: give 1 to 65536");
+            }
+            if (!List.of("ext4", "xfs", "btrfs").contains(filesystem)) {
+                throw new BerthException("filesystem '" + filesystem + "' is not supported: use ext4, xfs or btrfs");
+            }
+            if (!mountPoint.isAbsolute()) {
+                throw new BerthException("mount point '" + mountPoint + "' is not an absolute path: write it as /data");
+            }
+            mkfsArguments = List.copyOf(mkfsArguments);
+            mountOptions = List.copyOf(mountOptions);
+        }
+    }
+
+    /** The slot's identity: which kind (empty for none), where on the volume, and the restore policy. */
+    public record IdentitySettings(Optional<String> kind, Path directory, IdentityPolicy policy) {
+
+        public IdentitySettings {
+            if (directory.isAbsolute() || directory.normalize().startsWith("..")) {
+                throw new BerthException("identity directory '" + directory
+                        + "' must be relative to the mount point (for example 'staking')");
+            }
+        }
+    }
+
+    /** Every wait of the protocol has a bound (milliseconds). */
+    public record Waits(
+            long pollMillis,
+            long fullMillis,
+            long holderMillis,
+            long attachMillis,
+            long deviceMillis,
+            long snapshotMillis,
+            long holderGraceMillis,
+            int maxClaimConflicts,
+            int maxCallAttempts) {
+
+        public static Waits defaults() {
+            return new Waits(2_000, 600_000, 900_000, 300_000, 120_000, 3_600_000, 900_000, 64, 8);
+        }
+
+        public Waits {
+            if (pollMillis < 1 || fullMillis < 0 || holderMillis < 0 || attachMillis < 1 || deviceMillis < 1
+                    || snapshotMillis < 1 || holderGraceMillis < 1 || maxClaimConflicts < 1 || maxCallAttempts < 1) {
+                throw new BerthException("wait bounds must be positive: check the 'waits:' section of the config");
+            }
+        }
+    }
+}

@@ -1,0 +1,137 @@
+package dev.berth.core.claim;
+
+import dev.berth.core.slot.SlotEntry;
+import dev.berth.core.slot.SlotTable;
+import dev.berth.spi.GroupView;
+import dev.berth.spi.InstanceIdentity;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Orders the free slots for one instance: a volume already in its zone first, then no
+ * volume yet (existing slots, then new slot numbers below capacity), then a volume in
+ * another zone when the cross-zone policy allows. Within a tier the instance starts at the
+ * position its hashed instance id has among all instances still looking for a slot, so
+ * that a mass boot spreads over the slots instead of colliding on the first one.
+ */
+final class SlotRanking {
+
+    enum Tier { SAME_ZONE_VOLUME, NO_VOLUME, OTHER_ZONE_VOLUME }
+
+    /** A slot worth trying; {@code existing} is empty for a slot number not created yet. */
+    record Candidate(int slot, Tier tier, Optional<SlotEntry> existing) {
+    }
+
+    private SlotRanking() {
+    }
+
+    static List<Candidate> rank(SlotTable table, Map<Integer, HolderStatus> status, InstanceIdentity me, GroupView group,
+                                int capacity, CrossZonePolicy crossZone) {
+        long liveHolders = status.values().stream()
+                .filter(s -> s == HolderStatus.ALIVE || s == HolderStatus.TERMINATING).count();
+        if (liveHolders >= capacity) {
+            return List.of();
+        }
+        var sameZone = new ArrayList<Candidate>();
+        var noVolume = new ArrayList<Candidate>();
+        var otherZone = new ArrayList<Candidate>();
+        for (var entry : table.slots()) {
+            if (!status.getOrDefault(entry.slot(), HolderStatus.ALIVE).free()) {
+                continue;
+            }
+            var zone = volumeZone(entry);
+            if (zone.isEmpty()) {
+                noVolume.add(new Candidate(entry.slot(), Tier.NO_VOLUME, Optional.of(entry)));
+            } else if (zone.get().equals(me.zone())) {
+                sameZone.add(new Candidate(entry.slot(), Tier.SAME_ZONE_VOLUME, Optional.of(entry)));
+            } else if (crossZone == CrossZonePolicy.SNAPSHOT) {
+                otherZone.add(new Candidate(entry.slot(), Tier.OTHER_ZONE_VOLUME, Optional.of(entry)));
+            }
+        }
+        var used = table.numbers();
+        for (int n = 0, created = used.size(); n < capacity && created < capacity; n++) {
+            if (!used.contains(n)) {
+                noVolume.add(new Candidate(n, Tier.NO_VOLUME, Optional.empty()));
+                created++;
+            }
+        }
+        var holders = new HashSet<String>();
+        table.slots().forEach(s -> {
+            if (s.record().holder() != null) {
+                holders.add(s.record().holder().instanceId());
+            }
+        });
+        var seekers = group.members().stream()
+                .filter(m -> !m.lifecycleState().isTerminating() && !m.lifecycleState().isTerminated())
+                .filter(m -> !holders.contains(m.instanceId()))
+                .toList();
+        var all = new ArrayList<String>();
+        var inZone = new ArrayList<String>();
+        seekers.forEach(m -> {
+            all.add(m.instanceId());
+            if (m.zone().equals(me.zone())) {
+                inZone.add(m.instanceId());
+            }
+        });
+        if (!all.contains(me.instanceId())) {
+            all.add(me.instanceId());
+            inZone.add(me.instanceId());
+        }
+        int zoneRank = rankOf(me.instanceId(), inZone);
+        int rank = rankOf(me.instanceId(), all);
+        var ordered = new ArrayList<Candidate>();
+        ordered.addAll(rotate(sameZone, zoneRank));
+        ordered.addAll(rotate(noVolume, rank));
+        ordered.addAll(rotate(otherZone, rank));
+        return ordered;
+    }
+
+    private static Optional<String> volumeZone(SlotEntry entry) {
+        var record = entry.record();
+        if (record.volume() != null) {
+            return Optional.of(record.volume().zone());
+        }
+        if (record.volumeIntent() != null) {
+            return Optional.of(record.volumeIntent().zone());
+        }
+        return Optional.empty();
+    }
+
+    private static List<Candidate> rotate(List<Candidate> tier, int start) {
+        if (tier.isEmpty()) {
+            return tier;
+        }
+        tier.sort(Comparator.comparingInt(Candidate::slot));
+        int offset = Math.floorMod(start, tier.size());
+        var rotated = new ArrayList<Candidate>(tier.size());
+        rotated.addAll(tier.subList(offset, tier.size()));
+        rotated.addAll(tier.subList(0, offset));
+        return rotated;
+    }
+
+    private static int rankOf(String me, List<String> ids) {
+        var sorted = new ArrayList<>(ids);
+        sorted.sort(Comparator.comparingLong(SlotRanking::hash).thenComparing(Comparator.naturalOrder()));
+        return sorted.indexOf(me);
+    }
+
+    static long hash(String instanceId) {
+        try {
+            var d = MessageDigest.getInstance("SHA-256").digest(instanceId.getBytes(StandardCharsets.UTF_8));
+            long h = 0;
+            for (int i = 0; i < 8; i++) {
+                h = (h << 8) | (d[i] & 0xff);
+            }
+            return h;
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this Java runtime", e);
+        }
+    }
+}

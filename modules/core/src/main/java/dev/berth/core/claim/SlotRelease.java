@@ -1,0 +1,62 @@
+package dev.berth.core.claim;
+
+import dev.berth.core.slot.SlotCodec;
+import dev.berth.core.slot.SlotKeys;
+import dev.berth.core.slot.SlotRepository;
+import dev.berth.spi.AttachmentState;
+
+/**
+ * Lets go of this instance's slot cleanly (the keeper's job when the instance is told to
+ * terminate): unmount, detach, wait until the cloud shows the volume detached, then clear
+ * the holder by compare-and-set. The epoch stays; the next claim raises it.
+ */
+public final class SlotRelease {
+    private final ClaimSettings settings;
+    private final ClaimContext context;
+    private final SlotRepository slots;
+    private final Calls calls;
+
+    public SlotRelease(ClaimSettings settings, ClaimContext context) {
+        this.settings = settings;
+        this.context = context;
+        this.calls = new Calls(context.ticker(), settings.waits().maxCallAttempts());
+        this.slots = new SlotRepository(context.store(), new SlotKeys(settings.cluster()), new SlotCodec(), calls::run);
+    }
+
+    /** Releases the slot this instance holds; returns its number, or -1 when it held none. */
+    public int release() {
+        var me = calls.run("read this instance's identity", () -> context.cloud().self());
+        var held = slots.readAll().heldBy(me.instanceId());
+        if (held.isEmpty()) {
+            context.log().info("instance " + me.instanceId() + " holds no slot of cluster " + settings.cluster());
+            return -1;
+        }
+        var entry = held.get();
+        context.filesystems().unmount(settings.volume().mountPoint());
+        if (entry.record().volume() != null && entry.record().volume().zone().equals(me.zone())) {
+            var volumeId = entry.record().volume().volumeId();
+            calls.run("detach volume " + volumeId, () -> context.cloud().detachVolume(volumeId));
+            long start = context.ticker().nowMillis();
+            while (true) {
+                var seen = calls.run("describe volume " + volumeId, () -> context.cloud().describeVolume(volumeId));
+                var mine = seen.flatMap(v -> v.attachmentTo(me.instanceId()));
+                if (mine.isEmpty() || mine.get().state() == AttachmentState.DETACHED) {
+                    break;
+                }
+                if (context.ticker().nowMillis() - start > settings.waits().attachMillis()) {
+                    throw new ClaimException(ClaimException.Kind.TIMEOUT, "volume " + volumeId + " of slot "
+                            + entry.slot() + " did not detach in " + settings.waits().attachMillis() / 1000
+                            + " s; the slot stays held. Check for processes using " + settings.volume().mountPoint());
+                }
+                context.ticker().sleep(settings.waits().pollMillis());
+            }
+        }
+        var released = slots.replace(entry, entry.record().withHolder(null, entry.record().epoch()));
+        if (released.isEmpty()) {
+            throw new ClaimException(ClaimException.Kind.FENCED, "slot " + entry.slot() + " changed while this instance"
+                    + " released it: another instance holds it now; nothing more to release here");
+        }
+        context.log().info("released slot " + entry.slot() + " at epoch " + entry.record().epoch());
+        return entry.slot();
+    }
+}

@@ -1,0 +1,26 @@
+package dev.berth.core.claim;
+
+import dev.berth.core.slot.SlotEntry;
+import dev.berth.core.slot.SlotRepository;
+import dev.berth.spi.CloudProvider;
+import dev.berth.spi.InstanceIdentity;
+
+/**
+ * Steps 2 to 4 of the protocol: choose a free slot and make this instance its holder.
+ * The product has one implementation, {@link CasSlotSelection}; the interface exists so
+ * that tests can run a deliberately broken selection and watch the simulator catch it.
+ */
+public interface SlotSelection {
+
+    Selection select(InstanceIdentity me, SlotRepository slots, CloudProvider cloud, ClaimSettings settings,
+                     Ticker ticker, ClaimLog log);
+
+    /** Either a held slot (with whether it was already ours), or the full outcome. */
+    sealed interface Selection {
+        record Held(SlotEntry entry) implements Selection {
+        }
+
+        record NoSlot(ClaimOutcome.Full full) implements Selection {
+        }
+    }
+}

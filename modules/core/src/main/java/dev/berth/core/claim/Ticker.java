@@ -1,0 +1,20 @@
+package dev.berth.core.claim;
+
+/**
+ * Time for the claim protocol: the wall clock in production, a virtual clock in the
+ * simulator. Every wait in the protocol goes through {@link #sleep}, and every jitter
+ * through {@link #jitter}, so a simulated run is the same step for step for one seed.
+ */
+public interface Ticker {
+
+    long nowMillis();
+
+    void sleep(long millis);
+
+    /** A random duration in [0, boundMillis). */
+    long jitter(long boundMillis);
+
+    static Ticker system() {
+        return SystemTicker.INSTANCE;
+    }
+}

@@ -1,0 +1,112 @@
+package dev.berth.core.slot;
+
+import io.avaje.jsonb.JsonType;
+import io.avaje.jsonb.Jsonb;
+import java.nio.charset.StandardCharsets;
+import java.util.regex.Pattern;
+
+/**
+ * Reads and writes slot records as JSON, and refuses any record it cannot trust (not JSON,
+ * an unknown schema, fields too long or out of range, a record for another key) with an
+ * error naming the key. A refused record is never overwritten by a claim.
+ */
+public final class SlotCodec {
+    static final int MAX_RECORD_BYTES = 64 * 1024;
+    private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}");
+    private static final int MAX_BACKUP_CHARS = 48 * 1024;
+
+    private final JsonType<SlotRecord> type;
+
+    public SlotCodec() {
+        this.type = Jsonb.builder().build().type(SlotRecord.class);
+    }
+
+    public byte[] encode(SlotRecord record) {
+        return type.toJson(record).getBytes(StandardCharsets.UTF_8);
+    }
+
+    public SlotRecord decode(String key, int expectedSlot, String expectedCluster, byte[] bytes) {
+        if (bytes.length > MAX_RECORD_BYTES) {
+            throw corrupt(key, "it is " + bytes.length + " bytes, more than the " + MAX_RECORD_BYTES + " a slot record may have");
+        }
+        SlotRecord record;
+        try {
+            record = type.fromJson(new String(bytes, StandardCharsets.UTF_8));
+        } catch (RuntimeException e) {
+            throw corrupt(key, "it is not valid JSON for a slot record (" + firstLine(e.getMessage()) + ")");
+        }
+        if (record == null) {
+            throw corrupt(key, "it is empty");
+        }
+        if (record.schema() != SlotRecord.SCHEMA) {
+            throw corrupt(key, "its schema version is " + record.schema() + " and this berth reads version "
+                    + SlotRecord.SCHEMA + " (a newer berth wrote it? upgrade berth on every node)");
+        }
+        if (!expectedCluster.equals(record.cluster()) || record.slot() != expectedSlot) {
+            throw corrupt(key, "it names cluster '" + shorten(record.cluster()) + "' slot " + record.slot()
+                    + " instead of cluster '" + expectedCluster + "' slot " + expectedSlot);
+        }
+        if (record.epoch() < 0) {
+            throw corrupt(key, "its epoch is negative (" + record.epoch() + ")");
+        }
+        var holder = record.holder();
+        if (holder != null) {
+            checkId(key, "holder.instanceId", holder.instanceId());
+            checkId(key, "holder.zone", holder.zone());
+        }
+        if (record.volume() != null) {
+            checkId(key, "volume.volumeId", record.volume().volumeId());
+            checkId(key, "volume.zone", record.volume().zone());
+        }
+        if (record.volumeIntent() != null) {
+            checkId(key, "volumeIntent.zone", record.volumeIntent().zone());
+            checkId(key, "volumeIntent.clientToken", record.volumeIntent().clientToken());
+        }
+        for (var retired : record.retiredVolumes()) {
+            checkId(key, "retiredVolumes.volumeId", retired.volumeId());
+        }
+        if (record.retiredVolumes().size() > 64) {
+            throw corrupt(key, "it lists " + record.retiredVolumes().size() + " retired volumes (at most 64)");
+        }
+        if (record.identity() != null) {
+            var id = record.identity();
+            if (id.kind() == null || id.publicName() == null || id.fingerprint() == null
+                    || id.publicName().length() > 512 || !id.fingerprint().matches("[0-9a-f]{16,128}")) {
+                throw corrupt(key, "its identity field is incomplete or malformed");
+            }
+        }
+        if (record.identityBackup() != null && record.identityBackup().length() > MAX_BACKUP_CHARS) {
+            throw corrupt(key, "its identity backup is larger than " + MAX_BACKUP_CHARS + " characters");
+        }
+        return record;
+    }
+
+    private static void checkId(String key, String field, String value) {
+        if (value == null || !ID.matcher(value).matches()) {
+            throw corrupt(key, "field " + field + " is " + (value == null ? "missing" : value.length() > 128
+                    ? "too long (" + value.length() + " characters, at most 128)"
+                    : "'" + shorten(value) + "', which is not a valid identifier"));
+        }
+    }
+
+    private static CorruptSlotRecordException corrupt(String key, String what) {
+        return new CorruptSlotRecordException(key, "slot record '" + key + "' cannot be trusted: " + what
+                + ". berth will not claim or overwrite this slot; inspect it in the store and fix or delete it by hand");
+    }
+
+    private static String shorten(String s) {
+        if (s == null) {
+            return "null";
+        }
+        var printable = s.replaceAll("[^\\x20-\\x7e]", "?");
+        return printable.length() > 40 ? printable.substring(0, 40) + "..." : printable;
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "no detail";
+        }
+        var line = s.lines().findFirst().orElse("");
+        return line.length() > 120 ? line.substring(0, 120) + "..." : line;
+    }
+}

@@ -1,0 +1,91 @@
+package dev.berth.core.slot;
+
+import dev.berth.spi.ClaimStore;
+import dev.berth.spi.Conflict;
+import dev.berth.spi.Written;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * The cluster's slot records in the claim store. Every write is conditional; a write that
+ * loses returns empty and the caller re-reads. {@code calls} wraps each store call with the
+ * caller's bounded retries.
+ */
+public final class SlotRepository {
+
+    /** Wraps one store call (bounded retries, counting, simulation hooks). */
+    public interface CallWrapper {
+        <T> T call(String what, java.util.function.Supplier<T> call);
+    }
+
+    private final ClaimStore store;
+    private final SlotKeys keys;
+    private final SlotCodec codec;
+    private final CallWrapper calls;
+
+    public SlotRepository(ClaimStore store, SlotKeys keys, SlotCodec codec, CallWrapper calls) {
+        this.store = store;
+        this.keys = keys;
+        this.codec = codec;
+        this.calls = calls;
+    }
+
+    public SlotKeys keys() {
+        return keys;
+    }
+
+    public SlotTable readAll() {
+        var listed = calls.call("list slots of cluster " + keys.cluster(), () -> store.list(keys.slotsPrefix()));
+        var slots = new ArrayList<SlotEntry>();
+        var corrupt = new ArrayList<CorruptSlotRecordException>();
+        var corruptSlots = new HashSet<Integer>();
+        for (var item : listed) {
+            var slot = keys.slotOf(item.key());
+            if (slot.isEmpty()) {
+                continue;
+            }
+            try {
+                var record = codec.decode(item.key(), slot.getAsInt(), keys.cluster(), item.value());
+                slots.add(new SlotEntry(slot.getAsInt(), record, item.version()));
+            } catch (CorruptSlotRecordException e) {
+                corrupt.add(e);
+                corruptSlots.add(slot.getAsInt());
+            }
+        }
+        return new SlotTable(slots, corrupt, corruptSlots);
+    }
+
+    /** The slot now; throws {@link CorruptSlotRecordException} for a record that cannot be trusted. */
+    public Optional<SlotEntry> read(int slot) {
+        var key = keys.slot(slot);
+        return calls.call("read " + key, () -> store.get(key))
+                .map(v -> new SlotEntry(slot, codec.decode(key, slot, keys.cluster(), v.value()), v.version()));
+    }
+
+    /** Creates a slot that does not exist yet; empty when someone else created it first. */
+    public Optional<SlotEntry> create(SlotRecord record) {
+        var key = keys.slot(record.slot());
+        var result = calls.call("create " + key, () -> store.putIfAbsent(key, codec.encode(record)));
+        return switch (result) {
+            case Written w -> Optional.of(new SlotEntry(record.slot(), record, w.version()));
+            case Conflict c -> Optional.empty();
+        };
+    }
+
+    /** Replaces a slot's record if it still has the version read; empty when it changed meanwhile. */
+    public Optional<SlotEntry> replace(SlotEntry current, SlotRecord next) {
+        var key = keys.slot(current.slot());
+        var result = calls.call("update " + key, () -> store.compareAndSet(key, current.version(), codec.encode(next)));
+        return switch (result) {
+            case Written w -> Optional.of(new SlotEntry(current.slot(), next, w.version()));
+            case Conflict c -> Optional.empty();
+        };
+    }
+
+    /** Applies {@code change} to the slot as long as {@code stillOurs} holds for what the store has. */
+    public Optional<SlotEntry> update(SlotEntry current, Function<SlotRecord, SlotRecord> change) {
+        return replace(current, change.apply(current.record()));
+    }
+}

@@ -1,0 +1,6 @@
+/** The store self-check behind {@code berth store check}: is this ClaimStore safe to claim on? */
+module dev.berth.storecheck {
+    requires transitive dev.berth.spi;
+
+    exports dev.berth.storecheck;
+}

@@ -1,0 +1,123 @@
+package dev.berth.storecheck;
+
+import dev.berth.spi.ClaimStore;
+import dev.berth.spi.Conflict;
+import dev.berth.spi.DeleteResult;
+import dev.berth.spi.Deleted;
+import dev.berth.spi.Versioned;
+import dev.berth.spi.WriteResult;
+import dev.berth.spi.Written;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * In-memory stores for the check's own tests, one per way a real server can be wrong. Not the
+ * product's store: these exist to show that the check fails where it must.
+ */
+final class TestStore implements ClaimStore {
+
+    enum Mode {
+        /** Correct: every conditional write is checked and applied under one lock. */
+        ATOMIC,
+        /** Checks, pauses, then writes: concurrent writers that all passed the check all win. */
+        CHECK_THEN_WRITE,
+        /** Ignores the condition headers altogether, like old S3-compatible servers. */
+        IGNORES_CONDITIONS,
+        /** Uses a hash of the value as version, like a plain ETag. */
+        CONTENT_HASH_VERSIONS
+    }
+
+    private final TreeMap<String, Versioned> map = new TreeMap<>();
+    private final AtomicLong revision = new AtomicLong();
+    private final Mode mode;
+
+    TestStore(Mode mode) {
+        this.mode = mode;
+    }
+
+    @Override
+    public Optional<Versioned> get(String key) {
+        synchronized (map) {
+            return Optional.ofNullable(map.get(key));
+        }
+    }
+
+    @Override
+    public List<Versioned> list(String prefix) {
+        synchronized (map) {
+            return map.tailMap(prefix, true).values().stream().takeWhile(v -> v.key().startsWith(prefix)).toList();
+        }
+    }
+
+    @Override
+    public WriteResult putIfAbsent(String key, byte[] value) {
+        return write(key, null, value);
+    }
+
+    @Override
+    public WriteResult compareAndSet(String key, String expectedVersion, byte[] value) {
+        return write(key, expectedVersion, value);
+    }
+
+    private WriteResult write(String key, String expected, byte[] value) {
+        if (mode == Mode.CHECK_THEN_WRITE) {
+            boolean ok;
+            synchronized (map) {
+                ok = holds(key, expected);
+            }
+            if (!ok) {
+                return Conflict.unknown();
+            }
+            try {
+                Thread.sleep(3);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            synchronized (map) {
+                return put(key, value);
+            }
+        }
+        synchronized (map) {
+            return mode == Mode.IGNORES_CONDITIONS || holds(key, expected) ? put(key, value) : Conflict.unknown();
+        }
+    }
+
+    private boolean holds(String key, String expected) {
+        var current = map.get(key);
+        return expected == null ? current == null : current != null && current.version().equals(expected);
+    }
+
+    private Written put(String key, byte[] value) {
+        String version = mode == Mode.CONTENT_HASH_VERSIONS
+                ? Integer.toHexString(java.util.Arrays.hashCode(value))
+                : Long.toString(revision.incrementAndGet());
+        map.put(key, new Versioned(key, value, version));
+        return new Written(version);
+    }
+
+    @Override
+    public DeleteResult deleteIfVersion(String key, String expectedVersion) {
+        synchronized (map) {
+            if (mode != Mode.IGNORES_CONDITIONS && !holds(key, expectedVersion)) {
+                return Conflict.unknown();
+            }
+            if (map.remove(key) == null) {
+                return Conflict.unknown();
+            }
+            return new Deleted();
+        }
+    }
+
+    int size() {
+        synchronized (map) {
+            return map.size();
+        }
+    }
+
+    @Override
+    public String describe() {
+        return "test store (" + mode + ")";
+    }
+}

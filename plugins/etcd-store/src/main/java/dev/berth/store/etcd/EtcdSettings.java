@@ -1,0 +1,143 @@
+package dev.berth.store.etcd;
+
+import dev.berth.spi.BerthException;
+import dev.berth.spi.PluginConfig;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What an {@code etcd://} URI and the plugin's settings say. The password never comes from
+ * the URI, and {@link #toString()} never shows it.
+ */
+record EtcdSettings(List<URI> endpoints, String root, boolean tls, Optional<String> user, Optional<char[]> password,
+                    Optional<Path> caFile, Duration timeout, Duration connectTimeout) {
+
+    static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
+    static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(3);
+
+    static EtcdSettings parse(URI uri, PluginConfig config) {
+        if (!"etcd".equalsIgnoreCase(uri.getScheme())) {
+            throw new BerthException("store URI '" + redacted(uri) + "' is not an etcd:// URI");
+        }
+        if (uri.getRawUserInfo() != null) {
+            throw new BerthException("store URI '" + redacted(uri) + "' carries user information: give the user as"
+                    + " ?user=NAME and the password in the setting '" + config.section() + ".password' or '"
+                    + config.section() + ".passwordFile', never in the URI");
+        }
+        String authority = uri.getRawAuthority();
+        if (authority == null || authority.isBlank()) {
+            throw new BerthException("store URI '" + redacted(uri) + "' names no etcd endpoint: write"
+                    + " etcd://host:2379[,host2:2379]/prefix");
+        }
+        Map<String, String> query = query(uri);
+        if (query.containsKey("password")) {
+            throw new BerthException("store URI '" + redacted(uri) + "' carries a password: remove it and set '"
+                    + config.section() + ".password' or '" + config.section() + ".passwordFile' instead");
+        }
+        for (String name : query.keySet()) {
+            if (!List.of("tls", "user").contains(name)) {
+                throw new BerthException("store URI '" + redacted(uri) + "' has an unknown parameter '" + name
+                        + "': etcd:// takes tls=true|false and user=NAME");
+            }
+        }
+        boolean tls = Boolean.parseBoolean(query.getOrDefault("tls", "false"));
+        var endpoints = new ArrayList<URI>();
+        for (String hostPort : authority.split(",")) {
+            String trimmed = hostPort.trim();
+            if (trimmed.isEmpty()) {
+                continue;
+            }
+            if (!trimmed.contains(":")) {
+                trimmed = trimmed + ":2379";
+            }
+            endpoints.add(URI.create((tls ? "https://" : "http://") + trimmed));
+        }
+        String path = uri.getPath() == null ? "" : uri.getPath();
+        String root = path.replaceAll("^/+", "").replaceAll("/+$", "");
+        root = root.isEmpty() ? "" : root + "/";
+
+        Optional<String> user = Optional.ofNullable(query.get("user")).or(() -> config.get("user"));
+        Optional<char[]> password = config.get("password").map(String::toCharArray)
+                .or(() -> config.get("passwordFile").map(file -> readPassword(config, file)));
+        if (password.isPresent() && user.isEmpty()) {
+            throw new BerthException("a password is set for the etcd store but no user: add ?user=NAME to the"
+                    + " store URI or set '" + config.section() + ".user'");
+        }
+        Optional<Path> caFile = config.get("caFile").map(Path::of);
+        caFile.ifPresent(ca -> {
+            if (!Files.isReadable(ca)) {
+                throw new BerthException("the etcd CA file '" + ca + "' (setting '" + config.section()
+                        + ".caFile') cannot be read: check the path and its permissions");
+            }
+        });
+        if (caFile.isPresent() && !tls) {
+            throw new BerthException("setting '" + config.section() + ".caFile' is set but the store URI '"
+                    + redacted(uri) + "' does not ask for TLS: add ?tls=true");
+        }
+        return new EtcdSettings(List.copyOf(endpoints), root, tls, user, password, caFile,
+                Duration.ofMillis(positive(config, "timeoutMillis", DEFAULT_TIMEOUT)),
+                Duration.ofMillis(positive(config, "connectTimeoutMillis", DEFAULT_CONNECT_TIMEOUT)));
+    }
+
+    private static long positive(PluginConfig config, String key, Duration fallback) {
+        int value = config.getInt(key, (int) fallback.toMillis());
+        if (value <= 0) {
+            throw new BerthException("setting '" + config.section() + "." + key + "' must be a positive number of"
+                    + " milliseconds, got " + value);
+        }
+        return value;
+    }
+
+    private static char[] readPassword(PluginConfig config, String file) {
+        try {
+            return Files.readString(Path.of(file), StandardCharsets.UTF_8).strip().toCharArray();
+        } catch (IOException e) {
+            throw new BerthException("cannot read the etcd password file named by '" + config.section()
+                    + ".passwordFile' (" + file + "): " + e.getClass().getSimpleName()
+                    + "; check that it exists and is readable by this user");
+        }
+    }
+
+    private static Map<String, String> query(URI uri) {
+        var result = new LinkedHashMap<String, String>();
+        String raw = uri.getRawQuery();
+        if (raw == null || raw.isEmpty()) {
+            return result;
+        }
+        for (String pair : raw.split("&")) {
+            int eq = pair.indexOf('=');
+            String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+            String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            result.put(name, value);
+        }
+        return result;
+    }
+
+    /** The URI without user info and query values, for messages. */
+    static String redacted(URI uri) {
+        String text = uri.getScheme() + "://" + (uri.getRawAuthority() == null ? "" : uri.getRawAuthority()
+                .replaceAll("^[^@]*@", "***@")) + (uri.getRawPath() == null ? "" : uri.getRawPath());
+        return uri.getRawQuery() == null ? text : text + "?" + uri.getRawQuery().replaceAll("password=[^&]*", "password=***");
+    }
+
+    /** For messages: endpoints and root, never the password. */
+    String describe() {
+        return "etcd://" + String.join(",", endpoints.stream().map(e -> e.getHost() + ":" + e.getPort()).toList())
+                + "/" + root + (tls ? " (tls)" : "") + user.map(u -> " as " + u).orElse("");
+    }
+
+    @Override
+    public String toString() {
+        return describe();
+    }
+}

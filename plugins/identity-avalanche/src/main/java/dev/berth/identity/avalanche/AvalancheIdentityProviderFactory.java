@@ -1,0 +1,18 @@
+package dev.berth.identity.avalanche;
+
+import dev.berth.spi.IdentityProvider;
+import dev.berth.spi.IdentityProviderFactory;
+import dev.berth.spi.PluginConfig;
+
+/** Kind "avalanche": the files avalanchego reads from its staking directory. */
+public final class AvalancheIdentityProviderFactory implements IdentityProviderFactory {
+    @Override
+    public String kind() {
+        return AvalancheIdentityProvider.KIND;
+    }
+
+    @Override
+    public IdentityProvider create(PluginConfig config) {
+        return new AvalancheIdentityProvider(config);
+    }
+}

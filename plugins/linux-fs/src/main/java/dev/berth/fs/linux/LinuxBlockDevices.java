@@ -1,0 +1,56 @@
+package dev.berth.fs.linux;
+
+import dev.berth.spi.BlockDevice;
+import dev.berth.spi.BlockDevices;
+import dev.berth.spi.DeviceSignature;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * Finds a volume's device: first by NVMe serial (Nitro), then by the device name asked for
+ * at attach time (Xen's sdX/xvdX twins, loop devices, plain paths). A device found by name
+ * that carries another EBS volume's serial is not ours and is never returned.
+ */
+final class LinuxBlockDevices implements BlockDevices {
+    private final SysBlock sys;
+    private final NvmeSerialResolver nvme;
+    private final XenDeviceNameResolver byName;
+    private final DeviceSize size;
+    private final SignatureReader signatures = new SignatureReader();
+
+    LinuxBlockDevices(LinuxFsSettings settings) {
+        this.sys = new SysBlock(settings.sysRoot());
+        this.nvme = new NvmeSerialResolver(sys, settings.devRoot());
+        this.byName = new XenDeviceNameResolver(settings.devRoot());
+        this.size = new DeviceSize(sys);
+    }
+
+    @Override
+    public Optional<BlockDevice> resolve(String volumeId, String requestedDeviceName) {
+        var path = nvme.resolve(volumeId)
+                .or(() -> byName.resolve(requestedDeviceName).filter(p -> !carriesAnotherVolume(p, volumeId)));
+        return path.flatMap(this::describe);
+    }
+
+    @Override
+    public DeviceSignature probe(BlockDevice device) {
+        long current = size.of(device.path());
+        return signatures.probe(device.path(), current > 0 ? current : device.sizeBytes());
+    }
+
+    private Optional<BlockDevice> describe(Path path) {
+        long bytes = size.of(path);
+        if (bytes <= 0) {
+            return Optional.empty(); // not ready yet (a loop device without backing file, a disk still attaching)
+        }
+        var name = path.getFileName().toString();
+        return Optional.of(new BlockDevice(path, bytes, sys.serial(name)));
+    }
+
+    private boolean carriesAnotherVolume(Path path, String volumeId) {
+        var serial = sys.serial(path.getFileName().toString());
+        return serial.filter(NvmeSerialResolver::isEbsSerial)
+                .filter(s -> !NvmeSerialResolver.serialsOf(volumeId).contains(s))
+                .isPresent();
+    }
+}
