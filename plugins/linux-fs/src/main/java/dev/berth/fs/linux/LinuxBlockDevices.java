@@ -9,7 +9,8 @@ import java.util.Optional;
 /**
  * Finds a volume's device: first by NVMe serial (Nitro), then by the device name asked for
  * at attach time (Xen's sdX/xvdX twins, loop devices, plain paths). A device found by name
- * that carries another EBS volume's serial is not ours and is never returned.
+ * that carries another EBS volume's serial (or, for an EBS volume, any other serial, such as
+ * an instance-store disk's) is not ours and is never returned.
  */
 final class LinuxBlockDevices implements BlockDevices {
     private final SysBlock sys;
@@ -47,10 +48,16 @@ final class LinuxBlockDevices implements BlockDevices {
         return Optional.of(new BlockDevice(path, bytes, sys.serial(name)));
     }
 
+    /**
+     * A device found by name is not this volume's when its serial names another EBS volume,
+     * or, for an EBS volume id, when it has any other serial (an instance-store disk).
+     */
     private boolean carriesAnotherVolume(Path path, String volumeId) {
-        var serial = sys.serial(path.getFileName().toString());
-        return serial.filter(NvmeSerialResolver::isEbsSerial)
-                .filter(s -> !NvmeSerialResolver.serialsOf(volumeId).contains(s))
+        var ours = NvmeSerialResolver.serialsOf(volumeId);
+        var ebsVolume = NvmeSerialResolver.isEbsVolumeId(volumeId);
+        return sys.serial(path.getFileName().toString())
+                .filter(serial -> !ours.contains(serial))
+                .filter(serial -> ebsVolume || NvmeSerialResolver.isEbsSerial(serial))
                 .isPresent();
     }
 }

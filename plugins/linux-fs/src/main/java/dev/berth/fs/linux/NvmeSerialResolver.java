@@ -39,6 +39,10 @@ final class NvmeSerialResolver {
         return serials;
     }
 
+    static boolean isEbsVolumeId(String volumeId) {
+        return EBS_VOLUME_ID.matcher(volumeId).matches();
+    }
+
     /** Whether a serial names some EBS volume (any volume, not only ours). */
     static boolean isEbsSerial(String serial) {
         return serial.matches("vol[0-9a-fA-F]+");

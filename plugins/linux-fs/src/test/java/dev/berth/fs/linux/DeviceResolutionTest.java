@@ -58,6 +58,12 @@ class DeviceResolutionTest {
     }
 
     @Test
+    void instanceStoreDiskAskedForByNameIsNeverTakenForAnEbsVolume() {
+        var machine = FixtureMachine.nitro(root);
+        assertEquals(Optional.empty(), devices(machine).resolve("vol-0dddddddddddddddd", "/dev/nvme1n1"));
+    }
+
+    @Test
     void requestedNameLinkedToTheVolumesOwnDeviceIsTaken() {
         var machine = FixtureMachine.nitro(root).removeSerial("nvme3n1");
         machine.devLink("sdf", "nvme3n1");

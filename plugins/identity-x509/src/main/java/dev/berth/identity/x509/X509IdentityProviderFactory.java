@@ -1,0 +1,18 @@
+package dev.berth.identity.x509;
+
+import dev.berth.spi.IdentityProvider;
+import dev.berth.spi.IdentityProviderFactory;
+import dev.berth.spi.PluginConfig;
+
+/** Kind "x509": a key pair, a self-signed certificate and a CSR for a CA to sign. */
+public final class X509IdentityProviderFactory implements IdentityProviderFactory {
+    @Override
+    public String kind() {
+        return X509IdentityProvider.KIND;
+    }
+
+    @Override
+    public IdentityProvider create(PluginConfig config) {
+        return new X509IdentityProvider(CertificateSettings.from(config), config);
+    }
+}
