@@ -16,20 +16,18 @@ import java.util.Optional;
  * only say whether a holder still lives, and a stale answer only makes berth wait.
  */
 public final class CasSlotSelection implements SlotSelection {
-    private final Calls calls;
-
-    public CasSlotSelection(Ticker ticker, int maxCallAttempts) {
-        this.calls = new Calls(ticker, maxCallAttempts);
+    public CasSlotSelection() {
     }
 
     @Override
-    public Selection select(InstanceIdentity me, SlotRepository slots, CloudProvider cloud, ClaimSettings settings,
+    public Selection select(InstanceIdentity me, SlotTable initial, SlotRepository slots, CloudProvider cloud, ClaimSettings settings,
                             Ticker ticker, ClaimLog log) {
         var waits = settings.waits();
+        var calls = new Calls(ticker, waits.maxCallAttempts());
         long start = ticker.nowMillis();
         int conflicts = 0;
         boolean told = false;
-        SlotTable table = slots.readAll();
+        SlotTable table = initial;
         while (true) {
             var mine = table.heldBy(me.instanceId());
             if (mine.isPresent()) {
@@ -72,7 +70,7 @@ public final class CasSlotSelection implements SlotSelection {
             } else if (settings.whenFull() != FullPolicy.WAIT || waited >= waits.fullMillis()) {
                 var detail = table.slots().size() + " slots for capacity " + capacity + ", every one held by a live instance"
                         + (table.corrupt().isEmpty() ? "" : "; " + table.corrupt().size() + " slot records cannot be trusted");
-                applyFullPolicy(settings.whenFull(), cloud, detail, log);
+                applyFullPolicy(calls, settings.whenFull(), cloud, detail, log);
                 return new Selection.NoSlot(new ClaimOutcome.Full(table.slots().size(), capacity, settings.whenFull(), detail));
             } else if (!told) {
                 log.info("every slot is held by a live instance; waiting up to " + waits.fullMillis() / 1000 + " s");
@@ -119,7 +117,7 @@ public final class CasSlotSelection implements SlotSelection {
                 ? SlotRanking.Tier.NO_VOLUME : SlotRanking.Tier.SAME_ZONE_VOLUME, existing));
     }
 
-    private void applyFullPolicy(FullPolicy policy, CloudProvider cloud, String detail, ClaimLog log) {
+    private static void applyFullPolicy(Calls calls, FullPolicy policy, CloudProvider cloud, String detail, ClaimLog log) {
         switch (policy) {
             case WAIT -> log.info("no slot became free: " + detail);
             case MARK_UNHEALTHY -> {

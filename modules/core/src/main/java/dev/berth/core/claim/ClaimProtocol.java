@@ -43,6 +43,10 @@ import java.util.function.UnaryOperator;
 public final class ClaimProtocol {
     private static final String TAG_CLUSTER = "berth:cluster";
     private static final String TAG_SLOT = "berth:slot";
+    /** A new EBS volume is usually available in a few seconds: first look after this long. */
+    private static final long CREATE_SETTLE_MILLIS = 6_000;
+    /** An attachment usually completes in a few seconds: first look after this long. */
+    private static final long ATTACH_SETTLE_MILLIS = 4_000;
 
     private final ClaimSettings settings;
     private final ClaimContext context;
@@ -51,7 +55,7 @@ public final class ClaimProtocol {
     private final Calls calls;
 
     public ClaimProtocol(ClaimSettings settings, ClaimContext context) {
-        this(settings, context, new CasSlotSelection(context.ticker(), settings.waits().maxCallAttempts()));
+        this(settings, context, new CasSlotSelection());
     }
 
     public ClaimProtocol(ClaimSettings settings, ClaimContext context, SlotSelection selection) {
@@ -64,13 +68,14 @@ public final class ClaimProtocol {
 
     public ClaimOutcome claim() {
         var me = whoAmI();
-        var existing = slots.readAll().heldBy(me.instanceId());
+        var table = slots.readAll();
+        var existing = table.heldBy(me.instanceId());
         SlotEntry held;
         if (existing.isPresent() && settings.forceSlot().isEmpty()) {
             held = existing.get();
             log("resuming slot " + held.slot() + " at epoch " + held.record().epoch() + " (this instance already holds it)");
         } else {
-            var selected = selection.select(me, slots, context.cloud(), settings, context.ticker(), context.log());
+            var selected = selection.select(me, table, slots, context.cloud(), settings, context.ticker(), context.log());
             switch (selected) {
                 case SlotSelection.Selection.NoSlot none -> {
                     return none.full();
@@ -128,6 +133,7 @@ public final class ClaimProtocol {
                 held = updateHeld(me, held, r -> r.withVolumeIntent(fresh));
             }
             volumeId = createVolume(held.slot(), intent);
+            context.ticker().sleep(CREATE_SETTLE_MILLIS + context.ticker().jitter(2_000));
             log("volume " + volumeId + " for slot " + held.slot() + " in " + me.zone()
                     + (intent.sourceSnapshotId() != null ? " from snapshot " + intent.sourceSnapshotId() : ""));
         }
@@ -181,8 +187,8 @@ public final class ClaimProtocol {
             }
         }
         delay = waits.pollMillis();
+        context.ticker().sleep(ATTACH_SETTLE_MILLIS + context.ticker().jitter(2_000));
         while (true) {
-            context.ticker().sleep(delay / 2 + context.ticker().jitter(delay));
             var seen = calls.run("describe volume " + volumeId, () -> context.cloud().describeVolume(volumeId));
             var mine = seen.flatMap(v -> v.attachmentTo(me.instanceId()));
             if (mine.isPresent() && mine.get().state() == AttachmentState.ATTACHED) {
@@ -194,6 +200,7 @@ public final class ClaimProtocol {
                         + " to " + me.instanceId() + " after " + waits.attachMillis() / 1000
                         + " s: check the volume in the console (stuck attaching?) and re-run");
             }
+            context.ticker().sleep(delay / 2 + context.ticker().jitter(delay));
             delay = Math.min(delay * 2, 10_000);
         }
     }

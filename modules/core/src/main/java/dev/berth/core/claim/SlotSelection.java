@@ -2,6 +2,7 @@ package dev.berth.core.claim;
 
 import dev.berth.core.slot.SlotEntry;
 import dev.berth.core.slot.SlotRepository;
+import dev.berth.core.slot.SlotTable;
 import dev.berth.spi.CloudProvider;
 import dev.berth.spi.InstanceIdentity;
 
@@ -12,7 +13,8 @@ import dev.berth.spi.InstanceIdentity;
  */
 public interface SlotSelection {
 
-    Selection select(InstanceIdentity me, SlotRepository slots, CloudProvider cloud, ClaimSettings settings,
+    /** {@code table} is the cluster's slots as just read; re-read them after every lost race. */
+    Selection select(InstanceIdentity me, SlotTable table, SlotRepository slots, CloudProvider cloud, ClaimSettings settings,
                      Ticker ticker, ClaimLog log);
 
     /** Either a held slot (with whether it was already ours), or the full outcome. */

@@ -1,0 +1,162 @@
+package dev.berth.sim;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.PriorityQueue;
+import java.util.concurrent.Semaphore;
+
+/**
+ * The deterministic scheduler: a virtual clock and a queue of events ordered by (time,
+ * sequence). Simulated berth processes run as virtual threads, but only one thing ever runs
+ * at a time: a process runs until its next SPI call or sleep, where it hands control back
+ * and is resumed when its event comes due. So the same seed gives the same run, step for step.
+ */
+final class Scheduler {
+
+    /** Thrown inside a process that was killed (its instance terminated, or the run ended). */
+    static final class Killed extends Error {
+        private static final long serialVersionUID = 1L;
+
+        Killed() {
+            super("process killed", null, false, false);
+        }
+    }
+
+    /** A simulated process: one berth run on one instance. */
+    static final class Proc {
+        final String name;
+        private final Runnable body;
+        private final Semaphore baton = new Semaphore(0);
+        private boolean started;
+        private boolean finished;
+        private boolean killed;
+
+        Proc(String name, Runnable body) {
+            this.name = name;
+            this.body = body;
+        }
+
+        boolean finished() {
+            return finished;
+        }
+
+        boolean killed() {
+            return killed;
+        }
+    }
+
+    private record Event(long time, long seq, Proc proc, Runnable action) implements Comparable<Event> {
+        @Override
+        public int compareTo(Event o) {
+            int c = Long.compare(time, o.time);
+            return c != 0 ? c : Long.compare(seq, o.seq);
+        }
+    }
+
+    private final PriorityQueue<Event> queue = new PriorityQueue<>();
+    private final Semaphore back = new Semaphore(0);
+    private final List<Proc> live = new ArrayList<>();
+    private long now;
+    private long seq;
+    private long steps;
+
+    long now() {
+        return now;
+    }
+
+    long steps() {
+        return steps;
+    }
+
+    boolean idle() {
+        return queue.isEmpty();
+    }
+
+    long nextTime() {
+        return queue.isEmpty() ? Long.MAX_VALUE : queue.peek().time;
+    }
+
+    void at(long time, Runnable action) {
+        queue.add(new Event(Math.max(time, now), seq++, null, action));
+    }
+
+    void start(Proc proc, long time) {
+        live.add(proc);
+        queue.add(new Event(Math.max(time, now), seq++, proc, null));
+    }
+
+    /** Called by a running process: park until {@code time}, letting everything due before run first. */
+    void suspendUntil(Proc proc, long time) {
+        queue.add(new Event(Math.max(time, now), seq++, proc, null));
+        back.release();
+        proc.baton.acquireUninterruptibly();
+        if (proc.killed) {
+            throw new Killed();
+        }
+    }
+
+    /** Kills a process: it unwinds the next time it would run, without touching the world again. */
+    void kill(Proc proc) {
+        if (proc.finished || proc.killed) {
+            return;
+        }
+        proc.killed = true;
+        if (proc.started) {
+            queue.add(new Event(now, seq++, proc, null));
+        } else {
+            proc.finished = true;
+        }
+    }
+
+    /** Runs the next event; false when there is none. */
+    boolean step() {
+        var event = queue.poll();
+        if (event == null) {
+            return false;
+        }
+        now = event.time;
+        steps++;
+        if (event.action != null) {
+            event.action.run();
+            return true;
+        }
+        var proc = event.proc;
+        if (proc.finished) {
+            return true;
+        }
+        if (!proc.started) {
+            proc.started = true;
+            Thread.ofVirtual().name("sim-" + proc.name).start(() -> runBody(proc));
+        } else {
+            proc.baton.release();
+        }
+        back.acquireUninterruptibly();
+        return true;
+    }
+
+    private void runBody(Proc proc) {
+        try {
+            if (!proc.killed) {
+                proc.body.run();
+            }
+        } catch (Killed e) {
+            // the instance is gone; nothing more happens in this process
+        } finally {
+            proc.finished = true;
+            back.release();
+        }
+    }
+
+    /** Ends the run: every process still parked is killed and unwound. */
+    void shutdown() {
+        queue.clear();
+        for (var proc : live) {
+            if (proc.started && !proc.finished) {
+                proc.killed = true;
+                proc.baton.release();
+                back.acquireUninterruptibly();
+            }
+        }
+        live.clear();
+    }
+}

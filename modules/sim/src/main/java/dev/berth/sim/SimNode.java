@@ -1,0 +1,608 @@
+package dev.berth.sim;
+
+import dev.berth.core.claim.ClaimContext;
+import dev.berth.core.claim.EnvFileWriter;
+import dev.berth.core.claim.Ticker;
+import dev.berth.spi.BlockDevice;
+import dev.berth.spi.BlockDevices;
+import dev.berth.spi.ClaimStore;
+import dev.berth.spi.CloudException;
+import dev.berth.spi.CloudProvider;
+import dev.berth.spi.DataKey;
+import dev.berth.spi.DeleteResult;
+import dev.berth.spi.DeviceException;
+import dev.berth.spi.DeviceSignature;
+import dev.berth.spi.FileSystemDriver;
+import dev.berth.spi.FilesystemSpec;
+import dev.berth.spi.GroupMember;
+import dev.berth.spi.GroupView;
+import dev.berth.spi.IdentityBundle;
+import dev.berth.spi.IdentityException;
+import dev.berth.spi.IdentityProvider;
+import dev.berth.spi.IdentityState;
+import dev.berth.spi.InstanceIdentity;
+import dev.berth.spi.InstanceState;
+import dev.berth.spi.KeyProvider;
+import dev.berth.spi.LifecycleAction;
+import dev.berth.spi.MountSpec;
+import dev.berth.spi.NodeIdentity;
+import dev.berth.spi.Snapshot;
+import dev.berth.spi.SnapshotState;
+import dev.berth.spi.Versioned;
+import dev.berth.spi.Volume;
+import dev.berth.spi.VolumeAttachment;
+import dev.berth.spi.VolumeQuery;
+import dev.berth.spi.VolumeRequest;
+import dev.berth.spi.WriteResult;
+import dev.berth.spi.Written;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.SequencedMap;
+import java.util.TreeMap;
+import java.util.function.Supplier;
+
+/**
+ * One berth process on one simulated instance: its view of the SPI. Every call goes through
+ * {@link #call}, which is where the scheduler may run other processes first, where API
+ * latency passes on the virtual clock, and where planned crashes strike.
+ */
+final class SimNode implements Ticker {
+    final World world;
+    final SimInstance instance;
+    Scheduler.Proc proc;
+    boolean readyRun;
+    private int calls;
+    private int cloudStoreCalls;
+    private int claimWrites;
+    private int throttled;
+
+    SimNode(World world, SimInstance instance) {
+        this.world = world;
+        this.instance = instance;
+    }
+
+    ClaimContext context() {
+        var disks = new Disks();
+        return new ClaimContext(new Cloud(), new Store(), disks, disks, Optional.of(new Identity()), Optional.of(new Keys()),
+                this, world.log(), new Env());
+    }
+
+    void finish(String result) {
+        if (readyRun && claimWrites == 1 && throttled == 0 && !instance.forceClaim) {
+            world.counters.happyPathCalls.add(cloudStoreCalls);
+        }
+    }
+
+    void workloadStopped() {
+        call("systemctl stop workload", World.CallKind.LOCAL, () -> {
+            instance.workloadSlot = java.util.OptionalInt.empty();
+            return null;
+        });
+    }
+
+    // The gate --------------------------------------------------------------------------------
+
+    <T> T call(String what, World.CallKind kind, Supplier<T> body) {
+        calls++;
+        world.counters.spiCalls++;
+        if (kind != World.CallKind.LOCAL) {
+            cloudStoreCalls++;
+            if (kind == World.CallKind.CLOUD) {
+                world.counters.cloudCalls++;
+            } else {
+                world.counters.storeCalls++;
+            }
+        }
+        var plan = world.crashPlans.get(instance.id);
+        boolean crashHere = plan != null && plan.call() == calls && instance.berthRuns == 1 && proc == instance.berth;
+        if (crashHere && !plan.afterEffect()) {
+            throw new SimulatedCrash("before " + what);
+        }
+        world.scheduler.suspendUntil(proc, world.now() + latency(kind));
+        if (kind == World.CallKind.CLOUD && world.now() < world.throttleUntil
+                && world.random.nextDouble() < world.config.throttleProbability()) {
+            throttled++;
+            world.counters.throttled++;
+            world.event(instance.id, what, "throttled", -1);
+            throw new CloudException(CloudException.Reason.THROTTLED, what, "Rate exceeded (simulated)");
+        }
+        T result;
+        try {
+            result = body.get();
+        } catch (RuntimeException e) {
+            world.event(instance.id, what, "error: " + World.firstWords(e.getMessage()), -1);
+            throw e;
+        }
+        if (crashHere) {
+            throw new SimulatedCrash("after " + what);
+        }
+        return result;
+    }
+
+    private long latency(World.CallKind kind) {
+        return switch (kind) {
+            case CLOUD -> world.between(40, 400);
+            case STORE -> world.now() < world.slowStoreUntil ? world.between(500, 5_000) : world.between(5, 60);
+            case LOCAL -> world.between(1, 20);
+        };
+    }
+
+    // Ticker ------------------------------------------------------------------------------------
+
+    @Override
+    public long nowMillis() {
+        return world.now();
+    }
+
+    @Override
+    public void sleep(long millis) {
+        world.scheduler.suspendUntil(proc, world.now() + Math.max(1, millis));
+    }
+
+    @Override
+    public long jitter(long boundMillis) {
+        return boundMillis <= 0 ? 0 : world.random.nextLong(boundMillis);
+    }
+
+    // Cloud -------------------------------------------------------------------------------------
+
+    final class Cloud implements CloudProvider {
+        @Override
+        public InstanceIdentity self() {
+            return call("imds: who am I", World.CallKind.CLOUD, () -> new InstanceIdentity(instance.id, instance.zone,
+                    "us-east-1", Optional.of("sim-group"), "m7i.large",
+                    Optional.of("10.0." + (instance.ordinal / 250) + "." + (instance.ordinal % 250 + 4)), Optional.empty()));
+        }
+
+        @Override
+        public GroupView group() {
+            return call("autoscaling: describe group", World.CallKind.CLOUD, () -> {
+                long t = world.viewTime();
+                var members = new ArrayList<GroupMember>();
+                for (var i : world.instances.values()) {
+                    var state = i.lifecycle.at(t);
+                    if (state == null || state.isTerminated()) {
+                        continue;
+                    }
+                    members.add(new GroupMember(i.id, i.zone, state, i.healthy));
+                }
+                return new GroupView("sim-group", world.desired, world.config.zones(), members);
+            });
+        }
+
+        @Override
+        public Map<String, InstanceState> instanceStates(Collection<String> instanceIds) {
+            return call("ec2: describe instances", World.CallKind.CLOUD, () -> {
+                long t = world.viewTime();
+                var result = new TreeMap<String, InstanceState>();
+                for (var id : instanceIds) {
+                    var i = world.instances.get(id);
+                    if (i != null && i.state.at(t) != null) {
+                        result.put(id, i.state.at(t));
+                    }
+                }
+                return result;
+            });
+        }
+
+        @Override
+        public List<Volume> findVolumes(VolumeQuery query) {
+            return call("ec2: describe volumes", World.CallKind.CLOUD, () -> {
+                long t = world.viewTime();
+                var result = new ArrayList<Volume>();
+                for (var v : world.volumes.values()) {
+                    if (query.zone().isPresent() && !query.zone().get().equals(v.zone)) {
+                        continue;
+                    }
+                    if (!v.tags.entrySet().containsAll(query.tags().entrySet())) {
+                        continue;
+                    }
+                    view(v, t).ifPresent(result::add);
+                }
+                return result;
+            });
+        }
+
+        @Override
+        public Optional<Volume> describeVolume(String volumeId) {
+            return call("ec2: describe volume", World.CallKind.CLOUD, () -> {
+                var v = world.volumes.get(volumeId);
+                return v == null ? Optional.<Volume>empty() : view(v, world.viewTime());
+            });
+        }
+
+        private Optional<Volume> view(SimVolume v, long t) {
+            var state = v.state.at(t);
+            if (state == null) {
+                return Optional.empty();
+            }
+            var attachments = v.attachments.at(t);
+            return Optional.of(new Volume(v.id, v.zone, v.sizeGiB, state, Optional.ofNullable(v.snapshotId), v.tags,
+                    attachments == null ? List.of() : attachments));
+        }
+
+        @Override
+        public Volume createVolume(VolumeRequest request) {
+            return call("ec2: create volume", World.CallKind.CLOUD, () -> {
+                var v = world.createVolume(request, instance);
+                world.event(instance.id, "ec2: create volume", v.id + " token " + request.clientToken().substring(0, 12),
+                        World.slotTag(v));
+                return new Volume(v.id, v.zone, v.sizeGiB, v.state.now(), Optional.ofNullable(v.snapshotId), v.tags, List.of());
+            });
+        }
+
+        @Override
+        public VolumeAttachment attachVolume(String volumeId) {
+            return call("ec2: attach volume", World.CallKind.CLOUD, () -> {
+                var a = world.attach(instance, volumeId);
+                world.event(instance.id, "ec2: attach volume", volumeId + " as " + a.deviceName(), -1);
+                return a;
+            });
+        }
+
+        @Override
+        public void detachVolume(String volumeId) {
+            call("ec2: detach volume", World.CallKind.CLOUD, () -> {
+                world.detach(instance, volumeId);
+                world.event(instance.id, "ec2: detach volume", volumeId, -1);
+                return null;
+            });
+        }
+
+        @Override
+        public Snapshot createSnapshot(String volumeId, Map<String, String> tags) {
+            return call("ec2: create snapshot", World.CallKind.CLOUD, () -> {
+                var s = world.snapshot(volumeId, tags);
+                world.event(instance.id, "ec2: create snapshot", s.id + " of " + volumeId, -1);
+                return new Snapshot(s.id, volumeId, SnapshotState.PENDING, 0, tags);
+            });
+        }
+
+        @Override
+        public Optional<Snapshot> describeSnapshot(String snapshotId) {
+            return call("ec2: describe snapshot", World.CallKind.CLOUD, () -> {
+                var s = world.snapshots.get(snapshotId);
+                if (s == null || s.createdAt > world.viewTime()) {
+                    return Optional.<Snapshot>empty();
+                }
+                return Optional.of(new Snapshot(s.id, s.volumeId, s.completed ? SnapshotState.COMPLETED : SnapshotState.PENDING,
+                        s.completed ? 100 : 50, s.tags));
+            });
+        }
+
+        @Override
+        public void tag(String resourceId, Map<String, String> tags) {
+            call("ec2: create tags", World.CallKind.CLOUD, () -> {
+                var v = world.volumes.get(resourceId);
+                if (v != null) {
+                    v.tags.putAll(tags);
+                }
+                return null;
+            });
+        }
+
+        @Override
+        public void markSelfUnhealthy(String reason) {
+            call("autoscaling: set unhealthy", World.CallKind.CLOUD, () -> {
+                instance.healthy = false;
+                world.event(instance.id, "marked unhealthy", "the group will replace it", -1);
+                world.scheduler.at(world.now() + world.between(10_000, 60_000), () -> world.terminate(instance, "unhealthy"));
+                return null;
+            });
+        }
+
+        @Override
+        public void terminateSelf(String reason) {
+            call("autoscaling: terminate self", World.CallKind.CLOUD, () -> {
+                instance.replaceOnTermination = true;
+                world.scheduler.at(world.now() + 1, () -> world.terminate(instance, "terminated itself"));
+                return null;
+            });
+        }
+
+        @Override
+        public void completeLifecycleAction(LifecycleAction action) {
+            call("autoscaling: complete lifecycle", World.CallKind.CLOUD, () -> {
+                world.event(instance.id, "lifecycle hook", "completed", -1);
+                world.proceedTermination(instance);
+                return null;
+            });
+        }
+    }
+
+    // Store -------------------------------------------------------------------------------------
+
+    final class Store implements ClaimStore {
+        @Override
+        public Optional<Versioned> get(String key) {
+            return call("store: get", World.CallKind.STORE, () -> world.store.get(key));
+        }
+
+        @Override
+        public List<Versioned> list(String prefix) {
+            return call("store: list", World.CallKind.STORE, () -> world.store.list(prefix));
+        }
+
+        @Override
+        public WriteResult putIfAbsent(String key, byte[] value) {
+            return write("store: put-if-absent", key, value, () -> world.store.putIfAbsent(key, value));
+        }
+
+        @Override
+        public WriteResult compareAndSet(String key, String expectedVersion, byte[] value) {
+            return write("store: compare-and-set", key, value, () -> world.store.compareAndSet(key, expectedVersion, value));
+        }
+
+        private WriteResult write(String what, String key, byte[] value, Supplier<WriteResult> op) {
+            return call(what, World.CallKind.STORE, () -> {
+                var before = world.store.get(key);
+                boolean claim = isClaim(key, before, value);
+                if (claim) {
+                    claimWrites++;
+                    world.counters.claimWrites++;
+                }
+                var result = op.get();
+                var slot = world.keys().slotOf(key).orElse(-1);
+                world.event(instance.id, what, key.substring(key.lastIndexOf('/') + 1) + " -> "
+                        + (result instanceof Written w ? "written v" + w.version() : "conflict"), slot);
+                if (result instanceof Written) {
+                    world.onSlotWritten(instance, key, value);
+                }
+                return result;
+            });
+        }
+
+        private boolean isClaim(String key, Optional<Versioned> before, byte[] value) {
+            var slot = world.keys().slotOf(key);
+            if (slot.isEmpty()) {
+                return false;
+            }
+            try {
+                var next = world.codec().decode(key, slot.getAsInt(), world.keys().cluster(), value);
+                if (next.holder() == null || !next.holder().instanceId().equals(instance.id)) {
+                    return false;
+                }
+                if (before.isEmpty()) {
+                    return true;
+                }
+                var prev = world.codec().decode(key, slot.getAsInt(), world.keys().cluster(), before.get().value());
+                return !prev.heldBy(instance.id) || prev.epoch() < next.epoch();
+            } catch (RuntimeException e) {
+                return false;
+            }
+        }
+
+        @Override
+        public DeleteResult deleteIfVersion(String key, String expectedVersion) {
+            return call("store: delete-if-version", World.CallKind.STORE, () -> world.store.deleteIfVersion(key, expectedVersion));
+        }
+
+        @Override
+        public String describe() {
+            return "sim://store";
+        }
+    }
+
+    // Devices and filesystems -----------------------------------------------------------------
+
+    final class Disks implements BlockDevices, FileSystemDriver {
+        private SimVolume attachedHere(String volumeId) {
+            var v = world.volumes.get(volumeId);
+            if (v == null) {
+                return null;
+            }
+            var a = v.attachedNow();
+            return a.size() == 1 && a.getFirst().instanceId().equals(instance.id)
+                    && a.getFirst().state() == dev.berth.spi.AttachmentState.ATTACHED ? v : null;
+        }
+
+        private SimVolume byDevice(BlockDevice device) {
+            var serial = device.serial().orElse("");
+            var v = world.volumes.get("vol-" + serial.substring(3));
+            if (v == null || attachedHere(v.id) == null) {
+                throw new DeviceException("device " + device.path() + " is gone (its volume was detached)");
+            }
+            return v;
+        }
+
+        @Override
+        public Optional<BlockDevice> resolve(String volumeId, String requestedDeviceName) {
+            return call("udev: find device", World.CallKind.LOCAL, () -> {
+                var v = attachedHere(volumeId);
+                if (v == null) {
+                    return Optional.<BlockDevice>empty();
+                }
+                return Optional.of(new BlockDevice(Path.of("/dev/nvme" + (1 + (v.id.hashCode() & 7)) + "n1"),
+                        v.sizeGiB * (1L << 30), Optional.of("vol" + v.id.substring(4))));
+            });
+        }
+
+        @Override
+        public DeviceSignature probe(BlockDevice device) {
+            return call("blkid: probe", World.CallKind.LOCAL, () -> {
+                var v = byDevice(device);
+                if (v.filesystem == null) {
+                    return new DeviceSignature.Blank();
+                }
+                return new DeviceSignature.Recognized(v.filesystem, true, Optional.of(v.id), OptionalLong.of(v.sizeGiB * (1L << 30)));
+            });
+        }
+
+        @Override
+        public void makeFilesystem(BlockDevice device, FilesystemSpec spec) {
+            call("mkfs", World.CallKind.LOCAL, () -> {
+                var v = byDevice(device);
+                world.onMkfs(instance, v);
+                if (v.filesystem != null) {
+                    throw new DeviceException("device " + device.path() + " already holds " + v.filesystem + "; not formatting it");
+                }
+                v.filesystem = spec.type();
+                v.formats++;
+                world.event(instance.id, "mkfs", v.id + " " + spec.type(), World.slotTag(v));
+                return null;
+            });
+        }
+
+        @Override
+        public MountResult mount(BlockDevice device, MountSpec spec) {
+            return call("mount", World.CallKind.LOCAL, () -> {
+                var v = byDevice(device);
+                if (v.id.equals(instance.mountedVolume)) {
+                    return new MountResult.AlreadyMounted(spec.mountPoint());
+                }
+                if (instance.mountedVolume != null) {
+                    throw new DeviceException(spec.mountPoint() + " already has " + instance.mountedVolume + " mounted");
+                }
+                world.onMount(instance, v);
+                instance.mountedVolume = v.id;
+                world.event(instance.id, "mount", v.id + " at " + spec.mountPoint(), World.slotTag(v));
+                return new MountResult.Mounted(spec.mountPoint());
+            });
+        }
+
+        @Override
+        public GrowResult grow(BlockDevice device, Path mountPoint) {
+            return call("grow filesystem", World.CallKind.LOCAL, () -> new GrowResult.AlreadyFull(device.sizeBytes()));
+        }
+
+        @Override
+        public Optional<String> mountedSource(Path mountPoint) {
+            return Optional.ofNullable(instance.mountedVolume);
+        }
+
+        @Override
+        public void unmount(Path mountPoint) {
+            call("umount", World.CallKind.LOCAL, () -> {
+                instance.mountedVolume = null;
+                return null;
+            });
+        }
+    }
+
+    // Identity: a key file on the mounted volume ----------------------------------------------
+
+    final class Identity implements IdentityProvider {
+        private static final String FILE = "node.key";
+
+        @Override
+        public String kind() {
+            return "sim";
+        }
+
+        private SimVolume mounted(Path dir) {
+            var v = instance.mountedVolume == null ? null : world.volumes.get(instance.mountedVolume);
+            if (v == null) {
+                throw new IdentityException("no volume is mounted for " + dir);
+            }
+            return v;
+        }
+
+        private NodeIdentity name(byte[] key) {
+            try {
+                var fp = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(key));
+                return new NodeIdentity("sim", "NodeID-sim-" + fp.substring(0, 12), fp);
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        @Override
+        public IdentityState load(Path dir) {
+            return call("identity: load", World.CallKind.LOCAL, () -> {
+                var key = mounted(dir).files.get(FILE);
+                return key == null ? new IdentityState.Absent() : new IdentityState.Present(name(key));
+            });
+        }
+
+        @Override
+        public NodeIdentity generate(Path dir) {
+            return call("identity: generate", World.CallKind.LOCAL, () -> write(dir, randomKey(), "generated"));
+        }
+
+        private byte[] randomKey() {
+            var key = new byte[32];
+            for (int i = 0; i < key.length; i++) {
+                key[i] = (byte) world.random.nextInt(256);
+            }
+            return key;
+        }
+
+        private NodeIdentity write(Path dir, byte[] key, String how) {
+            var v = mounted(dir);
+            if (v.files.containsKey(FILE)) {
+                throw new IdentityException("an identity already exists in " + dir);
+            }
+            var id = name(key);
+            if (v.identityFingerprint != null && !v.identityFingerprint.equals(id.fingerprint())) {
+                world.violation("one identity per slot", World.slotTag(v), List.of(instance.id),
+                        "volume " + v.id + " had identity " + v.identityFingerprint + " and got " + id.fingerprint());
+            }
+            v.files.put(FILE, key);
+            v.identityFingerprint = id.fingerprint();
+            world.event(instance.id, "identity: " + how, id.publicName(), World.slotTag(v));
+            return id;
+        }
+
+        @Override
+        public NodeIdentity inspect(Path dir) {
+            return ((IdentityState.Present) load(dir)).identity();
+        }
+
+        @Override
+        public IdentityBundle export(Path dir) {
+            return call("identity: export", World.CallKind.LOCAL, () -> new IdentityBundle("sim", Map.of(FILE, mounted(dir).files.get(FILE))));
+        }
+
+        @Override
+        public NodeIdentity restore(Path dir, IdentityBundle bundle) {
+            return call("identity: restore", World.CallKind.LOCAL, () -> write(dir, bundle.file(FILE), "restored"));
+        }
+    }
+
+    /** Data keys for backups: random from the seeded source, "wrapped" by a fixed world key. */
+    final class Keys implements KeyProvider {
+        @Override
+        public String keyReference() {
+            return "sim";
+        }
+
+        @Override
+        public DataKey newDataKey(String context) {
+            var key = new byte[32];
+            for (int i = 0; i < key.length; i++) {
+                key[i] = (byte) world.random.nextInt(256);
+            }
+            return new DataKey(key, xor(key));
+        }
+
+        @Override
+        public byte[] unwrap(byte[] wrappedKey, String context) {
+            return xor(wrappedKey);
+        }
+
+        private byte[] xor(byte[] in) {
+            var out = in.clone();
+            for (int i = 0; i < out.length; i++) {
+                out[i] ^= (byte) (0x5a + i);
+            }
+            return out;
+        }
+    }
+
+    final class Env implements EnvFileWriter {
+        @Override
+        public void write(Path file, SequencedMap<String, String> values) {
+            call("write env file", World.CallKind.LOCAL, () -> {
+                world.envWriter.write(file, values);
+                return null;
+            });
+        }
+    }
+}

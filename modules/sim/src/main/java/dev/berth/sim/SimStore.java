@@ -1,0 +1,82 @@
+package dev.berth.sim;
+
+import dev.berth.spi.Conflict;
+import dev.berth.spi.DeleteResult;
+import dev.berth.spi.Deleted;
+import dev.berth.spi.Versioned;
+import dev.berth.spi.WriteResult;
+import dev.berth.spi.Written;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * The simulated claim store: linearizable by construction, since the scheduler applies one
+ * operation at a time. Versions come from one counter and never repeat.
+ */
+final class SimStore implements dev.berth.spi.ClaimStore {
+    private final TreeMap<String, Versioned> data = new TreeMap<>();
+    private long counter;
+
+    @Override
+    public Optional<Versioned> get(String key) {
+        return Optional.ofNullable(data.get(key));
+    }
+
+    @Override
+    public List<Versioned> list(String prefix) {
+        var result = new ArrayList<Versioned>();
+        for (var e : data.tailMap(prefix, true).entrySet()) {
+            if (!e.getKey().startsWith(prefix)) {
+                break;
+            }
+            result.add(e.getValue());
+        }
+        return result;
+    }
+
+    @Override
+    public WriteResult putIfAbsent(String key, byte[] value) {
+        var current = data.get(key);
+        if (current != null) {
+            return new Conflict(Optional.of(current));
+        }
+        return write(key, value);
+    }
+
+    @Override
+    public WriteResult compareAndSet(String key, String expected, byte[] value) {
+        var current = data.get(key);
+        if (current == null || !current.version().equals(expected)) {
+            return new Conflict(Optional.ofNullable(current));
+        }
+        return write(key, value);
+    }
+
+    @Override
+    public DeleteResult deleteIfVersion(String key, String expected) {
+        var current = data.get(key);
+        if (current == null || !current.version().equals(expected)) {
+            return new Conflict(Optional.ofNullable(current));
+        }
+        data.remove(key);
+        return new Deleted();
+    }
+
+    @Override
+    public String describe() {
+        return "sim://store";
+    }
+
+    /** Writes without a condition: only for seeding a world (and the hostile-record tests). */
+    void seed(String key, byte[] value) {
+        write(key, value);
+    }
+
+    private Written write(String key, byte[] value) {
+        var version = Long.toString(++counter);
+        data.put(key, new Versioned(key, value, version));
+        return new Written(version);
+    }
+}

@@ -1,0 +1,391 @@
+package dev.berth.sim;
+
+import dev.berth.core.claim.CasSlotSelection;
+import dev.berth.core.claim.ClaimLog;
+import dev.berth.core.claim.ClaimSettings;
+import dev.berth.core.claim.IdentityPolicy;
+import dev.berth.core.claim.SlotSelection;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.function.Supplier;
+
+/**
+ * Runs one scenario in a fresh simulated world and reports what happened. A director
+ * process plays the scenario on the virtual clock (launch, wait for convergence, refresh,
+ * fail a zone, ...); the simulated nodes run the real claim protocol; the world checks the
+ * invariants after every step, and liveness once the faults have stopped.
+ */
+public final class Simulation {
+    static final long SETTLE_LIMIT_MILLIS = 3 * 3_600_000L;
+    private static final long CHECK_EVERY_MILLIS = 5_000;
+
+    private final SimulationRequest request;
+    private final Supplier<SlotSelection> selection;
+    private final SimulationProgress progress;
+    private World world;
+    private long phaseStart;
+    private long convergedAt = -1;
+
+    private Simulation(SimulationRequest request, Supplier<SlotSelection> selection, SimulationProgress progress) {
+        this.request = request;
+        this.selection = selection;
+        this.progress = progress;
+    }
+
+    public static SimulationReport run(SimulationRequest request) {
+        return run(request, SimulationProgress.none());
+    }
+
+    public static SimulationReport run(SimulationRequest request, SimulationProgress progress) {
+        return run(request, defaultSelection(), progress);
+    }
+
+    /** Runs with another slot selection: how tests show that a broken protocol gets caught. */
+    public static SimulationReport run(SimulationRequest request, Supplier<SlotSelection> selection,
+                                       SimulationProgress progress) {
+        long single = singleClaimMillis(request, selection);
+        return new Simulation(request, selection, progress).play(single);
+    }
+
+    static Supplier<SlotSelection> defaultSelection() {
+        return CasSlotSelection::new;
+    }
+
+    /** The settings every simulated node runs berth with. */
+    static ClaimSettings settings(SimulationRequest request) {
+        return new ClaimSettings("sim", OptionalInt.empty(),
+                new ClaimSettings.VolumeSettings(100, "gp3", OptionalInt.empty(), OptionalInt.empty(), true,
+                        Optional.empty(), Optional.empty(), "ext4", List.of(), Path.of("/data"), List.of("noatime")),
+                new ClaimSettings.IdentitySettings(Optional.of("sim"), Path.of("identity"), IdentityPolicy.AUTO),
+                request.whenFull(), request.crossZone(), ClaimSettings.Waits.defaults(), Path.of("/etc/berth/berth.env"),
+                OptionalInt.empty());
+    }
+
+    private static long singleClaimMillis(SimulationRequest request, Supplier<SlotSelection> selection) {
+        var lone = new SimulationRequest(Scenario.MASS_BOOT, 1, request.zones(), request.seed(), request.whenFull(),
+                request.crossZone(), false);
+        var sim = new Simulation(lone, selection, SimulationProgress.none());
+        sim.world = sim.newWorld();
+        sim.world.desired = 1;
+        sim.world.setDesired(1);
+        while (sim.world.scheduler.step()) {
+            var only = sim.world.instances.values().iterator().next();
+            if (only.readyAt >= 0) {
+                long t = only.readyAt - only.bootStartedAt;
+                sim.world.scheduler.shutdown();
+                return t;
+            }
+            if (sim.world.now() > SETTLE_LIMIT_MILLIS) {
+                break;
+            }
+        }
+        sim.world.scheduler.shutdown();
+        return -1;
+    }
+
+    private World newWorld() {
+        var config = SimConfig.of(request.zones(), request.nodes());
+        var w = new World(config, settings(request), request.seed(), selectionFor(), ClaimLog.silent());
+        w.traceEnabled = request.trace();
+        return w;
+    }
+
+    /** The production selection needs each node's own ticker; CasSlotSelection takes it per call. */
+    private Supplier<SlotSelection> selectionFor() {
+        return selection;
+    }
+
+    private SimulationReport play(long singleClaim) {
+        world = newWorld();
+        var director = new Scheduler.Proc("director", this::direct);
+        directorProc = director;
+        world.scheduler.start(director, 0);
+        long nextProgress = 0;
+        while (!director.finished() && world.scheduler.step()) {
+            if (world.now() >= nextProgress) {
+                progress.update(world.now(), readyCount(), liveCount(), world.counters.spiCalls, world.violations.size());
+                nextProgress = world.now() + 60_000;
+            }
+        }
+        progress.update(world.now(), readyCount(), liveCount(), world.counters.spiCalls, world.violations.size());
+        var report = report(singleClaim);
+        world.scheduler.shutdown();
+        return report;
+    }
+
+    // The director ----------------------------------------------------------------------------
+
+    private void direct() {
+        int n = request.nodes();
+        world.setDesired(n);
+        phaseStart = world.now();
+        switch (request.scenario()) {
+            case MASS_BOOT -> awaitConverged("mass boot");
+            case INSTANCE_REFRESH -> {
+                awaitConverged("initial boot");
+                instanceRefresh();
+            }
+            case ZONE_OUTAGE -> {
+                awaitConverged("initial boot");
+                zoneOutage(world.config.zones().getFirst(), 30 * 60_000L);
+            }
+            case SCALE_IN -> {
+                awaitConverged("initial boot");
+                long before = world.counters.volumesCreated;
+                phase();
+                world.setDesired(n - 5);
+                awaitConverged("scale in");
+                pause(10 * 60_000L);
+                phase();
+                world.setDesired(n);
+                awaitConverged("scale out");
+                long extra = world.counters.volumesCreated - before;
+                if (extra > 0) {
+                    world.violation("idle volumes are reused after scale-in", -1, List.of(),
+                            extra + " volumes were created when scaling back out; the " + 5 + " idle ones should have been reused");
+                }
+            }
+            case CHAOS -> chaos();
+        }
+    }
+
+    private void instanceRefresh() {
+        phase();
+        int batch = Math.max(1, request.nodes() / 10);
+        var old = new ArrayList<SimInstance>();
+        for (var i : world.instances.values()) {
+            if (!i.terminated() && !i.terminationRequested) {
+                old.add(i);
+            }
+        }
+        for (int from = 0; from < old.size(); from += batch) {
+            var chunk = old.subList(from, Math.min(old.size(), from + batch));
+            for (var i : chunk) {
+                world.launch(i.zone);
+            }
+            pause(world.between(60_000, 120_000));
+            for (var i : chunk) {
+                world.terminate(i, "instance refresh");
+            }
+            awaitConverged("refresh batch " + (from / batch + 1));
+        }
+    }
+
+    private void zoneOutage(String zone, long duration) {
+        phase();
+        world.zonesDown.add(zone);
+        var lost = new ArrayList<SimInstance>();
+        for (var i : world.instances.values()) {
+            if (i.zone.equals(zone) && !i.terminated() && !i.terminationRequested) {
+                lost.add(i);
+            }
+        }
+        world.event("-", "zone outage", zone + ": " + lost.size() + " instances lost", -1);
+        for (var i : lost) {
+            if (i.berth != null) {
+                world.scheduler.kill(i.berth);
+            }
+            i.healthy = false;
+        }
+        pause(60_000);
+        for (var i : lost) {
+            world.terminate(i, "failed health checks in " + zone);
+        }
+        while (world.liveCount() < world.desired) {
+            world.launch(null);
+        }
+        pause(duration);
+        world.zonesDown.remove(zone);
+        world.event("-", "zone recovered", zone, -1);
+        phase();
+        rebalance();
+        awaitConverged("after the outage");
+    }
+
+    /** Auto Scaling's AZ rebalance: launch in the emptiest zone, then terminate from the fullest. */
+    private void rebalance() {
+        for (int round = 0; round < request.nodes(); round++) {
+            var counts = new java.util.TreeMap<String, Integer>();
+            world.config.zones().forEach(z -> counts.put(z, 0));
+            for (var i : world.instances.values()) {
+                if (!i.terminated() && !i.terminationRequested) {
+                    counts.merge(i.zone, 1, Integer::sum);
+                }
+            }
+            var min = counts.entrySet().stream().min(java.util.Map.Entry.comparingByValue()).orElseThrow();
+            var max = counts.entrySet().stream().max(java.util.Map.Entry.comparingByValue()).orElseThrow();
+            if (max.getValue() - min.getValue() <= 1) {
+                return;
+            }
+            world.launch(min.getKey());
+            pause(90_000);
+            SimInstance victim = null;
+            for (var i : world.instances.values()) {
+                if (!i.terminated() && !i.terminationRequested && i.zone.equals(max.getKey())) {
+                    victim = i;
+                }
+            }
+            if (victim != null) {
+                world.terminate(victim, "AZ rebalance");
+            }
+            pause(30_000);
+        }
+    }
+
+    private void chaos() {
+        var r = world.random;
+        for (var i = 0; i < request.nodes() * 2; i++) {
+            if (r.nextInt(5) == 0) {
+                world.crashPlans.put(String.format("i-%017x", i + 1), new World.CrashPlan(1 + r.nextInt(25), r.nextBoolean()));
+            }
+        }
+        world.staleUntil = 10 * 60_000L;
+        world.throttleUntil = 3 * 60_000L;
+        world.slowStoreUntil = r.nextInt(4) * 60_000L;
+        pause(world.between(30_000, 120_000));
+        var live = new ArrayList<SimInstance>();
+        for (var i : world.instances.values()) {
+            if (!i.terminated() && !i.terminationRequested) {
+                live.add(i);
+            }
+        }
+        int kills = Math.max(1, live.size() / 5);
+        for (int k = 0; k < kills && !live.isEmpty(); k++) {
+            var victim = live.remove(r.nextInt(live.size()));
+            victim.replaceOnTermination = true;
+            world.terminate(victim, "chaos");
+        }
+        world.hookTimeoutOverride = r.nextBoolean() ? 60_000 : -1;
+        pause(world.between(60_000, 600_000));
+        world.staleUntil = world.now() + 120_000;
+        world.throttleUntil = world.now() + 60_000;
+        awaitConverged("chaos");
+        instanceRefresh();
+    }
+
+    // Waiting on the virtual clock ------------------------------------------------------------
+
+    private void phase() {
+        phaseStart = world.now();
+    }
+
+    private void pause(long millis) {
+        var self = currentDirector();
+        world.scheduler.suspendUntil(self, world.now() + millis);
+    }
+
+    private Scheduler.Proc directorProc;
+
+    private Scheduler.Proc currentDirector() {
+        return directorProc;
+    }
+
+    /** Waits until every live instance up to capacity holds a slot; past the bound it is a liveness violation. */
+    private void awaitConverged(String what) {
+        long deadline = world.now() + SETTLE_LIMIT_MILLIS;
+        while (!converged()) {
+            if (world.now() > deadline) {
+                var waiting = new ArrayList<String>();
+                for (var i : world.instances.values()) {
+                    if (i.running() && !i.terminationRequested && i.workloadSlot.isEmpty()) {
+                        waiting.add(i.id);
+                    }
+                }
+                world.violation("liveness: every running instance up to capacity holds a slot", -1,
+                        waiting.subList(0, Math.min(5, waiting.size())), what + ": " + waiting.size()
+                                + " running instances still had no slot " + SETTLE_LIMIT_MILLIS / 60_000 + " minutes later");
+                return;
+            }
+            pause(CHECK_EVERY_MILLIS);
+        }
+        convergedAt = world.now();
+    }
+
+    private boolean converged() {
+        int live = 0;
+        int ready = 0;
+        for (var i : world.instances.values()) {
+            if (i.terminationRequested && !i.terminated()) {
+                return false;
+            }
+            if (!i.terminated() && !i.terminationRequested) {
+                live++;
+                if (i.workloadSlot.isPresent()) {
+                    ready++;
+                }
+            }
+        }
+        return live >= world.desired && ready >= Math.min(live, world.desired);
+    }
+
+    private int readyCount() {
+        int n = 0;
+        for (var i : world.instances.values()) {
+            if (!i.terminated() && i.workloadSlot.isPresent()) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private int liveCount() {
+        return world.liveCount();
+    }
+
+    // The report ------------------------------------------------------------------------------
+
+    private SimulationReport report(long singleClaim) {
+        var slots = world.store.list(world.keys().slotsPrefix());
+        int held = 0;
+        for (var v : slots) {
+            var slot = world.keys().slotOf(v.key());
+            if (slot.isPresent()) {
+                try {
+                    var rec = world.codec().decode(v.key(), slot.getAsInt(), world.keys().cluster(), v.value());
+                    if (rec.holder() != null) {
+                        held++;
+                    }
+                } catch (RuntimeException e) {
+                    // counted as a violation when written
+                }
+            }
+        }
+        long slowest = 0;
+        for (var i : world.instances.values()) {
+            if (i.readyAt >= 0) {
+                slowest = Math.max(slowest, i.readyAt - i.bootStartedAt);
+            }
+        }
+        int booted = 0;
+        for (var i : world.instances.values()) {
+            if (i.bootStartedAt >= 0) {
+                booted++;
+            }
+        }
+        var happy = new ArrayList<>(world.counters.happyPathCalls);
+        happy.sort(Integer::compare);
+        int happyMedian = happy.isEmpty() ? 0 : happy.get(happy.size() / 2);
+        int happyMax = happy.isEmpty() ? 0 : happy.getLast();
+        double perNode = booted == 0 ? 0 : round3((double) world.counters.claimWrites / booted);
+        double ratio = singleClaim <= 0 ? 0 : round3((double) slowest / singleClaim);
+        return new SimulationReport(request.scenario().cliName(), request.seed(), request.nodes(), request.zones(),
+                world.desired, slots.size(), held, world.counters.volumesCreated, world.counters.idempotentCreates,
+                world.counters.snapshots, world.counters.claimWrites, perNode, happyMedian, happyMax,
+                world.counters.spiCalls, world.counters.cloudCalls, world.counters.storeCalls, world.counters.crashes,
+                world.counters.claimErrors, world.counters.fullOutcomes, world.counters.throttled,
+                convergedAt < 0 ? -1 : convergedAt - phaseStartForReport(), slowest, singleClaim, ratio, world.now(),
+                world.scheduler.steps(), world.violations.size(), world.violations.subList(0, Math.min(20, world.violations.size())),
+                ShortestTrace.of(world.trace, world.violations));
+    }
+
+    private long phaseStartForReport() {
+        return phaseStart;
+    }
+
+    private static double round3(double v) {
+        return Math.round(v * 1000) / 1000.0;
+    }
+}

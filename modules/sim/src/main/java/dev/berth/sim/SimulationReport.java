@@ -1,0 +1,55 @@
+package dev.berth.sim;
+
+import io.avaje.jsonb.Json;
+import java.util.List;
+
+/**
+ * The figures of one simulated run. Only virtual time and counters: the same seed gives the
+ * same report, byte for byte.
+ *
+ * @param violations          the number of broken invariants (0 is the only good answer)
+ * @param casAttemptsPerNode  claim writes (compare-and-set or put-if-absent) per node that booted
+ * @param happyPathCalls      cloud and store calls of a typical uncontended first claim (median)
+ * @param convergeMillis      from the start of the last phase to every node holding a slot
+ * @param slowestClaimMillis  the longest berth start-to-ready time of any node in the run
+ * @param singleClaimMillis   berth start-to-ready of a lone node in an otherwise empty world
+ * @param shortestTrace       the steps that show the first violation (its nodes and slot)
+ */
+@Json
+public record SimulationReport(
+        String scenario,
+        long seed,
+        int nodes,
+        int zones,
+        int capacity,
+        int slots,
+        int slotsHeld,
+        long volumesCreated,
+        long idempotentCreates,
+        long snapshots,
+        long casAttempts,
+        double casAttemptsPerNode,
+        int happyPathCalls,
+        int happyPathCallsMax,
+        long spiCalls,
+        long cloudCalls,
+        long storeCalls,
+        long crashes,
+        long claimErrors,
+        long fullOutcomes,
+        long throttled,
+        long convergeMillis,
+        long slowestClaimMillis,
+        long singleClaimMillis,
+        double claimTimeRatio,
+        long simulatedMillis,
+        long steps,
+        int violations,
+        List<Violation> violationDetails,
+        List<String> shortestTrace) {
+
+    public SimulationReport {
+        violationDetails = List.copyOf(violationDetails);
+        shortestTrace = List.copyOf(shortestTrace);
+    }
+}

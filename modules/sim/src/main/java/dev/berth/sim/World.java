@@ -1,0 +1,669 @@
+package dev.berth.sim;
+
+import dev.berth.core.claim.ClaimContext;
+import dev.berth.core.claim.ClaimException;
+import dev.berth.core.claim.ClaimLog;
+import dev.berth.core.claim.ClaimOutcome;
+import dev.berth.core.claim.ClaimProtocol;
+import dev.berth.core.claim.ClaimSettings;
+import dev.berth.core.claim.SlotRelease;
+import dev.berth.core.claim.SlotSelection;
+import dev.berth.core.claim.Ticker;
+import dev.berth.core.slot.CorruptSlotRecordException;
+import dev.berth.core.slot.SlotCodec;
+import dev.berth.core.slot.SlotKeys;
+import dev.berth.core.slot.SlotRecord;
+import dev.berth.spi.AttachmentState;
+import dev.berth.spi.BerthException;
+import dev.berth.spi.CloudException;
+import dev.berth.spi.InstanceState;
+import dev.berth.spi.LifecycleState;
+import dev.berth.spi.VolumeAttachment;
+import dev.berth.spi.VolumeState;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+import java.util.function.Supplier;
+
+/**
+ * The simulated world: one autoscaling group over a few zones, its instances, EBS volumes
+ * and snapshots, the claim store, fault windows, and the invariants checked after every step.
+ * Everything random comes from one seeded source; everything timed runs on the scheduler's
+ * virtual clock.
+ */
+final class World {
+    enum CallKind { CLOUD, STORE, LOCAL }
+
+    /** A planned crash of the berth process of one instance, at its k-th SPI call. */
+    record CrashPlan(int call, boolean afterEffect) {
+    }
+
+    final SimConfig config;
+    final ClaimSettings settings;
+    final SplittableRandom random;
+    final Scheduler scheduler = new Scheduler();
+    final dev.berth.spi.ClaimStore store;
+    final Map<String, SimInstance> instances = new LinkedHashMap<>();
+    final Map<String, SimVolume> volumes = new LinkedHashMap<>();
+    final Map<String, SimSnapshot> snapshots = new LinkedHashMap<>();
+    final Map<String, String> volumeByToken = new HashMap<>();
+    final Set<String> zonesDown = new HashSet<>();
+    final Counters counters = new Counters();
+    final List<TraceStep> trace = new ArrayList<>();
+    final List<Violation> violations = new ArrayList<>();
+    final Map<String, CrashPlan> crashPlans = new HashMap<>();
+    private final Supplier<SlotSelection> selection;
+    private final SlotKeys keys;
+    private final SlotCodec codec = new SlotCodec();
+    private final Map<Integer, Set<String>> believedHolders = new TreeMap<>();
+    private final Map<Integer, String> firstIdentity = new HashMap<>();
+    private final ClaimLog log;
+    int desired;
+    long staleUntil = -1;
+    long throttleUntil = -1;
+    long slowStoreUntil = -1;
+    long hookTimeoutOverride = -1;
+    int maxBerthRuns = 40;
+    private int instanceCounter;
+    private int volumeCounter;
+    private int snapshotCounter;
+    private long traceSeq;
+    boolean traceEnabled = true;
+    dev.berth.core.claim.EnvFileWriter envWriter = (file, values) -> { };
+    final List<dev.berth.core.claim.ClaimOutcome> outcomes = new ArrayList<>();
+    final List<RuntimeException> failures = new ArrayList<>();
+
+    World(SimConfig config, ClaimSettings settings, long seed, Supplier<SlotSelection> selection, ClaimLog log) {
+        this(config, settings, seed, selection, log, new SimStore());
+    }
+
+    World(SimConfig config, ClaimSettings settings, long seed, Supplier<SlotSelection> selection, ClaimLog log,
+          dev.berth.spi.ClaimStore store) {
+        this.store = store;
+        this.config = config;
+        this.settings = settings;
+        this.random = new SplittableRandom(seed);
+        this.selection = selection;
+        this.keys = new SlotKeys(settings.cluster());
+        this.log = log;
+    }
+
+    long now() {
+        return scheduler.now();
+    }
+
+    long between(long min, long max) {
+        return max <= min ? min : min + random.nextLong(max - min + 1);
+    }
+
+    // The group ---------------------------------------------------------------------------
+
+    /** Launches an instance in the emptiest zone that is up (or the given one); it boots, then runs berth. */
+    SimInstance launch(String zone) {
+        return launch(zone, null);
+    }
+
+    SimInstance launch(String zone, String givenId) {
+        var target = zone != null ? zone : emptiestZone();
+        ++instanceCounter;
+        var id = givenId != null ? givenId : String.format("i-%017x", instanceCounter);
+        var instance = new SimInstance(id, target, now(), instanceCounter);
+        instance.lifecycle.set(now(), LifecycleState.PENDING);
+        instance.state.set(now(), InstanceState.PENDING);
+        instances.put(id, instance);
+        event(id, "launch", "zone " + target, -1);
+        long boot = between(config.bootMinMillis(), config.bootMaxMillis());
+        scheduler.at(now() + boot, () -> boot(instance));
+        return instance;
+    }
+
+    private String emptiestZone() {
+        var counts = new TreeMap<String, Integer>();
+        for (var z : config.zones()) {
+            if (!zonesDown.contains(z)) {
+                counts.put(z, 0);
+            }
+        }
+        if (counts.isEmpty()) {
+            return config.zones().getFirst();
+        }
+        for (var i : instances.values()) {
+            if (!i.terminated() && !i.terminationRequested && counts.containsKey(i.zone)) {
+                counts.merge(i.zone, 1, Integer::sum);
+            }
+        }
+        int min = counts.values().stream().min(Integer::compare).orElse(0);
+        var emptiest = counts.entrySet().stream().filter(e -> e.getValue() == min).map(Map.Entry::getKey).toList();
+        return emptiest.get(random.nextInt(emptiest.size()));
+    }
+
+    private void boot(SimInstance instance) {
+        if (instance.terminationRequested || instance.terminated()) {
+            return;
+        }
+        instance.state.set(now(), InstanceState.RUNNING);
+        instance.lifecycle.set(now(), LifecycleState.IN_SERVICE);
+        event(instance.id, "boot", "running, in service", -1);
+        startBerth(instance);
+    }
+
+    void startBerth(SimInstance instance) {
+        instance.berthRuns++;
+        if (instance.bootStartedAt < 0) {
+            instance.bootStartedAt = now();
+        }
+        var node = new SimNode(this, instance);
+        var proc = new Scheduler.Proc(instance.id + "#" + instance.berthRuns, () -> runBerth(node));
+        node.proc = proc;
+        instance.berth = proc;
+        scheduler.start(proc, now());
+    }
+
+    private void runBerth(SimNode node) {
+        var instance = node.instance;
+        var protocol = new ClaimProtocol(settingsFor(instance), node.context(), selection.get());
+        String result;
+        try {
+            var outcome = protocol.claim();
+            outcomes.add(outcome);
+            switch (outcome) {
+                case ClaimOutcome.Claimed c -> ready(node, c.lease().slot());
+                case ClaimOutcome.Resumed r -> ready(node, r.lease().slot());
+                case ClaimOutcome.Full f -> {
+                    counters.fullOutcomes++;
+                    event(instance.id, "berth exits", "full: " + f.policy().configName(), -1);
+                    scheduleRestart(instance);
+                }
+            }
+            result = "done";
+        } catch (ClaimException e) {
+            failures.add(e);
+            counters.claimErrors++;
+            event(instance.id, "berth fails", e.kind() + ": " + firstWords(e.getMessage()), -1);
+            if (e.kind() == ClaimException.Kind.DATA_SAFETY) {
+                violation("data-safety stop", -1, List.of(instance.id), e.getMessage());
+            }
+            scheduleRestart(instance);
+            result = "failed";
+        } catch (BerthException e) {
+            failures.add(e);
+            counters.claimErrors++;
+            event(instance.id, "berth fails", firstWords(e.getMessage()), -1);
+            scheduleRestart(instance);
+            result = "failed";
+        } catch (SimulatedCrash e) {
+            counters.crashes++;
+            event(instance.id, "berth crashes", e.getMessage(), -1);
+            scheduleRestart(instance);
+            result = "crashed";
+        }
+        node.finish(result);
+    }
+
+    private ClaimSettings settingsFor(SimInstance instance) {
+        return instance.settingsOverride != null ? instance.settingsOverride : settings;
+    }
+
+    private void ready(SimNode node, int slot) {
+        var instance = node.instance;
+        instance.workloadSlot = java.util.OptionalInt.of(slot);
+        instance.keeperActive = true;
+        if (instance.readyAt < 0) {
+            instance.readyAt = now();
+        }
+        counters.ready++;
+        node.readyRun = true;
+        event(instance.id, "ready", "slot " + slot, slot);
+        for (var other : instances.values()) {
+            if (other != instance && !other.terminated() && other.workloadSlot.isPresent()
+                    && other.workloadSlot.getAsInt() == slot && !other.terminationRequested) {
+                violation("one live workload per slot", slot, List.of(other.id, instance.id),
+                        "two live instances run the workload of slot " + slot);
+            }
+        }
+    }
+
+    /** systemd restarts a berth that exited with an error (Restart=on-failure, RestartSec=10..30 s). */
+    private void scheduleRestart(SimInstance instance) {
+        if (instance.berthRuns >= maxBerthRuns) {
+            return;
+        }
+        scheduler.at(now() + between(10_000, 30_000), () -> {
+            if (!instance.terminated() && !instance.terminationRequested && instance.running()) {
+                startBerth(instance);
+            }
+        });
+    }
+
+    /**
+     * Terminates an instance the way Auto Scaling does: Terminating:Wait while the lifecycle
+     * hook runs (the keeper releases the slot and completes it, or the hook times out), then
+     * shutting-down, then terminated, when EC2 detaches its volumes.
+     */
+    void terminate(SimInstance instance, String why) {
+        if (instance.terminationRequested || instance.terminated()) {
+            return;
+        }
+        instance.terminationRequested = true;
+        event(instance.id, "terminate", why, -1);
+        if (instance.state.now() == InstanceState.PENDING || zonesDown.contains(instance.zone)) {
+            killProcesses(instance);
+            shutDown(instance);
+            return;
+        }
+        if (!config.lifecycleHook()) {
+            killProcesses(instance);
+            shutDown(instance);
+            return;
+        }
+        instance.lifecycle.set(now(), LifecycleState.TERMINATING_WAIT);
+        long timeout = hookTimeoutOverride >= 0 ? hookTimeoutOverride : config.hookTimeoutMillis();
+        scheduler.at(now() + timeout, () -> {
+            if (instance.lifecycle.now() == LifecycleState.TERMINATING_WAIT) {
+                event(instance.id, "lifecycle hook", "timed out", -1);
+                proceedTermination(instance);
+            }
+        });
+        if (instance.keeperActive && instance.berth != null && instance.berth.finished()) {
+            var node = new SimNode(this, instance);
+            var proc = new Scheduler.Proc(instance.id + "#keeper", () -> runKeeper(node));
+            node.proc = proc;
+            instance.keeper = proc;
+            scheduler.start(proc, now() + between(100, 2_000));
+        }
+    }
+
+    private void runKeeper(SimNode node) {
+        var instance = node.instance;
+        try {
+            node.workloadStopped();
+            new SlotRelease(settings, node.context()).release();
+            instance.workloadSlot = java.util.OptionalInt.empty();
+            node.context().cloud().completeLifecycleAction(new dev.berth.spi.LifecycleAction("berth-release",
+                    Optional.empty(), dev.berth.spi.LifecycleAction.Result.CONTINUE));
+        } catch (BerthException e) {
+            event(instance.id, "keeper fails", firstWords(e.getMessage()), -1);
+        } catch (SimulatedCrash e) {
+            event(instance.id, "keeper crashes", e.getMessage(), -1);
+        }
+        node.finish("keeper");
+    }
+
+    void proceedTermination(SimInstance instance) {
+        if (instance.lifecycle.now() != LifecycleState.TERMINATING_WAIT) {
+            return;
+        }
+        instance.lifecycle.set(now(), LifecycleState.TERMINATING_PROCEED);
+        killProcesses(instance);
+        shutDown(instance);
+    }
+
+    private void killProcesses(SimInstance instance) {
+        if (instance.berth != null) {
+            scheduler.kill(instance.berth);
+        }
+        if (instance.keeper != null) {
+            scheduler.kill(instance.keeper);
+        }
+    }
+
+    private void shutDown(SimInstance instance) {
+        instance.state.set(now(), InstanceState.SHUTTING_DOWN);
+        scheduler.at(now() + between(20_000, 60_000), () -> {
+            instance.state.set(now(), InstanceState.TERMINATED);
+            instance.lifecycle.set(now(), LifecycleState.TERMINATED);
+            instance.workloadSlot = java.util.OptionalInt.empty();
+            instance.mountedVolume = null;
+            for (var set : believedHolders.values()) {
+                set.remove(instance.id);
+            }
+            for (var v : volumes.values()) {
+                var remaining = v.attachedNow().stream().filter(a -> !a.instanceId().equals(instance.id)).toList();
+                if (remaining.size() != v.attachedNow().size() && !zonesDown.contains(v.zone)) {
+                    v.attachments.set(now(), remaining);
+                    v.state.set(now(), remaining.isEmpty() ? VolumeState.AVAILABLE : VolumeState.IN_USE);
+                }
+            }
+            event(instance.id, "terminated", "volumes detached", -1);
+            if (!instance.healthy || instance.replaceOnTermination) {
+                if (liveCount() < desired) {
+                    launch(null);
+                }
+            }
+        });
+    }
+
+    int liveCount() {
+        int n = 0;
+        for (var i : instances.values()) {
+            if (!i.terminated() && !i.terminationRequested) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** Scales the group to {@code n}: launches, or terminates from the fullest zones (newest first). */
+    void setDesired(int n) {
+        desired = n;
+        while (liveCount() < desired) {
+            launch(null);
+        }
+        while (liveCount() > desired) {
+            terminate(pickForScaleIn(), "scale in to " + n);
+        }
+    }
+
+    private SimInstance pickForScaleIn() {
+        var counts = new TreeMap<String, Integer>();
+        for (var i : instances.values()) {
+            if (!i.terminated() && !i.terminationRequested) {
+                counts.merge(i.zone, 1, Integer::sum);
+            }
+        }
+        var fullest = counts.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
+        SimInstance pick = null;
+        for (var i : instances.values()) {
+            if (!i.terminated() && !i.terminationRequested && i.zone.equals(fullest)) {
+                pick = i;
+            }
+        }
+        return pick;
+    }
+
+    // EC2 / EBS, applied at the moment a call takes effect ----------------------------------
+
+    private long lag() {
+        long max = now() < staleUntil ? config.staleLagMillis() : config.describeLagMillis();
+        return max <= 0 ? 0 : random.nextLong(max + 1);
+    }
+
+    long viewTime() {
+        return Math.max(0, now() - lag());
+    }
+
+    void checkZoneUp(String zone, String resource) {
+        if (zonesDown.contains(zone)) {
+            throw new CloudException(CloudException.Reason.UNAVAILABLE, resource, "zone " + zone
+                    + " is unavailable (simulated outage)");
+        }
+    }
+
+    SimVolume createVolume(dev.berth.spi.VolumeRequest request, SimInstance caller) {
+        checkZoneUp(request.zone(), request.zone());
+        var existing = volumeByToken.get(request.clientToken());
+        if (existing != null) {
+            counters.idempotentCreates++;
+            return volumes.get(existing);
+        }
+        if (!request.tags().containsKey("berth:cluster")) {
+            violation("every resource carries the cluster tag", -1, List.of(caller.id),
+                    "volume created without the berth:cluster tag");
+        }
+        String fromFs = null;
+        if (request.snapshotId().isPresent()) {
+            var snap = snapshots.get(request.snapshotId().get());
+            if (snap == null) {
+                throw new CloudException(CloudException.Reason.NOT_FOUND, request.snapshotId().get(),
+                        "snapshot " + request.snapshotId().get() + " does not exist");
+            }
+            fromFs = snap.filesystem;
+        }
+        var id = String.format("vol-%017x", ++volumeCounter);
+        var volume = new SimVolume(id, request.zone(), request.sizeGiB(), now(), request.snapshotId().orElse(null),
+                request.clientToken());
+        volume.tags.putAll(request.tags());
+        volume.filesystem = fromFs;
+        if (request.snapshotId().isPresent()) {
+            volume.files.putAll(snapshots.get(request.snapshotId().get()).files);
+            volume.identityFingerprint = snapshots.get(request.snapshotId().get()).identityFingerprint;
+        }
+        volume.state.set(now(), VolumeState.CREATING);
+        volume.attachments.set(now(), List.of());
+        volumes.put(id, volume);
+        volumeByToken.put(request.clientToken(), id);
+        counters.volumesCreated++;
+        scheduler.at(now() + between(2_000, 8_000), () -> volume.state.set(now(), VolumeState.AVAILABLE));
+        int slot = slotTag(volume);
+        long sameZone = volumes.values().stream()
+                .filter(v -> v.zone.equals(volume.zone) && slotTag(v) == slot && !v.tags.containsKey("berth:retired"))
+                .count();
+        if (slot >= 0 && sameZone > 1) {
+            violation("one live volume per slot and zone", slot, List.of(caller.id),
+                    "slot " + slot + " now has " + sameZone + " volumes in zone " + volume.zone);
+        }
+        return volume;
+    }
+
+    static int slotTag(SimVolume v) {
+        var s = v.tags.get("berth:slot");
+        return s == null ? -1 : Integer.parseInt(s);
+    }
+
+    VolumeAttachment attach(SimInstance caller, String volumeId) {
+        var volume = volumes.get(volumeId);
+        if (volume == null || volume.createdAt > viewTime()) {
+            throw new CloudException(CloudException.Reason.NOT_FOUND, volumeId, "volume " + volumeId + " does not exist (yet)");
+        }
+        checkZoneUp(volume.zone, volumeId);
+        if (!volume.zone.equals(caller.zone)) {
+            throw new CloudException(CloudException.Reason.INVALID, volumeId, "volume " + volumeId + " is in zone "
+                    + volume.zone + " and instance " + caller.id + " in " + caller.zone);
+        }
+        if (volume.state.now() == VolumeState.CREATING) {
+            throw new CloudException(CloudException.Reason.CONFLICT, volumeId, "volume " + volumeId + " is still creating");
+        }
+        if (!volume.attachedNow().isEmpty()) {
+            var other = volume.attachedNow().getFirst();
+            throw new CloudException(CloudException.Reason.CONFLICT, volumeId, "volume " + volumeId
+                    + " is in use by " + other.instanceId() + " (" + other.state().name().toLowerCase() + ")");
+        }
+        var device = "/dev/sd" + (char) ('f' + (caller.nextDevice++ % 10));
+        var attaching = new VolumeAttachment(volumeId, caller.id, device, AttachmentState.ATTACHING);
+        volume.attachments.set(now(), List.of(attaching));
+        volume.state.set(now(), VolumeState.IN_USE);
+        scheduler.at(now() + between(1_000, 6_000), () -> {
+            var current = volume.attachedNow();
+            if (current.size() == 1 && current.getFirst().instanceId().equals(caller.id)
+                    && current.getFirst().state() == AttachmentState.ATTACHING) {
+                volume.attachments.set(now(), List.of(new VolumeAttachment(volumeId, caller.id, device,
+                        AttachmentState.ATTACHED)));
+            }
+        });
+        return attaching;
+    }
+
+    void detach(SimInstance caller, String volumeId) {
+        var volume = volumes.get(volumeId);
+        if (volume == null) {
+            return;
+        }
+        checkZoneUp(volume.zone, volumeId);
+        var mine = volume.attachedNow().stream().filter(a -> a.instanceId().equals(caller.id)).findFirst();
+        if (mine.isEmpty() || mine.get().state() == AttachmentState.DETACHING) {
+            return;
+        }
+        var a = mine.get();
+        volume.attachments.set(now(), List.of(new VolumeAttachment(volumeId, caller.id, a.deviceName(), AttachmentState.DETACHING)));
+        scheduler.at(now() + between(1_000, 8_000), () -> {
+            var current = volume.attachedNow();
+            if (current.size() == 1 && current.getFirst().instanceId().equals(caller.id)) {
+                volume.attachments.set(now(), List.of());
+                volume.state.set(now(), VolumeState.AVAILABLE);
+            }
+        });
+    }
+
+    SimSnapshot snapshot(String volumeId, Map<String, String> tags) {
+        var volume = volumes.get(volumeId);
+        if (volume == null) {
+            throw new CloudException(CloudException.Reason.NOT_FOUND, volumeId, "volume " + volumeId + " does not exist");
+        }
+        checkZoneUp(volume.zone, volumeId);
+        var id = String.format("snap-%017x", ++snapshotCounter);
+        var snap = new SimSnapshot(id, volumeId, now(), new TreeMap<>(tags), volume.filesystem,
+                new TreeMap<>(volume.files), volume.identityFingerprint);
+        snapshots.put(id, snap);
+        counters.snapshots++;
+        scheduler.at(now() + between(30_000, 180_000), () -> snap.completed = true);
+        return snap;
+    }
+
+    // The store, with the invariant on holders ----------------------------------------------
+
+    /**
+     * Makes the volumes a store's slot records name exist in this world (formatted, as their
+     * records say), so a one-node world can resume or take over slots claimed in earlier runs.
+     */
+    void seedVolumesFromStore() {
+        for (var item : store.list(keys.slotsPrefix())) {
+            var slot = keys.slotOf(item.key());
+            if (slot.isEmpty()) {
+                continue;
+            }
+            SlotRecord record;
+            try {
+                record = codec.decode(item.key(), slot.getAsInt(), keys.cluster(), item.value());
+            } catch (CorruptSlotRecordException e) {
+                continue;
+            }
+            if (record.volume() == null || volumes.containsKey(record.volume().volumeId())) {
+                continue;
+            }
+            var v = new SimVolume(record.volume().volumeId(), record.volume().zone(), settings.volume().sizeGiB(), 0, null,
+                    "seeded-" + record.volume().volumeId());
+            v.tags.put("berth:cluster", keys.cluster());
+            v.tags.put("berth:slot", Integer.toString(slot.getAsInt()));
+            v.filesystem = record.formatted() ? settings.volume().filesystem() : null;
+            v.state.set(0, VolumeState.AVAILABLE);
+            v.attachments.set(0, List.of());
+            volumes.put(v.id, v);
+        }
+    }
+
+    /** Called after every successful write to a slot key, with the record written (or null for a delete). */
+    void onSlotWritten(SimInstance writer, String key, byte[] value) {
+        var slot = keys.slotOf(key);
+        if (slot.isEmpty() || value == null) {
+            return;
+        }
+        SlotRecord record;
+        try {
+            record = codec.decode(key, slot.getAsInt(), keys.cluster(), value);
+        } catch (CorruptSlotRecordException e) {
+            violation("slot records stay readable", slot.getAsInt(), List.of(writer.id), e.getMessage());
+            return;
+        }
+        int n = slot.getAsInt();
+        var believers = believedHolders.computeIfAbsent(n, k -> new java.util.TreeSet<>());
+        if (record.holder() == null) {
+            believers.remove(writer.id);
+        } else {
+            var holder = record.holder().instanceId();
+            if (!believers.contains(holder)) {
+                for (var other : List.copyOf(believers)) {
+                    var o = instances.get(other);
+                    if (o == null || o.terminated()) {
+                        believers.remove(other);
+                        continue;
+                    }
+                    if (writer.forceClaim) {
+                        believers.remove(other);
+                        event(other, "fenced", "slot " + n + " forced away at epoch " + record.epoch(), n);
+                        continue;
+                    }
+                    violation("at most one live holder per slot", n, List.of(other, holder),
+                            "instance " + holder + " took slot " + n + " at epoch " + record.epoch()
+                                    + " while " + other + " (" + o.state.now().name().toLowerCase() + ") still held it");
+                    believers.remove(other);
+                }
+                believers.add(holder);
+            }
+        }
+        if (record.identity() != null) {
+            var first = firstIdentity.putIfAbsent(n, record.identity().fingerprint());
+            if (first != null && !first.equals(record.identity().fingerprint())) {
+                violation("a slot's identity never changes", n, List.of(writer.id),
+                        "slot " + n + " identity changed from " + first + " to " + record.identity().fingerprint());
+            }
+        }
+    }
+
+    // Devices, as the instance's kernel sees them --------------------------------------------
+
+    void onMkfs(SimInstance instance, SimVolume volume) {
+        if (volume.formats > 0 || volume.filesystem != null) {
+            violation("nothing formatted twice", slotTag(volume), List.of(instance.id),
+                    "volume " + volume.id + " was asked to be formatted again (formats so far: " + volume.formats + ")");
+        }
+    }
+
+    void onMount(SimInstance instance, SimVolume volume) {
+        for (var other : instances.values()) {
+            if (other != instance && !other.terminated() && volume.id.equals(other.mountedVolume)) {
+                violation("every volume mounted by at most one instance", slotTag(volume), List.of(other.id, instance.id),
+                        "volume " + volume.id + " mounted by " + other.id + " and " + instance.id);
+            }
+        }
+    }
+
+    // Trace and violations --------------------------------------------------------------------
+
+    void event(String instance, String what, String result, int slot) {
+        if (traceEnabled) {
+            trace.add(new TraceStep(traceSeq++, now(), instance, what, result, slot));
+        }
+    }
+
+    void violation(String invariant, int slot, List<String> who, String detail) {
+        violations.add(new Violation(invariant, now(), slot, who, detail));
+        event(String.join(",", who), "VIOLATION " + invariant, detail, slot);
+    }
+
+    static String firstWords(String message) {
+        if (message == null) {
+            return "";
+        }
+        return message.length() > 100 ? message.substring(0, 100) + "..." : message;
+    }
+
+    SlotKeys keys() {
+        return keys;
+    }
+
+    SlotCodec codec() {
+        return codec;
+    }
+
+    Ticker tickerFor(SimNode node) {
+        return node;
+    }
+
+    ClaimLog log() {
+        return log;
+    }
+
+    /** Counters a run reports. */
+    static final class Counters {
+        long spiCalls;
+        long cloudCalls;
+        long storeCalls;
+        long claimWrites;
+        long volumesCreated;
+        long idempotentCreates;
+        long snapshots;
+        long crashes;
+        long claimErrors;
+        long fullOutcomes;
+        long ready;
+        long throttled;
+        final List<Integer> happyPathCalls = new ArrayList<>();
+    }
+}

@@ -1,0 +1,15 @@
+/**
+ * The simulated world: zones, instances, an autoscaling group, EBS volumes, a linearizable
+ * store and a deterministic scheduler, all on a virtual clock driven by one seeded random
+ * source. Simulated nodes run the real claim protocol of dev.berth.core.
+ */
+module dev.berth.sim {
+    requires transitive dev.berth.core;
+
+    requires io.avaje.jsonb;
+
+    exports dev.berth.sim;
+
+    // The generated JSON adapters of the simulation report.
+    provides io.avaje.jsonb.spi.JsonbExtension with dev.berth.sim.jsonb.GeneratedJsonComponent;
+}
