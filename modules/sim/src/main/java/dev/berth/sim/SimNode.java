@@ -62,6 +62,7 @@ final class SimNode implements Ticker {
     private int cloudStoreCalls;
     private int claimWrites;
     private int throttled;
+    private int sleeps;
 
     SimNode(World world, SimInstance instance) {
         this.world = world;
@@ -75,7 +76,7 @@ final class SimNode implements Ticker {
     }
 
     void finish(String result) {
-        if (readyRun && claimWrites == 1 && throttled == 0 && !instance.forceClaim) {
+        if (readyRun && claimWrites == 1 && throttled == 0 && sleeps <= 2 && !instance.forceClaim) {
             world.counters.happyPathCalls.add(cloudStoreCalls);
         }
     }
@@ -143,6 +144,7 @@ final class SimNode implements Ticker {
 
     @Override
     public void sleep(long millis) {
+        sleeps++;
         world.scheduler.suspendUntil(proc, world.now() + Math.max(1, millis));
     }
 

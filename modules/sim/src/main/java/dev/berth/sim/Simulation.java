@@ -198,7 +198,7 @@ public final class Simulation {
             world.launch(null);
         }
         pause(duration);
-        world.zonesDown.remove(zone);
+        world.recoverZone(zone);
         world.event("-", "zone recovered", zone, -1);
         phase();
         rebalance();

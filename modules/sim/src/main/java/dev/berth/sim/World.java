@@ -340,6 +340,23 @@ final class World {
         });
     }
 
+    /** A zone comes back: EC2 finishes detaching the volumes of instances that terminated meanwhile. */
+    void recoverZone(String zone) {
+        zonesDown.remove(zone);
+        for (var v : volumes.values()) {
+            if (!v.zone.equals(zone)) {
+                continue;
+            }
+            var remaining = v.attachedNow().stream()
+                    .filter(a -> { var i = instances.get(a.instanceId()); return i != null && !i.terminated(); })
+                    .toList();
+            if (remaining.size() != v.attachedNow().size()) {
+                v.attachments.set(now(), remaining);
+                v.state.set(now(), remaining.isEmpty() ? VolumeState.AVAILABLE : VolumeState.IN_USE);
+            }
+        }
+    }
+
     int liveCount() {
         int n = 0;
         for (var i : instances.values()) {

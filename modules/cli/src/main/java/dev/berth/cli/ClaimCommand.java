@@ -1,0 +1,194 @@
+package dev.berth.cli;
+
+import dev.berth.core.claim.ClaimContext;
+import dev.berth.core.claim.ClaimException;
+import dev.berth.core.claim.ClaimLog;
+import dev.berth.core.claim.ClaimOutcome;
+import dev.berth.core.claim.ClaimProtocol;
+import dev.berth.core.claim.EnvFileWriter;
+import dev.berth.core.claim.SlotLease;
+import dev.berth.core.claim.Ticker;
+import dev.berth.core.plugin.Plugins;
+import dev.berth.sim.LocalClaim;
+import dev.berth.spi.BerthException;
+import dev.berth.spi.BlockDevicesFactory;
+import dev.berth.spi.ClaimStore;
+import dev.berth.spi.ClaimStoreFactory;
+import dev.berth.spi.CloudProviderFactory;
+import dev.berth.spi.FileSystemDriverFactory;
+import dev.berth.spi.IdentityProviderFactory;
+import dev.berth.spi.KeyProviderFactory;
+import io.avaje.jsonb.Json;
+import io.avaje.jsonb.Jsonb;
+import jakarta.inject.Singleton;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code berth claim}: claim a slot, attach and mount its volume, load its identity, write the env file. */
+@Singleton
+@Command(name = "claim", mixinStandardHelpOptions = true,
+        description = {"Claim one slot of the cluster for this instance: its volume attached and mounted, its identity",
+                "in place, and the env file written. Exit 0: ready; 3: no free slot (the full policy was applied);",
+                "1: failed (the message says why and what to do); 2: bad input."})
+final class ClaimCommand implements Callable<Integer> {
+
+    @Option(names = "--config", description = "The YAML config file (default: none; flags and defaults only).")
+    Path config;
+
+    @Option(names = "--cluster", description = "The cluster name (config: cluster).")
+    String cluster;
+
+    @Option(names = "--provider", description = "The cloud provider: aws, static, sim (config: provider; default aws).")
+    String provider;
+
+    @Option(names = "--store", description = "The claim store URI: file:///var/lib/berth/store, s3://bucket/prefix, etcd://host:2379/prefix.")
+    String store;
+
+    @Option(names = "--capacity", description = "The number of slots (config: capacity; default: the group's desired capacity).")
+    Integer capacity;
+
+    @Option(names = "--env-file", description = "Where to write the workload's env file (default /etc/berth/berth.env).")
+    String envFile;
+
+    @Option(names = "--plugins", description = "The plugin folder (default: the image's plugins/).")
+    String plugins;
+
+    @Option(names = "--when-full", description = "wait, mark-unhealthy or terminate-self (config: whenFull; default wait).")
+    String whenFull;
+
+    @Option(names = "--cross-zone", description = "never or snapshot (config: crossZone; default never).")
+    String crossZone;
+
+    @Option(names = "--instance-id", description = "With --provider sim: this instance's id (default i-local).")
+    String instanceId;
+
+    @Option(names = "--zone", description = "With --provider sim: this instance's zone (default local-a).")
+    String zone;
+
+    @Option(names = "--force", description = "Take --slot N even from a live holder. For operators who know that holder is dead.")
+    boolean force;
+
+    @Option(names = "--slot", description = "With --force: the slot to take.")
+    Integer slot;
+
+    @Option(names = "--json", description = "Print the result as one JSON object.")
+    boolean json;
+
+    private final Console console;
+    private final BerthHome home;
+
+    ClaimCommand(Console console, BerthHome home) {
+        this.console = console;
+        this.home = home;
+    }
+
+    @Override
+    public Integer call() {
+        if (force != (slot != null)) {
+            throw new UsageException("--force and --slot go together: pass both (--force --slot N) to take slot N from"
+                    + " a holder you know is dead, or neither");
+        }
+        var file = config == null ? ConfigFile.empty() : ConfigFile.load(config);
+        var resolved = ClaimConfig.resolve(file, new ClaimConfig.Flags(cluster, provider, store, capacity, envFile, plugins,
+                whenFull, crossZone, instanceId, zone, slot), home.plugins());
+        var loaded = loadPlugins(resolved);
+        ClaimLog log = message -> console.err().println("berth: " + message);
+        var claimStore = openStore(loaded, resolved);
+        ClaimOutcome outcome;
+        try (claimStore) {
+            outcome = run(loaded, resolved, claimStore, log);
+        } catch (ClaimException e) {
+            console.err().println("berth claim: " + e.kind().name().toLowerCase().replace('_', '-') + ": " + e.getMessage());
+            return ExitCodes.FAILED;
+        } catch (UsageException e) {
+            throw e;
+        } catch (BerthException e) {
+            console.err().println("berth claim: failed: " + e.getMessage());
+            return ExitCodes.FAILED;
+        }
+        return report(outcome);
+    }
+
+    private Plugins loadPlugins(ClaimConfig resolved) {
+        try {
+            return Plugins.load(resolved.plugins());
+        } catch (BerthException e) {
+            throw new UsageException(e.getMessage());
+        }
+    }
+
+    private ClaimStore openStore(Plugins loaded, ClaimConfig resolved) {
+        try {
+            var factory = loaded.require(ClaimStoreFactory.class, ClaimStoreFactory::scheme, resolved.store().getScheme(),
+                    "claim store scheme");
+            return factory.open(resolved.store(), resolved.storeSettings());
+        } catch (BerthException e) {
+            throw new UsageException(e.getMessage());
+        }
+    }
+
+    private ClaimOutcome run(Plugins loaded, ClaimConfig resolved, ClaimStore claimStore, ClaimLog log) {
+        var settings = resolved.settings();
+        if (resolved.provider().equals("sim")) {
+            log.info("provider sim: a one-node simulated cloud (instance " + resolved.instanceId() + ", zone "
+                    + resolved.zone() + ") with the real store " + claimStore.describe());
+            return LocalClaim.claim(settings, claimStore, resolved.instanceId(), resolved.zone(),
+                    settings.capacity().orElse(1), 1, log, EnvFileWriter.local());
+        }
+        try (var cloud = loaded.require(CloudProviderFactory.class, CloudProviderFactory::name, resolved.provider(),
+                "cloud provider").create(resolved.providerSettings())) {
+            var devices = loaded.require(BlockDevicesFactory.class, BlockDevicesFactory::name, resolved.devices(),
+                    "block device provider").create(resolved.deviceSettings());
+            var filesystems = loaded.require(FileSystemDriverFactory.class, FileSystemDriverFactory::name,
+                    resolved.devices(), "filesystem driver").create(resolved.deviceSettings());
+            var identity = settings.identity().kind().map(kind -> loaded.require(IdentityProviderFactory.class,
+                    IdentityProviderFactory::kind, kind, "identity kind").create(resolved.identitySettings()));
+            var keys = resolved.keyProvider().map(name -> loaded.require(KeyProviderFactory.class, KeyProviderFactory::name,
+                    name, "key provider").create(resolved.keySettings()));
+            var context = new ClaimContext(cloud, claimStore, devices, filesystems, identity, keys, Ticker.system(), log,
+                    EnvFileWriter.local());
+            return new ClaimProtocol(settings, context).claim();
+        }
+    }
+
+    private int report(ClaimOutcome outcome) {
+        return switch (outcome) {
+            case ClaimOutcome.Claimed c -> ready("claimed", c.lease());
+            case ClaimOutcome.Resumed r -> ready("resumed", r.lease());
+            case ClaimOutcome.Full f -> {
+                if (json) {
+                    console.out().println(Jsonb.builder().build().toJson(new ClaimResult("full", -1, -1, null, null, null,
+                            null, f.detail())));
+                } else {
+                    console.out().println("full: " + f.detail() + " (policy " + f.policy().configName() + ")");
+                }
+                yield ExitCodes.FULL;
+            }
+        };
+    }
+
+    private int ready(String how, SlotLease lease) {
+        if (json) {
+            console.out().println(Jsonb.builder().build().toJson(new ClaimResult(how, lease.slot(), lease.epoch(),
+                    lease.instanceId(), lease.volumeId(), lease.mountPoint().toString(),
+                    lease.identity().map(i -> i.publicName()).orElse(null), null)));
+        } else {
+            console.out().println(how + " slot " + lease.slot() + " at epoch " + lease.epoch() + ": volume " + lease.volumeId()
+                    + " on " + lease.mountPoint() + lease.identity().map(i -> ", identity " + i.publicName()).orElse(""));
+        }
+        return ExitCodes.OK;
+    }
+
+    /** What {@code berth claim --json} prints. */
+    @Json
+    record ClaimResult(String outcome, int slot, long epoch, String instanceId, String volumeId, String dataDir,
+                       String nodeId, String detail) {
+    }
+
+    static Optional<String> none() {
+        return Optional.empty();
+    }
+}

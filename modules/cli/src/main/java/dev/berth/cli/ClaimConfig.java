@@ -1,0 +1,151 @@
+package dev.berth.cli;
+
+import dev.berth.core.claim.ClaimSettings;
+import dev.berth.core.claim.CrossZonePolicy;
+import dev.berth.core.claim.FullPolicy;
+import dev.berth.core.claim.IdentityPolicy;
+import dev.berth.spi.BerthException;
+import dev.berth.spi.PluginConfig;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+
+/**
+ * The configuration of {@code berth claim}: the YAML file, then the flags over it, validated
+ * into {@link ClaimSettings} and the names of the providers to load. Every bad value is a
+ * {@link UsageException} naming the key and what to write instead.
+ */
+record ClaimConfig(
+        ClaimSettings settings,
+        String provider,
+        PluginConfig providerSettings,
+        URI store,
+        PluginConfig storeSettings,
+        Path plugins,
+        String devices,
+        PluginConfig deviceSettings,
+        PluginConfig identitySettings,
+        Optional<String> keyProvider,
+        PluginConfig keySettings,
+        String instanceId,
+        String zone) {
+
+    static final Set<String> TOP = Set.of("cluster", "provider", "providerSettings", "store", "storeSettings", "capacity",
+            "envFile", "plugins", "whenFull", "crossZone", "volume", "identity", "keys", "devices", "waits", "sim");
+
+    /** Flags given on the command line (null when not given). */
+    record Flags(String cluster, String provider, String store, Integer capacity, String envFile, String plugins,
+                 String whenFull, String crossZone, String instanceId, String zone, Integer forceSlot) {
+    }
+
+    static ClaimConfig resolve(ConfigFile file, Flags flags, Path defaultPlugins) {
+        try {
+            return build(file.only(TOP), flags, defaultPlugins);
+        } catch (UsageException e) {
+            throw e;
+        } catch (BerthException e) {
+            throw new UsageException(e.getMessage());
+        }
+    }
+
+    private static ClaimConfig build(ConfigFile file, Flags flags, Path defaultPlugins) {
+        var cluster = first(flags.cluster(), file.string("cluster")).orElseThrow(() -> new UsageException(
+                "no cluster name: set 'cluster:' in the config file or pass --cluster NAME (for example avax-mainnet)"));
+        var provider = first(flags.provider(), file.string("provider")).orElse("aws");
+        var store = uri(first(flags.store(), file.string("store")).orElse("file:///var/lib/berth/store"));
+        var capacity = flags.capacity() != null ? Optional.of(flags.capacity()) : file.integer("capacity");
+        if (capacity.isPresent() && capacity.get() < 1) {
+            throw new UsageException("capacity " + capacity.get() + " is not positive: give the number of slots (1 or more),"
+                    + " or leave it out to follow the group's desired capacity");
+        }
+        var envFile = path("envFile", first(flags.envFile(), file.string("envFile")).orElse("/etc/berth/berth.env"));
+        var plugins = first(flags.plugins(), file.string("plugins")).map(p -> path("plugins", p)).orElse(defaultPlugins);
+        var whenFull = FullPolicy.parse(first(flags.whenFull(), file.string("whenFull")).orElse("wait"));
+        var crossZone = CrossZonePolicy.parse(first(flags.crossZone(), file.string("crossZone")).orElse("never"));
+
+        var v = file.section("volume").only(Set.of("sizeGiB", "type", "iops", "throughputMiBps", "encrypted", "kmsKeyId",
+                "seedSnapshot", "filesystem", "mkfsArgs", "mountPoint", "mountOptions"));
+        var volume = new ClaimSettings.VolumeSettings(
+                v.integer("sizeGiB").orElse(100),
+                v.string("type").orElse("gp3"),
+                v.integer("iops").map(OptionalInt::of).orElse(OptionalInt.empty()),
+                v.integer("throughputMiBps").map(OptionalInt::of).orElse(OptionalInt.empty()),
+                v.bool("encrypted").orElse(true),
+                v.string("kmsKeyId"),
+                v.string("seedSnapshot"),
+                v.string("filesystem").orElse("ext4"),
+                v.list("mkfsArgs"),
+                path("volume.mountPoint", v.string("mountPoint").orElse("/data")),
+                v.list("mountOptions").isEmpty() ? java.util.List.of("noatime") : v.list("mountOptions"));
+
+        var id = file.section("identity").only(Set.of("kind", "dir", "policy", "settings"));
+        var kind = id.string("kind").filter(k -> !k.equals("none"));
+        var identity = new ClaimSettings.IdentitySettings(kind, path("identity.dir", id.string("dir").orElse("identity")),
+                IdentityPolicy.parse(id.string("policy").orElse("auto")));
+
+        var w = file.section("waits").only(Set.of("pollSeconds", "fullSeconds", "holderSeconds", "attachSeconds",
+                "deviceSeconds", "snapshotSeconds", "holderGraceSeconds", "maxClaimConflicts", "maxCallAttempts"));
+        var d = ClaimSettings.Waits.defaults();
+        var waits = new ClaimSettings.Waits(
+                w.integer("pollSeconds").map(s -> s * 1000L).orElse(d.pollMillis()),
+                w.integer("fullSeconds").map(s -> s * 1000L).orElse(d.fullMillis()),
+                w.integer("holderSeconds").map(s -> s * 1000L).orElse(d.holderMillis()),
+                w.integer("attachSeconds").map(s -> s * 1000L).orElse(d.attachMillis()),
+                w.integer("deviceSeconds").map(s -> s * 1000L).orElse(d.deviceMillis()),
+                w.integer("snapshotSeconds").map(s -> s * 1000L).orElse(d.snapshotMillis()),
+                w.integer("holderGraceSeconds").map(s -> s * 1000L).orElse(d.holderGraceMillis()),
+                w.integer("maxClaimConflicts").orElse(d.maxClaimConflicts()),
+                w.integer("maxCallAttempts").orElse(d.maxCallAttempts()));
+
+        var settings = new ClaimSettings(cluster, capacity.map(OptionalInt::of).orElse(OptionalInt.empty()), volume, identity,
+                whenFull, crossZone, waits, envFile,
+                flags.forceSlot() == null ? OptionalInt.empty() : OptionalInt.of(flags.forceSlot()));
+
+        var keys = file.section("keys").only(Set.of("provider", "settings"));
+        var devices = file.section("devices").only(Set.of("provider", "settings"));
+        var sim = file.section("sim").only(Set.of("instanceId", "zone"));
+        return new ClaimConfig(settings, provider,
+                new PluginConfig("providerSettings", file.flat("providerSettings")), store,
+                new PluginConfig("storeSettings", file.flat("storeSettings")), plugins,
+                devices.string("provider").orElse("linux"), new PluginConfig("devices.settings", devices.flat("settings")),
+                new PluginConfig("identity.settings", id.flat("settings")), keys.string("provider"),
+                new PluginConfig("keys.settings", keys.flat("settings")),
+                first(flags.instanceId(), sim.string("instanceId")).orElse("i-local"),
+                first(flags.zone(), sim.string("zone")).orElse("local-a"));
+    }
+
+    private static Optional<String> first(String flag, Optional<String> fromFile) {
+        return flag != null ? Optional.of(flag) : fromFile;
+    }
+
+    private static URI uri(String value) {
+        try {
+            var uri = new URI(value);
+            if (uri.getScheme() == null) {
+                throw new UsageException("store '" + value + "' has no scheme: write file:///var/lib/berth/store,"
+                        + " s3://bucket/prefix?region=... or etcd://host:2379/prefix");
+            }
+            return uri;
+        } catch (URISyntaxException e) {
+            throw new UsageException("store '" + value + "' is not a valid URI (" + e.getReason()
+                    + "): write file:///var/lib/berth/store, s3://bucket/prefix or etcd://host:2379/prefix");
+        }
+    }
+
+    private static Path path(String key, String value) {
+        try {
+            return Path.of(value);
+        } catch (InvalidPathException e) {
+            throw new UsageException(key + " '" + value + "' is not a valid path: " + e.getReason());
+        }
+    }
+
+    Map<String, String> summary() {
+        return Map.of("cluster", settings.cluster(), "provider", provider, "store", store.toString());
+    }
+}

@@ -1,0 +1,52 @@
+package dev.berth.cli;
+
+import dev.berth.spi.BerthException;
+import io.avaje.inject.BeanScope;
+import picocli.CommandLine;
+
+/** The entry point: wires the commands (avaje-inject), parses the flags (picocli), maps errors to exit codes. */
+public final class Main {
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(new Console(), args));
+    }
+
+    /** Runs one berth command line and returns its exit code. */
+    static int run(Console console, String... args) {
+        // avaje-inject logs its wiring at INFO; an operator's terminal is not the place for it.
+        java.util.logging.Logger.getLogger("io.avaje.inject").setLevel(java.util.logging.Level.WARNING);
+        try (var scope = BeanScope.builder().bean(Console.class, console).build()) {
+            var cli = new CommandLine(scope.get(BerthCommand.class), new Factory(scope));
+            cli.setOut(new java.io.PrintWriter(console.out(), true));
+            cli.setErr(new java.io.PrintWriter(console.err(), true));
+            cli.setParameterExceptionHandler((e, a) -> {
+                console.err().println("berth: " + e.getMessage() + " (see: berth "
+                        + e.getCommandLine().getCommandName().replace("berth", "").trim() + " --help)");
+                return ExitCodes.USAGE;
+            });
+            cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+                if (e instanceof UsageException) {
+                    console.err().println("berth " + commandLine.getCommandName() + ": " + e.getMessage());
+                    return ExitCodes.USAGE;
+                }
+                if (e instanceof BerthException) {
+                    console.err().println("berth " + commandLine.getCommandName() + ": " + e.getMessage());
+                    return ExitCodes.FAILED;
+                }
+                throw e;
+            });
+            return cli.execute(args);
+        }
+    }
+
+    /** Commands come from the bean scope; anything else picocli needs, it makes itself. */
+    private record Factory(BeanScope scope) implements CommandLine.IFactory {
+        @Override
+        public <K> K create(Class<K> type) throws Exception {
+            var bean = scope.getOptional(type);
+            return bean.isPresent() ? bean.get() : CommandLine.defaultFactory().create(type);
+        }
+    }
+}

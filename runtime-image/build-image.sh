@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Builds the berth runtime image the way Helidon's linker does: jlink refuses automatic modules,
+# so runtime/ is a jlink image of just the JDK modules that jdeps finds in berth and its plugins,
+# lib/ holds berth's own jars on the module path, plugins/NAME/ each plugin's jars (loaded into
+# a module layer of its own at run time), and bin/berth runs runtime/bin/java -m dev.berth.cli.
+set -euo pipefail
+image=$1 lib=$2 root=$3
+: "${JAVA_HOME:?set JAVA_HOME to the JDK 25 that links the image}"
+jdk=$JAVA_HOME/bin
+plugins=(linux-fs identity-avalanche identity-ethereum identity-x509 key-passphrase)
+for optional in s3-store etcd-store aws; do
+  [[ -d $root/plugins/$optional/target/plugin ]] && plugins+=("$optional")
+done
+
+rm -rf "$image"
+mkdir -p "$image"/{lib,plugins,conf,bin,systemd}
+cp "$lib"/*.jar "$image/lib/"
+for p in "${plugins[@]}"; do
+  src=$root/plugins/$p/target/plugin
+  [[ -d $src ]] || { echo "build-image: plugin $p was not packaged ($src missing): build the whole reactor" >&2; exit 1; }
+  mkdir -p "$image/plugins/$p"
+  cp "$src"/*.jar "$image/plugins/$p/"
+done
+
+# The JDK modules that berth and every plugin need (plugins resolve against the image's boot layer).
+jars=("$image"/lib/*.jar "$image"/plugins/*/*.jar)
+mods=$("$jdk/jdeps" --print-module-deps --ignore-missing-deps --multi-release 21 "${jars[@]}" 2>/dev/null | tail -1)
+# Always present: TLS and EC for the SDKs, the unsupported module netty reads, zipfs, and jcmd support.
+mods="${mods:+$mods,}java.naming,java.net.http,jdk.crypto.ec,jdk.unsupported,jdk.zipfs,java.management,jdk.management,java.logging"
+"$jdk/jlink" --add-modules "$mods" --output "$image/runtime" --strip-debug --no-header-files --no-man-pages --generate-cds-archive \
+  --compress zip-6 2>/dev/null || "$jdk/jlink" --add-modules "$mods" --output "$image/runtime" --strip-debug \
+  --no-header-files --no-man-pages
+
+here=$(cd "$(dirname "$0")" && pwd)
+cp "$here/src/main/image/bin/berth" "$image/bin/berth"
+chmod 0755 "$image/bin/berth"
+cp "$here"/src/main/image/conf/* "$image/conf/"
+cp "$here"/src/main/image/systemd/* "$image/systemd/"
+
+# An AppCDS archive of the classes a run loads, to cut start-up.
+BERTH_JAVA_OPTS="-XX:ArchiveClassesAtExit=$image/lib/berth.jsa" "$image/bin/berth" simulate --nodes 20 --seed 1 >/dev/null 2>&1 \
+  || echo "build-image: no AppCDS archive (the training run failed); berth starts without it" >&2
+echo "build-image: $image ($(du -sh "$image" | cut -f1)), JDK modules: $mods"
