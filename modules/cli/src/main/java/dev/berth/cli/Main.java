@@ -22,8 +22,9 @@ public final class Main {
             cli.setOut(new java.io.PrintWriter(console.out(), true));
             cli.setErr(new java.io.PrintWriter(console.err(), true));
             cli.setParameterExceptionHandler((e, a) -> {
-                console.err().println("berth: " + e.getMessage() + " (see: berth "
-                        + e.getCommandLine().getCommandName().replace("berth", "").trim() + " --help)");
+                var name = e.getCommandLine().getCommandName();
+                var command = name.equals("berth") ? "berth" : "berth " + name;
+                console.err().println(command + ": " + e.getMessage() + " (see: " + command + " --help)");
                 return ExitCodes.USAGE;
             });
             cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {

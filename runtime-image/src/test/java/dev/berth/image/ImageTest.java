@@ -1,0 +1,158 @@
+package dev.berth.image;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import javax.tools.ToolProvider;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Runs the built image the way an operator would: bin/berth, with no JDK on the PATH and no
+ * JAVA_HOME, so only the image's own runtime can run it.
+ */
+class ImageTest {
+    private static final Path IMAGE = Path.of(System.getProperty("berth.image", "target/berth"));
+
+    record Run(int code, String out, String err) {
+    }
+
+    private static Run berth(String... args) throws IOException, InterruptedException {
+        var command = new ArrayList<String>();
+        command.add(IMAGE.resolve("bin/berth").toString());
+        command.addAll(List.of(args));
+        var pb = new ProcessBuilder(command);
+        pb.environment().clear();
+        pb.environment().put("PATH", "/usr/bin:/bin");
+        var out = Files.createTempFile("berth-out", ".txt");
+        var err = Files.createTempFile("berth-err", ".txt");
+        pb.redirectOutput(out.toFile()).redirectError(err.toFile());
+        var process = pb.start();
+        if (!process.waitFor(5, TimeUnit.MINUTES)) {
+            process.destroyForcibly();
+            throw new AssertionError("bin/berth " + String.join(" ", args) + " did not finish in 5 minutes");
+        }
+        var run = new Run(process.exitValue(), Files.readString(out), Files.readString(err));
+        Files.delete(out);
+        Files.delete(err);
+        return run;
+    }
+
+    @Test
+    void imageHasItsOwnRuntimeAndNoJdkTools() {
+        assertTrue(Files.isExecutable(IMAGE.resolve("runtime/bin/java")));
+        assertTrue(Files.notExists(IMAGE.resolve("runtime/bin/javac")), "the runtime is linked, not a JDK");
+        assertTrue(Files.isRegularFile(IMAGE.resolve("conf/berth.yaml")));
+        assertTrue(Files.isRegularFile(IMAGE.resolve("systemd/berth-claim.service")));
+        assertTrue(Files.isDirectory(IMAGE.resolve("plugins/linux-fs")));
+    }
+
+    @Test
+    void simulateInstanceRefreshOf200NodesHasNoViolationAndIsRepeatable() throws Exception {
+        var first = berth("simulate", "--nodes", "200", "--zones", "3", "--scenario", "instance-refresh", "--seed", "1", "--json");
+        assertEquals(0, first.code(), first.err());
+        var json = first.out().strip();
+        for (var field : new String[] {"\"violations\":0", "\"nodes\":200", "\"slots\":200", "\"volumesCreated\":200",
+                "\"casAttemptsPerNode\":", "\"happyPathCalls\":"}) {
+            assertTrue(json.contains(field), field + " in " + json);
+        }
+        var second = berth("simulate", "--nodes", "200", "--zones", "3", "--scenario", "instance-refresh", "--seed", "1", "--json");
+        assertEquals(json, second.out().strip(), "the same seed must give byte-identical output");
+
+        var table = berth("simulate", "--nodes", "200", "--zones", "3", "--scenario", "instance-refresh", "--seed", "1");
+        assertEquals(0, table.code(), table.err());
+        assertTrue(table.out().contains("violations               0"), table.out());
+        assertTrue(table.err().contains("[simulate]"), "a progress line on stderr: " + table.err());
+    }
+
+    @Test
+    void badInputExitsWithTwo() throws Exception {
+        var r = berth("simulate", "--scenario", "nope");
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("unknown scenario 'nope'"), r.err());
+    }
+
+    @Test
+    void theImagesPluginsLoadEachInItsOwnLayer() throws Exception {
+        var r = berth("plugins");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("identity           avalanche"), r.out());
+        assertTrue(r.out().contains("block devices      linux"), r.out());
+        assertTrue(r.out().contains("claim store        file         built-in"), r.out());
+        assertTrue(r.out().contains("layer linux-fs: dev.berth.fs.linux"), r.out());
+    }
+
+    @Test
+    void aTinyThirdPartyPluginDroppedIntoPluginsIsLoaded(@TempDir Path dir) throws Exception {
+        var plugins = dir.resolve("plugins");
+        buildTinyPlugin(dir.resolve("src"), plugins.resolve("tiny").resolve("tiny-store.jar"));
+        var r = berth("plugins", "--plugins", plugins.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().lines().anyMatch(l -> l.startsWith("claim store") && l.contains("tiny")
+                && l.contains("plugin") && l.contains("module tiny.store")), r.out());
+
+        // the same name from a second folder is refused, naming both
+        buildTinyPlugin(dir.resolve("src2"), plugins.resolve("tiny-copy").resolve("tiny-store.jar"));
+        var twice = berth("plugins", "--plugins", plugins.toString());
+        assertEquals(2, twice.code(), twice.out());
+        assertTrue(twice.err().contains("two providers are named 'tiny'") && twice.err().contains("tiny-copy"), twice.err());
+    }
+
+    @Test
+    void claimWithTheSimProviderRunsFromTheImage(@TempDir Path dir) throws Exception {
+        var r = berth("claim", "--provider", "sim", "--cluster", "demo", "--store", "file://" + dir.resolve("store"),
+                "--env-file", dir.resolve("berth.env").toString(), "--capacity", "3");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().startsWith("claimed slot"), r.out());
+        assertTrue(Files.readString(dir.resolve("berth.env")).contains("BERTH_CLUSTER=demo"));
+    }
+
+    /** Compiles a module that provides a ClaimStoreFactory named "tiny" against the image's spi jar. */
+    private static void buildTinyPlugin(Path src, Path jar) throws IOException {
+        var pkg = src.resolve("tiny/store");
+        Files.createDirectories(pkg);
+        Files.writeString(src.resolve("module-info.java"), """
+                module tiny.store {
+                    requires dev.berth.spi;
+                    provides dev.berth.spi.ClaimStoreFactory with tiny.store.TinyStoreFactory;
+                }
+                """);
+        Files.writeString(pkg.resolve("TinyStoreFactory.java"), """
+                package tiny.store;
+                public final class TinyStoreFactory implements dev.berth.spi.ClaimStoreFactory {
+                    public String scheme() { return "tiny"; }
+                    public dev.berth.spi.ClaimStore open(java.net.URI uri, dev.berth.spi.PluginConfig config) {
+                        throw new dev.berth.spi.BerthException("tiny stores hold nothing");
+                    }
+                }
+                """);
+        var classes = src.resolve("classes");
+        var spi = Files.list(IMAGE.resolve("lib")).filter(p -> p.getFileName().toString().startsWith("berth-spi")).findFirst()
+                .orElseThrow();
+        var javac = ToolProvider.getSystemJavaCompiler();
+        int rc = javac.run(null, null, null, "-d", classes.toString(), "--module-path", spi.toString(),
+                src.resolve("module-info.java").toString(), pkg.resolve("TinyStoreFactory.java").toString());
+        assertEquals(0, rc, "javac");
+        Files.createDirectories(jar.getParent());
+        try (var out = new JarOutputStream(Files.newOutputStream(jar)); var files = Files.walk(classes)) {
+            for (var file : files.filter(Files::isRegularFile).toList()) {
+                out.putNextEntry(new JarEntry(classes.relativize(file).toString().replace('\\', '/')));
+                out.write(Files.readAllBytes(file));
+                out.closeEntry();
+            }
+        }
+    }
+
+    static String utf8(byte[] b) {
+        return new String(b, StandardCharsets.UTF_8);
+    }
+}
