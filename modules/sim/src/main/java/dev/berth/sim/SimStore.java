@@ -15,17 +15,18 @@ import java.util.TreeMap;
  * The simulated claim store: linearizable by construction, since the scheduler applies one
  * operation at a time. Versions come from one counter and never repeat.
  */
+/** Thread-safe too, so the store contract kit can race it from many threads. */
 final class SimStore implements dev.berth.spi.ClaimStore {
     private final TreeMap<String, Versioned> data = new TreeMap<>();
     private long counter;
 
     @Override
-    public Optional<Versioned> get(String key) {
+    public synchronized Optional<Versioned> get(String key) {
         return Optional.ofNullable(data.get(key));
     }
 
     @Override
-    public List<Versioned> list(String prefix) {
+    public synchronized List<Versioned> list(String prefix) {
         var result = new ArrayList<Versioned>();
         for (var e : data.tailMap(prefix, true).entrySet()) {
             if (!e.getKey().startsWith(prefix)) {
@@ -37,7 +38,7 @@ final class SimStore implements dev.berth.spi.ClaimStore {
     }
 
     @Override
-    public WriteResult putIfAbsent(String key, byte[] value) {
+    public synchronized WriteResult putIfAbsent(String key, byte[] value) {
         var current = data.get(key);
         if (current != null) {
             return new Conflict(Optional.of(current));
@@ -46,7 +47,7 @@ final class SimStore implements dev.berth.spi.ClaimStore {
     }
 
     @Override
-    public WriteResult compareAndSet(String key, String expected, byte[] value) {
+    public synchronized WriteResult compareAndSet(String key, String expected, byte[] value) {
         var current = data.get(key);
         if (current == null || !current.version().equals(expected)) {
             return new Conflict(Optional.ofNullable(current));
@@ -55,7 +56,7 @@ final class SimStore implements dev.berth.spi.ClaimStore {
     }
 
     @Override
-    public DeleteResult deleteIfVersion(String key, String expected) {
+    public synchronized DeleteResult deleteIfVersion(String key, String expected) {
         var current = data.get(key);
         if (current == null || !current.version().equals(expected)) {
             return new Conflict(Optional.ofNullable(current));
@@ -70,7 +71,7 @@ final class SimStore implements dev.berth.spi.ClaimStore {
     }
 
     /** Writes without a condition: only for seeding a world (and the hostile-record tests). */
-    void seed(String key, byte[] value) {
+    synchronized void seed(String key, byte[] value) {
         write(key, value);
     }
 

@@ -1,0 +1,467 @@
+package dev.berth.store.s3;
+
+import dev.berth.spi.ClaimStore;
+import dev.berth.spi.Conflict;
+import dev.berth.spi.DeleteResult;
+import dev.berth.spi.Deleted;
+import dev.berth.spi.StoreException;
+import dev.berth.spi.Versioned;
+import dev.berth.spi.WriteResult;
+import dev.berth.spi.Written;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/**
+ * A {@link ClaimStore} on S3 in which every write is decided by a create-only PUT
+ * ({@code If-None-Match: *}), the one conditional write that S3-compatible servers such as
+ * S3Proxy 4.1.0 make atomic. A key is a run of immutable sequence objects
+ * ({@link S3Layout}); its current value is the highest sequence, its version that sequence.
+ * <ul>
+ *   <li>putIfAbsent: no sequence yet, create 1; highest is a tombstone n, create n+1; else conflict</li>
+ *   <li>compareAndSet(n): sequence n exists and holds a value, then create n+1</li>
+ *   <li>deleteIfVersion(n): sequence n exists and holds a value, then create tombstone n+1</li>
+ * </ul>
+ * Sequences are gap-free (n+1 is only ever created by a writer who saw n), so "n exists and
+ * n+1 does not" means n is current, and exactly one writer creates n+1. The README explains
+ * stale readers and garbage collection.
+ */
+final class S3ClaimStore implements ClaimStore {
+
+    static final String RECORD_METADATA = "berth-record";
+    static final String VALUE = "value";
+    static final String TOMBSTONE = "tombstone";
+    static final String WRITE_ID_METADATA = "berth-write-id";
+    private static final int WRITE_ATTEMPTS = 10;
+    private static final int READ_ATTEMPTS = 5;
+    private static final int HINTS_MAX = 10_000;
+    private static final System.Logger LOG = System.getLogger(S3ClaimStore.class.getName());
+
+    private final S3Settings settings;
+    private final S3Client s3;
+    private final S3Layout layout;
+    /** Per key, a sequence known to have existed: the highest is at least this (it only grows). */
+    private final Map<String, Long> hints = new ConcurrentHashMap<>();
+
+    S3ClaimStore(S3Settings settings, S3Client s3) {
+        this.settings = settings;
+        this.s3 = s3;
+        this.layout = new S3Layout(settings.root());
+    }
+
+    static S3ClaimStore open(S3Settings settings) {
+        try {
+            var builder = S3Client.builder()
+                    // explicit: the SDK's ServiceLoader search for an HTTP client does not see plugin layers
+                    .httpClient(UrlConnectionHttpClient.builder()
+                            .connectionTimeout(settings.timeout())
+                            .socketTimeout(settings.timeout())
+                            .build())
+                    .region(Region.of(settings.region()))
+                    .forcePathStyle(settings.pathStyle())
+                    .credentialsProvider(credentials(settings))
+                    // S3-compatible servers reject the SDK's newer default checksum headers
+                    .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+                    .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
+                    // no SDK retries: a retried create-only PUT whose first attempt landed would
+                    // report 412 for our own write; this class decides what to retry
+                    .overrideConfiguration(c -> c.apiCallTimeout(settings.timeout())
+                            .retryStrategy(AwsRetryStrategy.doNotRetry()));
+            settings.endpoint().ifPresent(builder::endpointOverride);
+            return new S3ClaimStore(settings, builder.build());
+        } catch (SdkException | IllegalArgumentException e) {
+            throw new StoreException("cannot set up the S3 client for " + settings.describe() + ": " + e.getMessage()
+                    + "; check the region, endpoint and credentials settings", false, e);
+        }
+    }
+
+    private static AwsCredentialsProvider credentials(S3Settings settings) {
+        if (settings.accessKeyId().isPresent()) {
+            var id = settings.accessKeyId().get();
+            var secret = settings.secretAccessKey().orElseThrow();
+            return StaticCredentialsProvider.create(settings.sessionToken()
+                    .<software.amazon.awssdk.auth.credentials.AwsCredentials>map(t -> AwsSessionCredentials.create(id, secret, t))
+                    .orElseGet(() -> AwsBasicCredentials.create(id, secret)));
+        }
+        return DefaultCredentialsProvider.builder().build();
+    }
+
+    // ---- reads -----------------------------------------------------------------------------
+
+    @Override
+    public Optional<Versioned> get(String key) {
+        checkKey(key);
+        for (int attempt = 0; attempt < READ_ATTEMPTS; attempt++) {
+            var highest = highest(key);
+            if (highest.isEmpty()) {
+                return Optional.empty();
+            }
+            var record = fetch(key, highest.getAsLong());
+            if (record.isPresent()) {
+                return record.get().live();
+            }
+            // the sequence we listed is gone: a newer one exists and garbage collection took it; list again
+        }
+        throw new StoreException("the sequence objects of key '" + key + "' in " + settings.describe()
+                + " kept vanishing while being read; is something other than berth deleting objects under "
+                + layout.versionsPrefix(key) + "?", true);
+    }
+
+    @Override
+    public List<Versioned> list(String prefix) {
+        var highestByKey = new TreeMap<String, Long>();
+        String continuation = null;
+        do {
+            var request = ListObjectsV2Request.builder().bucket(settings.bucket()).prefix(layout.keysPrefix(prefix));
+            if (continuation != null) {
+                request.continuationToken(continuation);
+            }
+            ListObjectsV2Response page = call("list", prefix, () -> s3.listObjectsV2(request.build()));
+            for (S3Object object : page.contents()) {
+                var entry = layout.parse(object.key()).orElseThrow(() -> new StoreException("object '" + object.key()
+                        + "' in bucket '" + settings.bucket() + "' lies under the claim store's prefix but does not follow"
+                        + " its layout <key>/v/<20-digit sequence>; move it out of '" + settings.root() + "' (berth"
+                        + " never overwrites it)", false));
+                if (entry.key().startsWith(prefix)) {
+                    highestByKey.merge(entry.key(), entry.sequence(), Math::max);
+                }
+            }
+            continuation = Boolean.TRUE.equals(page.isTruncated()) ? page.nextContinuationToken() : null;
+        } while (continuation != null);
+
+        var result = new ArrayList<Versioned>(highestByKey.size());
+        for (var entry : highestByKey.entrySet()) {
+            var record = fetch(entry.getKey(), entry.getValue());
+            if (record.isPresent()) {
+                record.get().live().ifPresent(result::add);
+            } else {
+                get(entry.getKey()).ifPresent(result::add);
+            }
+        }
+        return result;
+    }
+
+    // ---- writes ----------------------------------------------------------------------------
+
+    @Override
+    public WriteResult putIfAbsent(String key, byte[] value) {
+        checkKey(key);
+        for (int attempt = 0; attempt < READ_ATTEMPTS; attempt++) {
+            var highest = highest(key);
+            if (highest.isEmpty()) {
+                return create(key, 1, value, VALUE);
+            }
+            var record = fetch(key, highest.getAsLong());
+            if (record.isEmpty()) {
+                continue; // collected under us: a newer sequence exists, look again
+            }
+            if (record.get().tombstone()) {
+                return create(key, highest.getAsLong() + 1, value, VALUE);
+            }
+            return new Conflict(record.get().live());
+        }
+        return Conflict.unknown();
+    }
+
+    @Override
+    public WriteResult compareAndSet(String key, String expectedVersion, byte[] value) {
+        checkKey(key);
+        var sequence = S3Layout.version(expectedVersion);
+        if (sequence.isEmpty() || !holdsValue(key, sequence.get())) {
+            return Conflict.unknown();
+        }
+        return create(key, sequence.get() + 1, value, VALUE);
+    }
+
+    @Override
+    public DeleteResult deleteIfVersion(String key, String expectedVersion) {
+        checkKey(key);
+        var sequence = S3Layout.version(expectedVersion);
+        if (sequence.isEmpty() || !holdsValue(key, sequence.get())) {
+            return Conflict.unknown();
+        }
+        return create(key, sequence.get() + 1, new byte[0], TOMBSTONE) instanceof Written ? new Deleted() : Conflict.unknown();
+    }
+
+    /** Sequence {@code n} of {@code key} exists and is a value (not a tombstone). */
+    private boolean holdsValue(String key, long sequence) {
+        String object = layout.object(key, sequence);
+        try {
+            var head = call("read", key, () -> s3.headObject(b -> b.bucket(settings.bucket()).key(object)));
+            return !kind(key, object, head.metadata()).equals(TOMBSTONE);
+        } catch (NotFound e) {
+            return false;
+        }
+    }
+
+    /**
+     * The create-only PUT that decides every write: exactly one writer creates a sequence. Each
+     * PUT carries a fresh write id, so an answer lost on the way back (a dropped connection, a
+     * timeout) is resolved by reading the object: ours, someone else's, or not there (then the
+     * PUT is sent again; it is create-only, so a late duplicate can only get 412).
+     */
+    private WriteResult create(String key, long sequence, byte[] body, String kind) {
+        String object = layout.object(key, sequence);
+        String writeId = UUID.randomUUID().toString();
+        SdkException lastAmbiguous = null;
+        for (int attempt = 0; attempt < WRITE_ATTEMPTS; attempt++) {
+            try {
+                s3.putObject(b -> b.bucket(settings.bucket()).key(object).ifNoneMatch("*")
+                        .metadata(Map.of(RECORD_METADATA, kind, WRITE_ID_METADATA, writeId))
+                        .contentLength((long) body.length), RequestBody.fromBytes(body));
+                return created(key, sequence);
+            } catch (S3Exception e) {
+                if (e.statusCode() == 412) {
+                    return Conflict.unknown(); // someone else created this sequence first
+                }
+                if (e.statusCode() != 409 && !S3Failures.translate(settings, "write", key, object, e, true).retryable()) {
+                    throw S3Failures.translate(settings, "write", key, object, e, true);
+                }
+                // 409 ConditionalRequestConflict: a concurrent conditional write to this object was in
+                // flight and ours was not applied; 5xx: unknown. Look, then ask again after a pause.
+                lastAmbiguous = e;
+            } catch (SdkException e) {
+                lastAmbiguous = e; // no answer: the PUT may or may not have landed
+            }
+            var owner = writeIdOf(key, object);
+            if (owner.isPresent()) {
+                return owner.get().equals(writeId) ? created(key, sequence) : Conflict.unknown();
+            }
+            pause(attempt);
+        }
+        throw S3Failures.translate(settings, "write", key, object, lastAmbiguous, true);
+    }
+
+    private Written created(String key, long sequence) {
+        hint(key, sequence);
+        collectGarbageAfter(key, sequence);
+        return new Written(Long.toString(sequence));
+    }
+
+    /** The write id of an existing sequence object; empty when it does not exist. */
+    private Optional<String> writeIdOf(String key, String object) {
+        try {
+            var head = call("read", key, () -> s3.headObject(b -> b.bucket(settings.bucket()).key(object)));
+            kind(key, object, head.metadata());
+            return Optional.of(head.metadata().getOrDefault(WRITE_ID_METADATA, ""));
+        } catch (NotFound e) {
+            return Optional.empty();
+        }
+    }
+
+    // ---- the layout's reads ----------------------------------------------------------------
+
+    /** A fetched sequence object: its value, or a tombstone. */
+    private record Record(String key, long sequence, byte[] value, boolean tombstone) {
+        Optional<Versioned> live() {
+            return tombstone ? Optional.empty() : Optional.of(new Versioned(key, value, Long.toString(sequence)));
+        }
+    }
+
+    private Optional<Record> fetch(String key, long sequence) {
+        String object = layout.object(key, sequence);
+        try {
+            var response = call("read", key, () -> s3.getObjectAsBytes(b -> b.bucket(settings.bucket()).key(object)));
+            String kind = kind(key, object, response.response().metadata());
+            return Optional.of(new Record(key, sequence, response.asByteArray(), kind.equals(TOMBSTONE)));
+        } catch (NotFound e) {
+            return Optional.empty();
+        }
+    }
+
+    private String kind(String key, String object, Map<String, String> metadata) {
+        String kind = metadata.get(RECORD_METADATA);
+        if (VALUE.equals(kind) || TOMBSTONE.equals(kind)) {
+            return kind;
+        }
+        throw new StoreException("object '" + object + "' of key '" + key + "' in bucket '" + settings.bucket()
+                + "' was not written by berth's S3 store (metadata x-amz-meta-" + RECORD_METADATA + " is "
+                + (kind == null ? "missing" : "'" + kind + "'") + ", expected 'value' or 'tombstone'); berth will not"
+                + " read or overwrite it: remove the objects under '" + layout.versionsPrefix(key)
+                + "' or use another prefix", false);
+    }
+
+    /** The highest sequence of {@code key}, from a strongly consistent LIST. */
+    private OptionalLong highest(String key) {
+        Long hint = hints.get(key);
+        var found = highestFrom(key, hint == null || hint <= 1 ? null : layout.object(key, hint - 1));
+        if (found.isEmpty() && hint != null) {
+            found = highestFrom(key, null); // someone removed objects by hand: list from the start
+        }
+        found.ifPresent(h -> hint(key, h));
+        return found;
+    }
+
+    private OptionalLong highestFrom(String key, String startAfter) {
+        long highest = 0;
+        String continuation = null;
+        do {
+            var request = ListObjectsV2Request.builder().bucket(settings.bucket()).prefix(layout.versionsPrefix(key));
+            if (continuation != null) {
+                request.continuationToken(continuation);
+            } else if (startAfter != null) {
+                request.startAfter(startAfter);
+            }
+            ListObjectsV2Response page = call("read", key, () -> s3.listObjectsV2(request.build()));
+            for (S3Object object : page.contents()) {
+                // objects of other keys below this one ("K/v/…/v/…") are not sequences of K
+                var sequence = layout.sequenceOf(key, object.key());
+                if (sequence.isPresent()) {
+                    highest = Math.max(highest, sequence.get());
+                }
+            }
+            continuation = Boolean.TRUE.equals(page.isTruncated()) ? page.nextContinuationToken() : null;
+        } while (continuation != null);
+        return highest == 0 ? OptionalLong.empty() : OptionalLong.of(highest);
+    }
+
+    private void hint(String key, long sequence) {
+        if (hints.size() > HINTS_MAX) {
+            hints.clear();
+        }
+        hints.merge(key, sequence, Math::max);
+    }
+
+    // ---- garbage collection ----------------------------------------------------------------
+
+    private void collectGarbageAfter(String key, long sequence) {
+        if (settings.gcKeep() > 0 && sequence % settings.gcKeep() == 0 && sequence > settings.gcKeep() + 1) {
+            try {
+                collectGarbage(key);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.DEBUG, "garbage collection of key ''{0}'' in {1} failed: {2}", key,
+                        settings.describe(), e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * Deletes old sequences of {@code key}: only those with at least {@code gcKeep} newer
+     * sequences, last modified longer than {@code gcGrace} ago, and never sequence 1 (which
+     * keeps a stale "key absent" create from succeeding) nor the newest {@code gcKeep}
+     * (so never the highest, and never a tombstone that is the highest). Returns how many it deleted.
+     */
+    int collectGarbage(String key) {
+        var sequences = new TreeMap<Long, Instant>();
+        String continuation = null;
+        do {
+            var request = ListObjectsV2Request.builder().bucket(settings.bucket()).prefix(layout.versionsPrefix(key));
+            if (continuation != null) {
+                request.continuationToken(continuation);
+            }
+            ListObjectsV2Response page = call("read", key, () -> s3.listObjectsV2(request.build()));
+            for (S3Object object : page.contents()) {
+                layout.sequenceOf(key, object.key()).ifPresent(s -> sequences.put(s, object.lastModified()));
+            }
+            continuation = Boolean.TRUE.equals(page.isTruncated()) ? page.nextContinuationToken() : null;
+        } while (continuation != null);
+        if (sequences.isEmpty()) {
+            return 0;
+        }
+        long highest = sequences.lastKey();
+        Instant cutoff = Instant.now().minus(settings.gcGrace());
+        int deleted = 0;
+        for (var entry : sequences.entrySet()) {
+            long sequence = entry.getKey();
+            boolean oldEnough = entry.getValue() == null || !entry.getValue().isAfter(cutoff);
+            if (sequence != 1 && sequence <= highest - settings.gcKeep() && highest - sequence >= 2 && oldEnough) {
+                String object = layout.object(key, sequence);
+                call("collect", key, () -> s3.deleteObject(b -> b.bucket(settings.bucket()).key(object)));
+                deleted++;
+            }
+        }
+        return deleted;
+    }
+
+    // ---- plumbing --------------------------------------------------------------------------
+
+    /** Thrown inside this class for 404s, so reads can tell "gone" from "failed". */
+    private static final class NotFound extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        NotFound() {
+            super(null, null, false, false);
+        }
+    }
+
+    private <T> T call(String operation, String key, Supplier<T> request) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return request.get();
+            } catch (NoSuchKeyException e) {
+                throw new NotFound();
+            } catch (S3Exception e) {
+                if (e.statusCode() == 404 && !"NoSuchBucket".equals(errorCode(e))) {
+                    throw new NotFound();
+                }
+                var failure = S3Failures.translate(settings, operation, key, null, e, false);
+                if (!failure.retryable() || attempt >= READ_ATTEMPTS) {
+                    throw failure;
+                }
+                pause(attempt);
+            } catch (SdkException e) {
+                var failure = S3Failures.translate(settings, operation, key, null, e, false);
+                if (!failure.retryable() || attempt >= READ_ATTEMPTS) {
+                    throw failure;
+                }
+                pause(attempt);
+            }
+        }
+    }
+
+    static String errorCode(S3Exception e) {
+        return e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
+    }
+
+    private static void pause(int attempt) {
+        long bound = Math.min(1000, 25L << Math.min(attempt, 5));
+        try {
+            Thread.sleep(ThreadLocalRandom.current().nextLong(bound / 2, bound + 1));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreException("interrupted while waiting to retry an S3 call", true, e);
+        }
+    }
+
+    private static void checkKey(String key) {
+        if (key == null || key.isEmpty() || key.endsWith("/")) {
+            throw new IllegalArgumentException("a claim store key must be a non-empty path not ending in '/', got '" + key + "'");
+        }
+    }
+
+    @Override
+    public String describe() {
+        return settings.describe();
+    }
+
+    @Override
+    public void close() {
+        s3.close();
+    }
+}

@@ -1,0 +1,81 @@
+package dev.berth.store.s3;
+
+import java.util.Optional;
+
+/**
+ * Where a key's sequence objects live: key {@code K} under root {@code R} is the objects
+ * {@code R K /v/ <20-digit sequence>}. The current value is the highest sequence; a sequence
+ * object is written once, create-only, and never changed.
+ */
+final class S3Layout {
+
+    static final String MARKER = "/v/";
+    static final int DIGITS = 20;
+
+    private final String root;
+
+    S3Layout(String root) {
+        this.root = root;
+    }
+
+    String root() {
+        return root;
+    }
+
+    /** The listing prefix of all sequences of {@code key}. */
+    String versionsPrefix(String key) {
+        return root + key + MARKER;
+    }
+
+    String object(String key, long sequence) {
+        return versionsPrefix(key) + pad(sequence);
+    }
+
+    /** The listing prefix of all keys starting with {@code prefix}. */
+    String keysPrefix(String prefix) {
+        return root + prefix;
+    }
+
+    static String pad(long sequence) {
+        var digits = Long.toString(sequence);
+        return "0".repeat(DIGITS - digits.length()) + digits;
+    }
+
+    /** A sequence object's key and sequence; empty when the object does not follow the layout. */
+    Optional<Entry> parse(String objectKey) {
+        if (!objectKey.startsWith(root) || objectKey.length() < root.length() + MARKER.length() + DIGITS + 1) {
+            return Optional.empty();
+        }
+        int markerAt = objectKey.length() - DIGITS - MARKER.length();
+        if (!objectKey.startsWith(MARKER, markerAt)) {
+            return Optional.empty();
+        }
+        String digits = objectKey.substring(objectKey.length() - DIGITS);
+        if (!digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            return Optional.empty();
+        }
+        long sequence = Long.parseLong(digits);
+        String key = objectKey.substring(root.length(), markerAt);
+        if (key.isEmpty() || sequence < 1) {
+            return Optional.empty();
+        }
+        return Optional.of(new Entry(key, sequence));
+    }
+
+    /** The sequence of an object listed under {@link #versionsPrefix(String)} of {@code key}, if it is one. */
+    Optional<Long> sequenceOf(String key, String objectKey) {
+        return parse(objectKey).filter(e -> e.key().equals(key)).map(Entry::sequence);
+    }
+
+    record Entry(String key, long sequence) {
+    }
+
+    /** A version string of this store: a positive decimal sequence number. */
+    static Optional<Long> version(String version) {
+        if (version == null || version.isEmpty() || version.length() > 18 || !version.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            return Optional.empty();
+        }
+        long sequence = Long.parseLong(version);
+        return sequence >= 1 ? Optional.of(sequence) : Optional.empty();
+    }
+}

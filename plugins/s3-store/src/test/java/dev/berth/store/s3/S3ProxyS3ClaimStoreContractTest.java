@@ -1,0 +1,28 @@
+package dev.berth.store.s3;
+
+import dev.berth.spi.ClaimStore;
+import dev.berth.store.tck.ClaimStoreContract;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+
+/** The store contract and the 16 x 200 race on S3Proxy 4.1.0, whose If-Match is not atomic: the create-only layout still wins. */
+class S3ProxyS3ClaimStoreContractTest extends ClaimStoreContract {
+    private static ClaimStore store;
+
+    @BeforeAll
+    static void openStore() {
+        store = S3TestServers.S3PROXY.open();
+    }
+
+    @AfterAll
+    static void closeStore() {
+        if (store != null) {
+            store.close();
+        }
+    }
+
+    @Override
+    protected ClaimStore store() {
+        return store;
+    }
+}
