@@ -23,10 +23,21 @@ for p in "${plugins[@]}"; do
 done
 
 # The JDK modules that berth and every plugin need (plugins resolve against the image's boot layer).
-jars=("$image"/lib/*.jar "$image"/plugins/*/*.jar)
-mods=$("$jdk/jdeps" --print-module-deps --ignore-missing-deps --multi-release 21 "${jars[@]}" 2>/dev/null | tail -1)
-# Always present: TLS and EC for the SDKs, the unsupported module netty reads, zipfs, and jcmd support.
-mods="${mods:+$mods,}java.naming,java.net.http,jdk.crypto.ec,jdk.unsupported,jdk.zipfs,java.management,jdk.management,java.logging"
+# jdeps runs per plugin, over berth's lib/ and that plugin's folder as one module path: two plugins
+# may carry the same library, which a single run would refuse. Only JDK modules are kept.
+jdk_modules=$("$jdk/java" --list-modules | sed 's/@.*//')
+deps() {
+  "$jdk/jdeps" --print-module-deps --ignore-missing-deps --multi-release 21 --module-path "$1" \
+    --add-modules ALL-MODULE-PATH 2>/dev/null | tail -1 | tr ',' '\n' | grep -Fx "$jdk_modules" || true
+}
+mods=$(deps "$image/lib")
+[[ -n $mods ]] || { echo "build-image: jdeps found no JDK module in berth's own jars in $image/lib" >&2; exit 1; }
+for p in "${plugins[@]}"; do
+  mods+=$'\n'$(deps "$image/lib:$image/plugins/$p")
+done
+# Always present: XML and DNS for the SDKs, TLS and EC, the unsupported module netty reads, zipfs, jcmd support.
+mods+=$'\n'$(tr ',' '\n' <<<"java.xml,jdk.naming.dns,java.naming,java.net.http,jdk.crypto.ec,jdk.unsupported,jdk.zipfs,java.management,jdk.management,java.logging")
+mods=$(grep -v '^$' <<<"$mods" | sort -u | paste -sd, -)
 "$jdk/jlink" --add-modules "$mods" --output "$image/runtime" --strip-debug --no-header-files --no-man-pages --generate-cds-archive \
   --compress zip-6 2>/dev/null || "$jdk/jlink" --add-modules "$mods" --output "$image/runtime" --strip-debug \
   --no-header-files --no-man-pages

@@ -2,7 +2,9 @@ package dev.berth.cli;
 
 import dev.berth.core.claim.CrossZonePolicy;
 import dev.berth.core.claim.FullPolicy;
+import dev.berth.sim.PlanText;
 import dev.berth.sim.Scenario;
+import dev.berth.sim.Shrinker;
 import dev.berth.sim.Simulation;
 import dev.berth.sim.SimulationReport;
 import dev.berth.sim.SimulationRequest;
@@ -30,7 +32,7 @@ final class SimulateCommand implements Callable<Integer> {
     long seed;
 
     @Option(names = "--scenario", defaultValue = "mass-boot",
-            description = "mass-boot, instance-refresh, zone-outage, scale-in or chaos. Default: ${DEFAULT-VALUE}.")
+            description = "mass-boot, instance-refresh, zone-outage, scale-in, chaos or plan (with --plan). Default: ${DEFAULT-VALUE}.")
     String scenario;
 
     @Option(names = "--when-full", defaultValue = "wait",
@@ -40,6 +42,15 @@ final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--cross-zone", defaultValue = "never",
             description = "Whether a slot's volume may move to another zone: never or snapshot. Default: ${DEFAULT-VALUE}.")
     String crossZone;
+
+    @Option(names = "--plan", description = {"Replay a list of steps instead of a named scenario, e.g.",
+            "'crash:2:5a,kill:1@120,stale@0+600' (crash:I:C[a], pause:I:C+S, kill:I@T, refresh@T, scale:N@T,",
+            "outage:Z@T+S, stale@T+S, throttle@T+S, slowstore@T+S; I instance from 1, C SPI call from 1,",
+            "T and S simulated seconds, Z zone from 0)."})
+    String plan;
+
+    @Option(names = "--shrink", description = "On a violation, cut the run down to the smallest one that still fails and print it.")
+    boolean shrink;
 
     @Option(names = "--json", description = "Print one JSON object instead of the table.")
     boolean json;
@@ -54,8 +65,9 @@ final class SimulateCommand implements Callable<Integer> {
     public Integer call() {
         SimulationRequest request;
         try {
-            request = new SimulationRequest(Scenario.parse(scenario), nodes, zones, seed, FullPolicy.parse(whenFull),
-                    CrossZonePolicy.parse(crossZone), true);
+            var kind = plan != null && scenario.equals("mass-boot") ? Scenario.PLAN : Scenario.parse(scenario);
+            request = new SimulationRequest(kind, nodes, zones, seed, FullPolicy.parse(whenFull),
+                    CrossZonePolicy.parse(crossZone), true, PlanText.parse(plan));
         } catch (dev.berth.spi.BerthException e) {
             throw new UsageException(e.getMessage());
         }
@@ -71,9 +83,15 @@ final class SimulateCommand implements Callable<Integer> {
             console.err().println();
             report.shortestTrace().forEach(console.err()::println);
             console.err().println();
-            console.err().println("berth simulate: " + report.violations() + " violation(s); replay with: berth simulate --nodes "
-                    + nodes + " --zones " + zones + " --seed " + seed + " --scenario " + request.scenario().cliName()
-                    + " --when-full " + whenFull + " --cross-zone " + crossZone);
+            console.err().println("berth simulate: " + report.violations() + " violation(s); replay with: "
+                    + request.commandLine());
+            if (shrink) {
+                console.err().println("berth simulate: shrinking...");
+                var result = new Shrinker(Simulation::run, 400).shrink(request);
+                console.err().println("berth simulate: smallest failing run (" + result.runs() + " runs tried): "
+                        + result.smallest().commandLine());
+                result.report().shortestTrace().forEach(console.err()::println);
+            }
             return ExitCodes.FAILED;
         }
         return ExitCodes.OK;

@@ -16,7 +16,9 @@ public enum Scenario {
     /** The fleet converges, scales in by 5, then back out. */
     SCALE_IN,
     /** Everything at once: crashes at random SPI calls, stale describes, throttling, slow store, terminations. */
-    CHAOS;
+    CHAOS,
+    /** A replayable list of steps ({@code --plan}), as the property tests generate and the shrinker cuts down. */
+    PLAN;
 
     public String cliName() {
         return name().toLowerCase(Locale.ROOT).replace('_', '-');

@@ -106,6 +106,11 @@ final class SimNode implements Ticker {
         if (crashHere && !plan.afterEffect()) {
             throw new SimulatedCrash("before " + what);
         }
+        var stall = world.pausePlans.get(instance.id);
+        if (stall != null && stall.call() == calls && instance.berthRuns == 1 && proc == instance.berth) {
+            world.event(instance.id, "process stalls", "for " + stall.millis() / 1000 + " s before " + what, -1);
+            world.scheduler.suspendUntil(proc, world.now() + stall.millis());
+        }
         world.scheduler.suspendUntil(proc, world.now() + latency(kind));
         if (kind == World.CallKind.CLOUD && world.now() < world.throttleUntil
                 && world.random.nextDouble() < world.config.throttleProbability()) {

@@ -66,7 +66,7 @@ public final class Simulation {
 
     private static long singleClaimMillis(SimulationRequest request, Supplier<SlotSelection> selection) {
         var lone = new SimulationRequest(Scenario.MASS_BOOT, 1, request.zones(), request.seed(), request.whenFull(),
-                request.crossZone(), false);
+                request.crossZone(), false, List.of());
         var sim = new Simulation(lone, selection, SimulationProgress.none());
         sim.world = sim.newWorld();
         sim.world.desired = 1;
@@ -120,6 +120,13 @@ public final class Simulation {
 
     private void direct() {
         int n = request.nodes();
+        for (var step : request.plan()) {
+            switch (step) {
+                case PlanAction.Crash c -> world.crashPlans.put(instanceId(c.instance()), new World.CrashPlan(c.call(), c.afterEffect()));
+                case PlanAction.Pause p -> world.pausePlans.put(instanceId(p.instance()), new World.PausePlan(p.call(), p.seconds() * 1000));
+                default -> { }
+            }
+        }
         world.setDesired(n);
         phaseStart = world.now();
         switch (request.scenario()) {
@@ -149,6 +156,63 @@ public final class Simulation {
                 }
             }
             case CHAOS -> chaos();
+            case PLAN -> playPlan();
+        }
+    }
+
+    static String instanceId(int ordinal) {
+        return String.format("i-%017x", ordinal);
+    }
+
+    /** Plays the plan's timed steps in order, then waits for convergence once every fault is over (liveness). */
+    private void playPlan() {
+        var timed = request.plan().stream()
+                .filter(a -> !(a instanceof PlanAction.Crash) && !(a instanceof PlanAction.Pause))
+                .sorted(java.util.Comparator.comparingLong(PlanAction::atSeconds))
+                .toList();
+        long faultsEnd = 0;
+        for (var step : timed) {
+            pauseUntil(step.atSeconds() * 1000);
+            faultsEnd = Math.max(faultsEnd, step.endsAtSeconds() * 1000);
+            switch (step) {
+                case PlanAction.Kill k -> {
+                    var victim = world.instances.get(instanceId(k.instance()));
+                    if (victim != null && !victim.terminated()) {
+                        victim.replaceOnTermination = true;
+                        world.terminate(victim, "plan: kill");
+                    }
+                }
+                case PlanAction.Refresh r -> instanceRefresh();
+                case PlanAction.Scale sc -> world.setDesired(sc.to());
+                case PlanAction.Outage o -> {
+                    var zone = world.config.zones().get(o.zone());
+                    if (!world.zonesDown.contains(zone)) {
+                        zoneDown(zone);
+                        world.scheduler.at(world.now() + o.seconds() * 1000, () -> world.recoverZone(zone));
+                    }
+                }
+                case PlanAction.Window w -> {
+                    long until = (w.at() + w.seconds()) * 1000;
+                    switch (w.kind()) {
+                        case "stale" -> world.staleUntil = Math.max(world.staleUntil, until);
+                        case "throttle" -> world.throttleUntil = Math.max(world.throttleUntil, until);
+                        default -> world.slowStoreUntil = Math.max(world.slowStoreUntil, until);
+                    }
+                }
+                default -> { }
+            }
+        }
+        pauseUntil(faultsEnd);
+        if (world.zonesDown.isEmpty() && request.plan().stream().anyMatch(a -> a instanceof PlanAction.Outage)) {
+            rebalance();
+        }
+        phase();
+        awaitConverged("after the plan's faults stopped");
+    }
+
+    private void pauseUntil(long time) {
+        if (time > world.now()) {
+            pause(time - world.now());
         }
     }
 
@@ -176,6 +240,17 @@ public final class Simulation {
 
     private void zoneOutage(String zone, long duration) {
         phase();
+        zoneDown(zone);
+        pause(duration);
+        world.recoverZone(zone);
+        world.event("-", "zone recovered", zone, -1);
+        phase();
+        rebalance();
+        awaitConverged("after the outage");
+    }
+
+    /** A zone fails: its instances are lost, fail their health checks a minute later, and get replaced elsewhere. */
+    private void zoneDown(String zone) {
         world.zonesDown.add(zone);
         var lost = new ArrayList<SimInstance>();
         for (var i : world.instances.values()) {
@@ -190,19 +265,14 @@ public final class Simulation {
             }
             i.healthy = false;
         }
-        pause(60_000);
-        for (var i : lost) {
-            world.terminate(i, "failed health checks in " + zone);
-        }
-        while (world.liveCount() < world.desired) {
-            world.launch(null);
-        }
-        pause(duration);
-        world.recoverZone(zone);
-        world.event("-", "zone recovered", zone, -1);
-        phase();
-        rebalance();
-        awaitConverged("after the outage");
+        world.scheduler.at(world.now() + 60_000, () -> {
+            for (var i : lost) {
+                world.terminate(i, "failed health checks in " + zone);
+            }
+            while (world.liveCount() < world.desired) {
+                world.launch(null);
+            }
+        });
     }
 
     /** Auto Scaling's AZ rebalance: launch in the emptiest zone, then terminate from the fullest. */
@@ -304,9 +374,15 @@ public final class Simulation {
         convergedAt = world.now();
     }
 
+    /**
+     * Every live instance up to capacity holds a slot, and nothing is terminating. An instance
+     * without a slot is fine only when no slot is usable from its zone: with cross-zone never,
+     * a free slot whose volume lives in another zone is pinned there (policy, not a liveness failure).
+     */
     private boolean converged() {
         int live = 0;
         int ready = 0;
+        var idleZones = new java.util.TreeSet<String>();
         for (var i : world.instances.values()) {
             if (i.terminationRequested && !i.terminated()) {
                 return false;
@@ -315,10 +391,42 @@ public final class Simulation {
                 live++;
                 if (i.workloadSlot.isPresent()) {
                     ready++;
+                } else {
+                    idleZones.add(i.zone);
                 }
             }
         }
-        return live >= world.desired && ready >= Math.min(live, world.desired);
+        if (live < world.desired) {
+            return false;
+        }
+        if (ready >= Math.min(live, world.desired)) {
+            return true;
+        }
+        return ready >= world.desired || idleZones.stream().noneMatch(this::slotUsableFrom);
+    }
+
+    /** Whether some slot could still go to an instance in this zone: a free one it may take, or one not created yet. */
+    private boolean slotUsableFrom(String zone) {
+        var slots = world.store.list(world.keys().slotsPrefix());
+        int held = 0;
+        for (var v : slots) {
+            var n = world.keys().slotOf(v.key());
+            if (n.isEmpty()) {
+                continue;
+            }
+            var record = world.codec().decode(v.key(), n.getAsInt(), world.keys().cluster(), v.value());
+            var holder = record.holder() == null ? null : world.instances.get(record.holder().instanceId());
+            if (holder != null && !holder.terminated()) {
+                held++;
+                continue;
+            }
+            var volumeZone = record.volume() != null ? record.volume().zone()
+                    : record.volumeIntent() != null ? record.volumeIntent().zone() : null;
+            if (volumeZone == null || volumeZone.equals(zone) || request.crossZone() == dev.berth.core.claim.CrossZonePolicy.SNAPSHOT) {
+                return true;
+            }
+        }
+        return slots.size() < world.desired && held < world.desired;
     }
 
     private int readyCount() {

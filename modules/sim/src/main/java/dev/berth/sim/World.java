@@ -45,6 +45,10 @@ final class World {
     record CrashPlan(int call, boolean afterEffect) {
     }
 
+    /** A planned stall (a long GC pause) of the berth process of one instance, at its k-th SPI call. */
+    record PausePlan(int call, long millis) {
+    }
+
     final SimConfig config;
     final ClaimSettings settings;
     final SplittableRandom random;
@@ -59,6 +63,7 @@ final class World {
     final List<TraceStep> trace = new ArrayList<>();
     final List<Violation> violations = new ArrayList<>();
     final Map<String, CrashPlan> crashPlans = new HashMap<>();
+    final Map<String, PausePlan> pausePlans = new HashMap<>();
     private final Supplier<SlotSelection> selection;
     private final SlotKeys keys;
     private final SlotCodec codec = new SlotCodec();
@@ -70,7 +75,7 @@ final class World {
     long throttleUntil = -1;
     long slowStoreUntil = -1;
     long hookTimeoutOverride = -1;
-    int maxBerthRuns = 40;
+    int maxBerthRuns = Integer.MAX_VALUE;
     private int instanceCounter;
     private int volumeCounter;
     private int snapshotCounter;
@@ -146,6 +151,10 @@ final class World {
 
     private void boot(SimInstance instance) {
         if (instance.terminationRequested || instance.terminated()) {
+            return;
+        }
+        if (zonesDown.contains(instance.zone)) {
+            scheduler.at(now() + 60_000, () -> boot(instance));
             return;
         }
         instance.state.set(now(), InstanceState.RUNNING);
@@ -367,8 +376,22 @@ final class World {
         return n;
     }
 
+    /** Auto Scaling keeps the desired capacity: every 30 s it launches for any instance that is gone. */
+    private boolean capacityCheckRunning;
+
+    private void capacityCheck() {
+        while (liveCount() < desired) {
+            launch(null);
+        }
+        scheduler.at(now() + 30_000, this::capacityCheck);
+    }
+
     /** Scales the group to {@code n}: launches, or terminates from the fullest zones (newest first). */
     void setDesired(int n) {
+        if (!capacityCheckRunning) {
+            capacityCheckRunning = true;
+            scheduler.at(now() + 30_000, this::capacityCheck);
+        }
         desired = n;
         while (liveCount() < desired) {
             launch(null);

@@ -119,14 +119,23 @@ public final class ClaimProtocol {
         } else if (record.volume() != null) {
             held = moveVolume(me, held);
             volumeId = held.record().volume().volumeId();
+        } else if (record.volumeIntent() != null && !record.volumeIntent().zone().equals(me.zone())) {
+            // A volume was being created in another zone when its holder died: it may exist there. Make it
+            // real (the same client token returns it, or makes it), record it, and move it like any other.
+            var intent = record.volumeIntent();
+            if (settings.crossZone() == CrossZonePolicy.NEVER) {
+                throw new ClaimException(ClaimException.Kind.REFUSED, "slot " + held.slot() + " has a volume being"
+                        + " created in zone " + intent.zone() + " and this instance is in " + me.zone()
+                        + "; the cross-zone policy is 'never'");
+            }
+            var there = createVolume(held.slot(), intent);
+            var found = new SlotRecord.VolumeRef(there, intent.zone());
+            held = updateHeld(me, held, r -> r.withVolume(found, r.retiredVolumes()));
+            held = moveVolume(me, held);
+            volumeId = held.record().volume().volumeId();
         } else {
             var intent = record.volumeIntent();
-            if (intent == null || !intent.zone().equals(me.zone())) {
-                if (intent != null && settings.crossZone() == CrossZonePolicy.NEVER) {
-                    throw new ClaimException(ClaimException.Kind.REFUSED, "slot " + held.slot() + " has a volume being"
-                            + " created in zone " + intent.zone() + " and this instance is in " + me.zone()
-                            + "; the cross-zone policy is 'never'");
-                }
+            if (intent == null) {
                 var token = VolumeClientToken.of(settings.cluster(), held.slot(), me.zone(), record.epoch());
                 intent = new SlotRecord.VolumeIntent(me.zone(), token, settings.volume().seedSnapshotId().orElse(null), null);
                 var fresh = intent;

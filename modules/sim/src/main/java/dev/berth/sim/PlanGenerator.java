@@ -1,0 +1,47 @@
+package dev.berth.sim;
+
+import dev.berth.core.claim.CrossZonePolicy;
+import dev.berth.core.claim.FullPolicy;
+import java.util.ArrayList;
+import java.util.SplittableRandom;
+
+/**
+ * Generates a random fleet and a random list of steps from one seed: boots, crashes of berth
+ * at any SPI call (before or after the call took effect), stalls, terminations, instance
+ * refreshes, scaling, zone outages, stale describe windows, throttling and a slow store.
+ * The same seed gives the same plan.
+ */
+public final class PlanGenerator {
+    private PlanGenerator() {
+    }
+
+    public static SimulationRequest generate(long seed, int maxNodes) {
+        var r = new SplittableRandom(seed);
+        int nodes = 1 + r.nextInt(maxNodes);
+        int zones = 1 + r.nextInt(3);
+        int steps = r.nextInt(8);
+        var plan = new ArrayList<PlanAction>();
+        for (int i = 0; i < steps; i++) {
+            plan.add(switch (r.nextInt(9)) {
+                case 0, 1 -> new PlanAction.Crash(1 + r.nextInt(nodes + 2), 1 + r.nextInt(30), r.nextBoolean());
+                case 2 -> new PlanAction.Pause(1 + r.nextInt(nodes), 1 + r.nextInt(20), 60 + r.nextInt(1800));
+                case 3 -> new PlanAction.Kill(1 + r.nextInt(nodes), r.nextInt(900));
+                case 4 -> new PlanAction.Refresh(60 + r.nextInt(900));
+                case 5 -> new PlanAction.Scale(1 + r.nextInt(nodes + 3), r.nextInt(900));
+                case 6 -> new PlanAction.Outage(r.nextInt(zones), r.nextInt(900), 60 + r.nextInt(1800));
+                default -> new PlanAction.Window(switch (r.nextInt(3)) {
+                    case 0 -> "stale";
+                    case 1 -> "throttle";
+                    default -> "slowstore";
+                }, r.nextInt(900), 30 + r.nextInt(900));
+            });
+        }
+        var cross = r.nextInt(4) == 0 ? CrossZonePolicy.SNAPSHOT : CrossZonePolicy.NEVER;
+        // With slots pinned to zones (cross-zone never) across several zones, terminating or replacing an
+        // instance that finds no slot in its zone only churns: the group relaunches it in the same zone to
+        // keep its balance. That combination is a configuration an operator should not choose; wait it is.
+        var full = cross == CrossZonePolicy.NEVER && zones > 1
+                ? FullPolicy.WAIT : FullPolicy.values()[r.nextInt(FullPolicy.values().length)];
+        return SimulationRequest.plan(nodes, zones, r.nextLong(1, Long.MAX_VALUE), plan).withPolicies(full, cross);
+    }
+}

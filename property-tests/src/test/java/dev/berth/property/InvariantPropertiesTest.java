@@ -1,0 +1,55 @@
+package dev.berth.property;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.berth.sim.PlanGenerator;
+import dev.berth.sim.Shrinker;
+import dev.berth.sim.Simulation;
+import dev.berth.sim.SimulationReport;
+import dev.berth.sim.SimulationRequest;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The stateful property: for generated fleets and generated steps (boots, crashes of berth at
+ * any SPI call, stalls, terminations, refreshes, scaling, zone outages, stale describes,
+ * throttling, a slow store) with the scheduler's choices drawn from the seed, every invariant
+ * holds after every step, and once the faults stop every running instance up to capacity
+ * holds a slot. A failure is shrunk and printed as a replayable command.
+ */
+class InvariantPropertiesTest {
+
+    @Test
+    void invariantsHoldAndTheFleetConvergesForGeneratedScenarios() {
+        int tries = PropertySettings.TRIES;
+        long calls = 0;
+        int withFaults = 0;
+        for (int i = 0; i < tries; i++) {
+            var request = PlanGenerator.generate(PropertySettings.BASE_SEED + i, 6);
+            var report = Simulation.run(request);
+            calls += report.spiCalls();
+            if (!request.plan().isEmpty()) {
+                withFaults++;
+            }
+            if (report.violations() > 0) {
+                var shrunk = new Shrinker(Simulation::run, 300).shrink(request);
+                fail("property failed on try " + i + ": " + report.violationDetails().getFirst().detail()
+                        + "\n  replay:   " + request.commandLine()
+                        + "\n  smallest: " + shrunk.smallest().commandLine()
+                        + "\n" + String.join("\n", shrunk.report().shortestTrace()));
+            }
+        }
+        System.out.printf("invariant property: %d generated scenarios (%d with faults), %d simulated SPI calls, 0 violations%n",
+                tries, withFaults, calls);
+        assertTrue(withFaults > tries / 2, "most generated scenarios should carry faults");
+    }
+
+    @Test
+    void generatedScenariosAreReplayableFromTheirCommandLine() {
+        var request = PlanGenerator.generate(PropertySettings.BASE_SEED + 7, 6);
+        SimulationReport first = Simulation.run(request);
+        SimulationReport again = Simulation.run(request);
+        assertEquals(first, again, "the same plan and seed must give the same run");
+    }
+}
