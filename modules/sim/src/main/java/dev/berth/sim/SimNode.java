@@ -129,6 +129,17 @@ final class SimNode implements Ticker {
         if (crashHere) {
             throw new SimulatedCrash("after " + what);
         }
+        boolean firstRun = instance.berthRuns == 1 && proc == instance.berth;
+        if (firstRun && what.equals(world.crashAfterOp.get(instance.id))) {
+            world.crashAfterOp.remove(instance.id);
+            throw new SimulatedCrash("after " + what);
+        }
+        var pauseAfter = world.pauseAfterOp.get(instance.id);
+        if (firstRun && pauseAfter != null && what.equals(pauseAfter.op())) {
+            world.pauseAfterOp.remove(instance.id);
+            world.event(instance.id, "process stalls", "for " + pauseAfter.millis() / 1000 + " s after " + what, -1);
+            world.scheduler.suspendUntil(proc, world.now() + pauseAfter.millis());
+        }
         return result;
     }
 

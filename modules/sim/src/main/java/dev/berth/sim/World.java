@@ -49,6 +49,20 @@ final class World {
     record PausePlan(int call, long millis) {
     }
 
+    record PauseAfter(String op, long millis) {
+    }
+
+    /** Runs the world until {@code done} holds or {@code limitMillis} of simulated time pass; true when done. */
+    boolean runUntil(java.util.function.BooleanSupplier done, long limitMillis) {
+        long deadline = now() + limitMillis;
+        while (!done.getAsBoolean()) {
+            if (scheduler.nextTime() > deadline || !scheduler.step()) {
+                return done.getAsBoolean();
+            }
+        }
+        return true;
+    }
+
     final SimConfig config;
     final ClaimSettings settings;
     final SplittableRandom random;
@@ -64,6 +78,10 @@ final class World {
     final List<Violation> violations = new ArrayList<>();
     final Map<String, CrashPlan> crashPlans = new HashMap<>();
     final Map<String, PausePlan> pausePlans = new HashMap<>();
+    /** Crash the first berth run of an instance right after its first call named so (regression tests). */
+    final Map<String, String> crashAfterOp = new HashMap<>();
+    /** Stall the first berth run of an instance right after its first call named so (regression tests). */
+    final Map<String, PauseAfter> pauseAfterOp = new HashMap<>();
     private final Supplier<SlotSelection> selection;
     private final SlotKeys keys;
     private final SlotCodec codec = new SlotCodec();

@@ -68,6 +68,41 @@ public final class ClaimProtocol {
 
     public ClaimOutcome claim() {
         var me = whoAmI();
+        try {
+            return claimAs(me);
+        } catch (ClaimException e) {
+            if (e.kind() == ClaimException.Kind.FENCED) {
+                letGo(me);
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Fenced off: another instance holds the slot at a higher epoch (an operator's --force). Stop using
+     * the volume here, so that the new holder can attach it. Best effort: the error that fenced us is
+     * what the operator must see.
+     */
+    private void letGo(InstanceIdentity me) {
+        try {
+            context.filesystems().unmount(settings.volume().mountPoint());
+        } catch (RuntimeException e) {
+            log("could not unmount " + settings.volume().mountPoint() + " after being fenced: " + e.getMessage());
+        }
+        if (fencedVolume != null) {
+            try {
+                calls.run("detach volume " + fencedVolume, () -> context.cloud().detachVolume(fencedVolume));
+                log("detached volume " + fencedVolume + ": this instance was fenced off its slot");
+            } catch (RuntimeException e) {
+                log("could not detach volume " + fencedVolume + " after being fenced: " + e.getMessage());
+            }
+        }
+    }
+
+    /** The volume this run attached, to let go of when fenced. */
+    private String fencedVolume;
+
+    private ClaimOutcome claimAs(InstanceIdentity me) {
         var table = slots.readAll();
         var existing = table.heldBy(me.instanceId());
         SlotEntry held;
@@ -147,6 +182,7 @@ public final class ClaimProtocol {
                     + (intent.sourceSnapshotId() != null ? " from snapshot " + intent.sourceSnapshotId() : ""));
         }
         var deviceName = attach(me, held.slot(), volumeId, resumed);
+        fencedVolume = volumeId;
         return new Attached(held, volumeId, deviceName);
     }
 

@@ -1,0 +1,175 @@
+package dev.berth.core.statics;
+
+import dev.berth.core.claim.Ticker;
+import dev.berth.spi.ClaimStore;
+import dev.berth.spi.CloudException;
+import dev.berth.spi.Conflict;
+import dev.berth.spi.Deleted;
+import dev.berth.spi.StoreException;
+import dev.berth.spi.Written;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Keeps this instance's lease at {@code clusters/<cluster>/leases/<instanceId>} in the claim
+ * store: the static provider's proof that the instance lives. Every write is conditional
+ * (put-if-absent, compare-and-set, delete-if-version). A lease carries the random session id of
+ * the process that wrote it; a live lease of another session under this instance id is never
+ * overwritten (two processes configured with one id would otherwise both hold its slot).
+ *
+ * <p>A holder whose lease lapses may lose its slot to another instance: {@link #runUntilStopped}
+ * throws as soon as the lease has lapsed, so that the caller stops the workload.
+ */
+public final class LeaseKeeper {
+    private static final int MAX_WRITE_CONFLICTS = 8;
+
+    private final ClaimStore store;
+    private final StaticSettings settings;
+    private final Ticker ticker;
+    private final String session;
+    private final String key;
+    private String version;
+    private long expiresAtMillis = Long.MIN_VALUE;
+
+    public LeaseKeeper(ClaimStore store, StaticSettings settings, Ticker ticker) {
+        this(store, settings, ticker, UUID.randomUUID().toString());
+    }
+
+    LeaseKeeper(ClaimStore store, StaticSettings settings, Ticker ticker, String session) {
+        this.store = Objects.requireNonNull(store, "store");
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.ticker = Objects.requireNonNull(ticker, "ticker");
+        this.session = Objects.requireNonNull(session, "session");
+        this.key = settings.leaseKey(settings.instanceId());
+    }
+
+    /** The store key of this instance's lease. */
+    public String key() {
+        return key;
+    }
+
+    /** When the lease written last by this keeper expires (store clock of this machine); MIN_VALUE before the first write. */
+    public synchronized long expiresAtMillis() {
+        return expiresAtMillis;
+    }
+
+    /**
+     * Writes or renews this instance's lease (expires at now + TTL) and returns its expiry.
+     *
+     * @throws CloudException CONFLICT when another process holds a live lease under this instance id
+     * @throws StoreException when the store does not answer (the write may or may not have happened)
+     */
+    public synchronized long acquireOrRenew() {
+        for (int attempt = 0; attempt < MAX_WRITE_CONFLICTS; attempt++) {
+            long now = ticker.nowMillis();
+            var next = new LeaseRecord(settings.instanceId(), settings.zone(), now + settings.leaseTtlMillis(), session);
+            var current = store.get(key);
+            var result = current.isEmpty()
+                    ? store.putIfAbsent(key, next.toBytes())
+                    : renewOver(current.get().value(), current.get().version(), now, next);
+            if (result instanceof Written written) {
+                version = written.version();
+                expiresAtMillis = next.expiresAtMillis();
+                return expiresAtMillis;
+            }
+            // Conflict: the record changed between our read and our write; read again.
+        }
+        throw new CloudException(CloudException.Reason.CONFLICT, key, "the lease of instance " + settings.instanceId()
+                + " at '" + key + "' changed under every one of " + MAX_WRITE_CONFLICTS + " writes: another process"
+                + " is writing it; make sure only one berth runs per instance id, then re-run");
+    }
+
+    private dev.berth.spi.WriteResult renewOver(byte[] value, String currentVersion, long now, LeaseRecord next) {
+        var current = LeaseRecord.parse(key, value);
+        if (!current.session().equals(session) && current.liveAt(now)) {
+            throw new CloudException(CloudException.Reason.CONFLICT, key, "instance id " + settings.instanceId()
+                    + " already has a live lease at '" + key + "' written by another berth process (it expires in "
+                    + (current.expiresAtMillis() - now) + " ms unless renewed): if that process is a crashed"
+                    + " predecessor, wait for the lease to expire; if it still runs, two machines share one"
+                    + " instance id: give each its own --instance-id");
+        }
+        return store.compareAndSet(key, currentVersion, next.toBytes());
+    }
+
+    /**
+     * Acquires the lease, waiting (at most one TTL and a third) for a lease left by a crashed
+     * predecessor with this instance id to expire.
+     */
+    public long acquire() {
+        long deadline = ticker.nowMillis() + settings.leaseTtlMillis() + settings.leaseTtlMillis() / 3;
+        while (true) {
+            try {
+                return acquireOrRenew();
+            } catch (CloudException e) {
+                if (e.reason() != CloudException.Reason.CONFLICT || ticker.nowMillis() >= deadline) {
+                    throw e;
+                }
+                ticker.sleep(Math.max(100, settings.leaseTtlMillis() / 10) + ticker.jitter(250));
+            }
+        }
+    }
+
+    /**
+     * Deletes this process's lease (only if it is still this process's record): the instance
+     * counts as gone at once. Returns false when there was nothing of ours to delete.
+     */
+    public synchronized boolean release() {
+        var current = store.get(key);
+        if (current.isEmpty()) {
+            version = null;
+            return false;
+        }
+        var record = LeaseRecord.parse(key, current.get().value());
+        if (!record.session().equals(session)) {
+            return false;
+        }
+        var result = store.deleteIfVersion(key, current.get().version());
+        if (result instanceof Deleted) {
+            version = null;
+            expiresAtMillis = Long.MIN_VALUE;
+            return true;
+        }
+        var seen = ((Conflict) result).current();
+        throw new CloudException(CloudException.Reason.CONFLICT, key, "the lease of instance " + settings.instanceId()
+                + " at '" + key + "' changed while it was being released" + (seen.isPresent() ? "" : " (it is gone)")
+                + ": re-run the release; if it keeps changing another process uses this instance id");
+    }
+
+    /**
+     * Renews the lease every TTL/3 until {@code stop} says so. Throws when the lease lapsed
+     * (the store did not answer in time, or a renewal came too late): another instance may
+     * then have taken this instance's slot, and the caller must stop the workload.
+     */
+    public void runUntilStopped(BooleanSupplier stop) {
+        long interval = Math.max(1, settings.leaseTtlMillis() / 3);
+        if (expiresAtMillis() == Long.MIN_VALUE && !stop.getAsBoolean()) {
+            acquire();
+        }
+        while (!stop.getAsBoolean()) {
+            ticker.sleep(interval);
+            if (stop.getAsBoolean()) {
+                return;
+            }
+            long before = expiresAtMillis();
+            try {
+                acquireOrRenew();
+            } catch (StoreException e) {
+                if (ticker.nowMillis() < before) {
+                    continue; // still live: try again at the next tick
+                }
+                throw lapsed(before, "the store did not answer (" + e.getMessage() + ")");
+            }
+            long renewedAt = expiresAtMillis() - settings.leaseTtlMillis();
+            if (renewedAt >= before) {
+                throw lapsed(before, "the renewal came " + (renewedAt - before) + " ms after it expired");
+            }
+        }
+    }
+
+    private CloudException lapsed(long expiredAt, String why) {
+        return new CloudException(CloudException.Reason.UNAVAILABLE, key, "the lease of instance "
+                + settings.instanceId() + " at '" + key + "' lapsed at " + expiredAt + " ms since the epoch: " + why
+                + ". Another instance may have taken this instance's slot: stop the workload now, then re-run berth claim");
+    }
+}

@@ -1,0 +1,271 @@
+package dev.berth.sim;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.berth.core.claim.CasSlotSelection;
+import dev.berth.core.claim.ClaimException;
+import dev.berth.core.claim.ClaimLog;
+import dev.berth.core.claim.ClaimSettings;
+import dev.berth.core.claim.CrossZonePolicy;
+import dev.berth.core.claim.FullPolicy;
+import dev.berth.core.slot.SlotRecord;
+import dev.berth.spi.InstanceState;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.api.Test;
+
+/** The failure modes of the tools berth replaces, each as a story the simulator plays out. */
+class RegressionScenariosTest {
+    private static final long MINUTE = 60_000;
+
+    private static World world(int zones, long seed, FullPolicy full, CrossZonePolicy cross) {
+        var request = SimulationRequest.of(Scenario.MASS_BOOT, 1, zones, seed).withPolicies(full, cross);
+        var base = SimConfig.of(zones, 1);
+        // every instance boots in exactly 30 s, so that launches at one instant are boots at one instant
+        var config = new SimConfig(base.zones(), 1, 30_000, 30_000, 1_500, 45_000, 300_000, 0.3, true);
+        return new World(config, Simulation.settings(request), seed, CasSlotSelection::new, ClaimLog.silent());
+    }
+
+    private static World world(int zones, long seed) {
+        return world(zones, seed, FullPolicy.WAIT, CrossZonePolicy.NEVER);
+    }
+
+    private static SlotRecord slot(World w, int n) {
+        var key = w.keys().slot(n);
+        return w.codec().decode(key, n, w.keys().cluster(), w.store.get(key).orElseThrow().value());
+    }
+
+    private static boolean ready(SimInstance i) {
+        return i.workloadSlot.isPresent() && !i.terminated();
+    }
+
+    private static void noViolations(World w) {
+        assertTrue(w.violations.isEmpty(), () -> w.violations + "\n" + String.join("\n", ShortestTrace.of(w.trace, w.violations)));
+    }
+
+    private static SimInstance only(World w) {
+        return w.instances.values().iterator().next();
+    }
+
+    @Test
+    void instanceRefreshReplacementWaitsForTheOldHolderAndTakesItsVolume() {
+        var w = world(1, 11);
+        w.setDesired(1);
+        var old = only(w);
+        assertTrue(w.runUntil(() -> ready(old), 10 * MINUTE));
+        var volume = slot(w, 0).volume().volumeId();
+        var identity = slot(w, 0).identity().fingerprint();
+
+        var replacement = w.launch(old.zone);
+        w.runUntil(() -> false, 5 * MINUTE);
+        assertFalse(ready(replacement), "the replacement must wait while the old holder runs");
+        assertEquals(1, w.counters.volumesCreated, "waiting must never create a blank volume");
+
+        w.terminate(old, "instance refresh");
+        assertTrue(w.runUntil(() -> ready(replacement), 30 * MINUTE));
+        assertEquals(0, replacement.workloadSlot.getAsInt());
+        assertEquals(volume, replacement.mountedVolume, "the replacement took the old holder's volume");
+        assertEquals(identity, slot(w, 0).identity().fingerprint());
+        assertEquals(2, slot(w, 0).epoch());
+        assertEquals(1, w.counters.volumesCreated);
+        noViolations(w);
+    }
+
+    @Test
+    void twoInstancesBootingAtOnceInOneZoneSeeTheSameFreeVolumeButOnlyOneHoldsIt() {
+        var w = world(1, 5);
+        w.setDesired(1);
+        var first = only(w);
+        assertTrue(w.runUntil(() -> ready(first), 10 * MINUTE));
+        var volume = slot(w, 0).volume().volumeId();
+        w.desired = 0;   // the group shrinks to nothing, then grows by two at one instant
+        w.terminate(first, "gone");
+        assertTrue(w.runUntil(first::terminated, 30 * MINUTE), () -> first.state.now() + " " + first.lifecycle.now()
+                + "\n" + String.join("\n", w.trace.stream().map(TraceStep::render).toList()));
+
+        w.staleUntil = w.now() + 30 * MINUTE;  // describe calls lag by up to 45 s
+        long writesBefore = w.counters.claimWrites;
+        w.desired = 2;
+        var a = w.launch(first.zone);
+        var b = w.launch(first.zone);
+        assertTrue(w.runUntil(() -> ready(a) && ready(b), 30 * MINUTE));
+        assertNotEquals(a.workloadSlot.getAsInt(), b.workloadSlot.getAsInt());
+        var onVolume = List.of(a, b).stream().filter(i -> volume.equals(i.mountedVolume)).toList();
+        assertEquals(1, onVolume.size(), "exactly one instance holds the free volume's slot");
+        assertEquals(0, onVolume.getFirst().workloadSlot.getAsInt());
+        assertTrue(w.counters.claimWrites - writesBefore >= 3, "both went for slot 0 and one lost the race: "
+                + (w.counters.claimWrites - writesBefore) + " claim writes");
+        noViolations(w);
+    }
+
+    @ParameterizedTest
+    @EnumSource(FullPolicy.class)
+    void aFullClusterAppliesThePolicyAndCreatesNothingBeyondCapacity(FullPolicy policy) {
+        var w = world(2, 3, policy, CrossZonePolicy.NEVER);
+        w.setDesired(3);
+        assertTrue(w.runUntil(() -> w.instances.values().stream().filter(RegressionScenariosTest::ready).count() == 3,
+                15 * MINUTE));
+        var extra = w.launch(null);   // one instance more than the cluster has slots (a surge, a manual launch)
+        w.runUntil(() -> false, 20 * MINUTE);
+        assertFalse(ready(extra));
+        assertEquals(3, w.counters.volumesCreated, "nothing is created beyond capacity");
+        assertEquals(3, w.store.list(w.keys().slotsPrefix()).size());
+        switch (policy) {
+            case WAIT -> {
+                assertTrue(w.counters.fullOutcomes >= 1, "waited, then reported the cluster full");
+                assertFalse(extra.terminationRequested);
+            }
+            case MARK_UNHEALTHY -> {
+                assertFalse(extra.healthy, "marked unhealthy");
+                assertTrue(extra.terminated(), "and the group replaced it");
+            }
+            case TERMINATE_SELF -> assertTrue(extra.terminated(), "terminated itself");
+        }
+        noViolations(w);
+    }
+
+    @ParameterizedTest(name = "crash after {0}, re-run on {1} instance")
+    @CsvSource({
+        "store: put-if-absent, the same",
+        "store: put-if-absent, another",
+        "ec2: create volume, the same",
+        "ec2: create volume, another",
+        "ec2: attach volume, the same",
+        "ec2: attach volume, another",
+        "mkfs, the same",
+        "mkfs, another",
+        "identity: generate, the same",
+        "identity: generate, another"})
+    void aCrashAnywhereConvergesWithoutASecondVolumeMkfsOrIdentity(String op, String where) {
+        var w = world(1, 21);
+        w.setDesired(1);
+        var first = only(w);
+        w.crashAfterOp.put(first.id, op);
+        assertTrue(w.runUntil(() -> first.berthRuns >= 1 && w.counters.crashes == 1, 10 * MINUTE), "crashed after " + op);
+        if (where.equals("another")) {
+            w.terminate(first, "the crashed instance is replaced");
+        }
+        assertTrue(w.runUntil(() -> w.instances.values().stream().anyMatch(RegressionScenariosTest::ready), 60 * MINUTE));
+        var holder = w.instances.values().stream().filter(RegressionScenariosTest::ready).findFirst().orElseThrow();
+        assertEquals(where.equals("another"), holder != first);
+        assertEquals(1, w.counters.volumesCreated, "no second volume");
+        var volume = w.volumes.get(slot(w, 0).volume().volumeId());
+        assertEquals(1, volume.formats, "formatted once");
+        assertNotNull(slot(w, 0).identity());
+        assertEquals(volume.identityFingerprint, slot(w, 0).identity().fingerprint(), "one identity, on its volume");
+        assertTrue(slot(w, 0).formatted());
+        noViolations(w);
+    }
+
+    @Test
+    void zoneOutageKeepsEverySlotsVolumeInItsZoneAndItsIdentity() {
+        var w = world(3, 8);
+        w.setDesired(6);
+        assertTrue(w.runUntil(() -> w.instances.values().stream().filter(RegressionScenariosTest::ready).count() == 6,
+                15 * MINUTE));
+        Map<Integer, String> zoneOf = new HashMap<>();
+        Map<Integer, String> identityOf = new HashMap<>();
+        for (int n = 0; n < 6; n++) {
+            zoneOf.put(n, slot(w, n).volume().zone());
+            identityOf.put(n, slot(w, n).identity().fingerprint());
+        }
+        var down = w.config.zones().getFirst();
+        w.zonesDown.add(down);
+        for (var i : List.copyOf(w.instances.values())) {
+            if (i.zone.equals(down)) {
+                w.scheduler.kill(i.berth);
+                i.healthy = false;
+                w.terminate(i, "zone outage");
+            }
+        }
+        w.runUntil(() -> false, 30 * MINUTE);   // the group replaces them in the other zones
+        for (int n = 0; n < 6; n++) {
+            assertEquals(zoneOf.get(n), slot(w, n).volume().zone(), "slot " + n + " keeps its volume's zone");
+        }
+        w.recoverZone(down);
+        // Auto Scaling rebalances: launches in the recovered zone, then terminates from the others
+        var extras = w.instances.values().stream().filter(i -> !i.terminated() && !i.terminationRequested
+                && !i.zone.equals(down) && i.workloadSlot.isEmpty()).toList();
+        for (var extra : extras) {
+            w.launch(down);
+            w.terminate(extra, "AZ rebalance");
+        }
+        assertTrue(w.runUntil(() -> w.instances.values().stream().filter(RegressionScenariosTest::ready).count() == 6,
+                60 * MINUTE));
+        for (int n = 0; n < 6; n++) {
+            assertEquals(zoneOf.get(n), slot(w, n).volume().zone(), "slot " + n + " keeps its volume's zone");
+            assertEquals(identityOf.get(n), slot(w, n).identity().fingerprint(), "slot " + n + " keeps its identity");
+        }
+        assertEquals(6, w.counters.volumesCreated);
+        noViolations(w);
+    }
+
+    @Test
+    void aSlotMovesToAnotherZoneThroughASnapshotWhenAllowedAndKeepsItsIdentity() {
+        var w = world(2, 4, FullPolicy.WAIT, CrossZonePolicy.SNAPSHOT);
+        w.setDesired(1);
+        var first = only(w);
+        assertTrue(w.runUntil(() -> ready(first), 10 * MINUTE));
+        var before = slot(w, 0);
+        w.desired = 0;
+        w.terminate(first, "moved away");
+        assertTrue(w.runUntil(first::terminated, 30 * MINUTE));
+        var other = w.config.zones().stream().filter(z -> !z.equals(first.zone)).findFirst().orElseThrow();
+        w.desired = 1;
+        var mover = w.launch(other);
+        assertTrue(w.runUntil(() -> ready(mover), 60 * MINUTE));
+        var after = slot(w, 0);
+        assertEquals(other, after.volume().zone());
+        assertEquals(before.identity().fingerprint(), after.identity().fingerprint(), "the identity stays with its slot");
+        assertEquals(List.of(before.volume()), after.retiredVolumes(), "the old volume is retired, not deleted");
+        assertEquals(1, w.counters.snapshots);
+        assertTrue(w.volumes.get(before.volume().volumeId()).tags.containsKey("berth:retired"));
+        noViolations(w);
+    }
+
+    @Test
+    void scaleInThenOutReusesTheIdleVolumes() {
+        var report = Simulation.run(SimulationRequest.of(Scenario.SCALE_IN, 12, 3, 9));
+        assertEquals(0, report.violations(), () -> String.join("\n", report.shortestTrace()));
+        assertEquals(12, report.volumesCreated(), "the 5 idle volumes were reused, none recreated");
+        assertEquals(12, report.slots());
+    }
+
+    @Test
+    void aSlowHolderIsNeverRobbedUnlessForcedAndThenItsWritesAreFenced() {
+        var w = world(1, 17);
+        w.setDesired(1);
+        var slow = only(w);
+        w.pauseAfterOp.put(slow.id, new World.PauseAfter("identity: export", 40 * MINUTE));  // a long GC pause
+        assertTrue(w.runUntil(() -> w.trace.stream().anyMatch(t -> t.what().equals("process stalls")), 10 * MINUTE));
+        var waiter = w.launch(slow.zone);
+        w.runUntil(() -> false, 20 * MINUTE);
+        assertFalse(ready(waiter), "a live but slow holder keeps its slot");
+        assertEquals(slow.id, slot(w, 0).holder().instanceId());
+        assertEquals(1, slot(w, 0).epoch());
+
+        // the operator forces the slot over to the waiter
+        waiter.forceClaim = true;
+        waiter.settingsOverride = new ClaimSettings(w.settings.cluster(), OptionalInt.empty(), w.settings.volume(),
+                w.settings.identity(), w.settings.whenFull(), w.settings.crossZone(), w.settings.waits(),
+                w.settings.envFile(), OptionalInt.of(0));
+        w.scheduler.kill(waiter.berth);
+        w.startBerth(waiter);
+        assertTrue(w.runUntil(() -> ready(waiter), 60 * MINUTE));
+        assertEquals(waiter.id, slot(w, 0).holder().instanceId());
+        assertEquals(2, slot(w, 0).epoch(), "the forced claim raised the fencing epoch");
+        assertTrue(w.failures.stream().anyMatch(e -> e instanceof ClaimException c && c.kind() == ClaimException.Kind.FENCED),
+                "the slow holder's write at the stale epoch was rejected");
+        assertTrue(slow.workloadSlot.isEmpty() && slow.state.now() == InstanceState.RUNNING, "the old holder stopped, alive");
+        noViolations(w);
+    }
+}
