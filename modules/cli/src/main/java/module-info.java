@@ -5,6 +5,7 @@
 module dev.berth.cli {
     requires dev.berth.core;
     requires dev.berth.sim;
+    requires dev.berth.storecheck;
     requires io.avaje.inject;
     requires io.avaje.jsonb;
     requires info.picocli;

@@ -62,10 +62,10 @@ final class ClaimCommand implements Callable<Integer> {
     @Option(names = "--cross-zone", description = "never or snapshot (config: crossZone; default never).")
     String crossZone;
 
-    @Option(names = "--instance-id", description = "With --provider sim: this instance's id (default i-local).")
+    @Option(names = "--instance-id", description = "With --provider sim or static: this instance's id (default i-local).")
     String instanceId;
 
-    @Option(names = "--zone", description = "With --provider sim: this instance's zone (default local-a).")
+    @Option(names = "--zone", description = "With --provider sim or static: this instance's zone (default local-a).")
     String zone;
 
     @Option(names = "--force", description = "Take --slot N even from a live holder. For operators who know that holder is dead.")
@@ -99,6 +99,14 @@ final class ClaimCommand implements Callable<Integer> {
         var claimStore = openStore(loaded, resolved);
         ClaimOutcome outcome;
         try (claimStore) {
+            StoreVerdict.refuseIfUnsafe(claimStore);
+            if (resolved.provider().equals("static")) {
+                var identity = identityOf(loaded, resolved);
+                var keys = keysOf(loaded, resolved);
+                var reported = new java.util.concurrent.atomic.AtomicInteger(-1);
+                outcome = new StaticClaim(resolved, claimStore, log).run(identity, keys, o -> reported.set(report(o)));
+                return reported.get();
+            }
             outcome = run(loaded, resolved, claimStore, log);
         } catch (ClaimException e) {
             console.err().println("berth claim: " + e.kind().name().toLowerCase().replace('_', '-') + ": " + e.getMessage());
@@ -144,14 +152,22 @@ final class ClaimCommand implements Callable<Integer> {
                     "block device provider").create(resolved.deviceSettings());
             var filesystems = loaded.require(FileSystemDriverFactory.class, FileSystemDriverFactory::name,
                     resolved.devices(), "filesystem driver").create(resolved.deviceSettings());
-            var identity = settings.identity().kind().map(kind -> loaded.require(IdentityProviderFactory.class,
-                    IdentityProviderFactory::kind, kind, "identity kind").create(resolved.identitySettings()));
-            var keys = resolved.keyProvider().map(name -> loaded.require(KeyProviderFactory.class, KeyProviderFactory::name,
-                    name, "key provider").create(resolved.keySettings()));
+            var identity = identityOf(loaded, resolved);
+            var keys = keysOf(loaded, resolved);
             var context = new ClaimContext(cloud, claimStore, devices, filesystems, identity, keys, Ticker.system(), log,
                     EnvFileWriter.local());
             return new ClaimProtocol(settings, context).claim();
         }
+    }
+
+    private static Optional<dev.berth.spi.IdentityProvider> identityOf(Plugins loaded, ClaimConfig resolved) {
+        return resolved.settings().identity().kind().map(kind -> loaded.require(IdentityProviderFactory.class,
+                IdentityProviderFactory::kind, kind, "identity kind").create(resolved.identitySettings()));
+    }
+
+    private static Optional<dev.berth.spi.KeyProvider> keysOf(Plugins loaded, ClaimConfig resolved) {
+        return resolved.keyProvider().map(name -> loaded.require(KeyProviderFactory.class, KeyProviderFactory::name,
+                name, "key provider").create(resolved.keySettings()));
     }
 
     private int report(ClaimOutcome outcome) {
@@ -188,7 +204,4 @@ final class ClaimCommand implements Callable<Integer> {
                        String nodeId, String detail) {
     }
 
-    static Optional<String> none() {
-        return Optional.empty();
-    }
 }

@@ -23,6 +23,11 @@ public final class LocalClaim {
 
     public static ClaimOutcome claim(ClaimSettings settings, ClaimStore store, String instanceId, String zone,
                                      int capacity, long seed, ClaimLog log, EnvFileWriter envFile) {
+        return Scheduler.onVirtualThread(() -> run(settings, store, instanceId, zone, capacity, seed, log, envFile));
+    }
+
+    private static ClaimOutcome run(ClaimSettings settings, ClaimStore store, String instanceId, String zone,
+                                    int capacity, long seed, ClaimLog log, EnvFileWriter envFile) {
         var zones = List.of(zone);
         var config = new SimConfig(zones, capacity, 0, 0, 0, 0, 300_000, 0, true);
         var world = new World(config, settings, seed, CasSlotSelection::new, log, store);

@@ -60,6 +60,38 @@ final class Scheduler {
     private long seq;
     private long steps;
 
+    /**
+     * Runs a whole simulation on a virtual thread, so that every hand-off between the scheduler
+     * and a process is a virtual-thread switch on one carrier (cheap), never an OS-level park.
+     */
+    static <T> T onVirtualThread(java.util.function.Supplier<T> run) {
+        var result = new java.util.concurrent.atomic.AtomicReference<T>();
+        var failure = new java.util.concurrent.atomic.AtomicReference<Throwable>();
+        var thread = Thread.ofVirtual().name("sim-scheduler").start(() -> {
+            try {
+                result.set(run.get());
+            } catch (Throwable t) {
+                failure.set(t);
+            }
+        });
+        try {
+            thread.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while the simulation ran", e);
+        }
+        if (failure.get() instanceof RuntimeException e) {
+            throw e;
+        }
+        if (failure.get() instanceof Error e) {
+            throw e;
+        }
+        if (failure.get() != null) {
+            throw new IllegalStateException(failure.get());
+        }
+        return result.get();
+    }
+
     long now() {
         return now;
     }

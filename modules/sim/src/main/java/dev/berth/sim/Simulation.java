@@ -46,8 +46,10 @@ public final class Simulation {
     /** Runs with another slot selection: how tests show that a broken protocol gets caught. */
     public static SimulationReport run(SimulationRequest request, Supplier<SlotSelection> selection,
                                        SimulationProgress progress) {
-        long single = singleClaimMillis(request, selection);
-        return new Simulation(request, selection, progress).play(single);
+        return Scheduler.onVirtualThread(() -> {
+            long single = singleClaimMillis(request, selection);
+            return new Simulation(request, selection, progress).play(single);
+        });
     }
 
     static Supplier<SlotSelection> defaultSelection() {

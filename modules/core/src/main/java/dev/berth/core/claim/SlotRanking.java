@@ -116,13 +116,35 @@ final class SlotRanking {
         return rotated;
     }
 
+    /** My position among {@code ids} ordered by (hash, id): how many come before me. */
     private static int rankOf(String me, List<String> ids) {
-        var sorted = new ArrayList<>(ids);
-        sorted.sort(Comparator.comparingLong(SlotRanking::hash).thenComparing(Comparator.naturalOrder()));
-        return sorted.indexOf(me);
+        long mine = hash(me);
+        int rank = 0;
+        for (var id : ids) {
+            long h = hash(id);
+            if (h < mine || (h == mine && id.compareTo(me) < 0)) {
+                rank++;
+            }
+        }
+        return rank;
     }
 
+    private static final java.util.Map<String, Long> HASHES = new java.util.concurrent.ConcurrentHashMap<>();
+
     static long hash(String instanceId) {
+        var cached = HASHES.get(instanceId);
+        if (cached != null) {
+            return cached;
+        }
+        if (HASHES.size() > 100_000) {
+            HASHES.clear();
+        }
+        long h = sha256Prefix(instanceId);
+        HASHES.put(instanceId, h);
+        return h;
+    }
+
+    private static long sha256Prefix(String instanceId) {
         try {
             var d = MessageDigest.getInstance("SHA-256").digest(instanceId.getBytes(StandardCharsets.UTF_8));
             long h = 0;

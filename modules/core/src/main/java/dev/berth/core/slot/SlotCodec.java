@@ -3,7 +3,6 @@ package dev.berth.core.slot;
 import io.avaje.jsonb.JsonType;
 import io.avaje.jsonb.Jsonb;
 import java.nio.charset.StandardCharsets;
-import java.util.regex.Pattern;
 
 /**
  * Reads and writes slot records as JSON, and refuses any record it cannot trust (not JSON,
@@ -12,7 +11,6 @@ import java.util.regex.Pattern;
  */
 public final class SlotCodec {
     static final int MAX_RECORD_BYTES = 64 * 1024;
-    private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}");
     private static final int MAX_BACKUP_CHARS = 48 * 1024;
 
     private final JsonType<SlotRecord> type;
@@ -71,7 +69,7 @@ public final class SlotCodec {
         if (record.identity() != null) {
             var id = record.identity();
             if (id.kind() == null || id.publicName() == null || id.fingerprint() == null
-                    || id.publicName().length() > 512 || !id.fingerprint().matches("[0-9a-f]{16,128}")) {
+                    || id.publicName().length() > 512 || !isHex(id.fingerprint())) {
                 throw corrupt(key, "its identity field is incomplete or malformed");
             }
         }
@@ -81,12 +79,41 @@ public final class SlotCodec {
         return record;
     }
 
+    private static boolean isHex(String s) {
+        if (s.length() < 16 || s.length() > 128) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static void checkId(String key, String field, String value) {
-        if (value == null || !ID.matcher(value).matches()) {
+        if (value == null || !isId(value)) {
             throw corrupt(key, "field " + field + " is " + (value == null ? "missing" : value.length() > 128
                     ? "too long (" + value.length() + " characters, at most 128)"
                     : "'" + shorten(value) + "', which is not a valid identifier"));
         }
+    }
+
+    /** {@code [A-Za-z0-9][A-Za-z0-9._:/-]{0,127}}, without a regex: this runs for every record read. */
+    private static boolean isId(String value) {
+        int n = value.length();
+        if (n == 0 || n > 128) {
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            char c = value.charAt(i);
+            boolean alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+            if (!alnum && (i == 0 || (c != '.' && c != '_' && c != ':' && c != '/' && c != '-'))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static CorruptSlotRecordException corrupt(String key, String what) {

@@ -1,0 +1,83 @@
+package dev.berth.cli;
+
+import dev.berth.core.plugin.Plugins;
+import dev.berth.spi.BerthException;
+import dev.berth.spi.ClaimStoreFactory;
+import dev.berth.spi.PluginConfig;
+import dev.berth.storecheck.StoreCheck;
+import jakarta.inject.Singleton;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code berth store check}: is this store safe to decide claims on? */
+@Singleton
+@Command(name = "store", mixinStandardHelpOptions = true, description = "Claim store tools.",
+        subcommands = StoreCommand.Check.class)
+final class StoreCommand {
+
+    @Singleton
+    @Command(name = "check", mixinStandardHelpOptions = true,
+            description = {"Probe a store's put-if-absent, compare-and-set and conditional delete, race concurrent",
+                    "writers on a scratch prefix, clean up, and say 'safe' or exactly what is unsafe. The verdict is",
+                    "kept in the store: berth claim refuses a store found unsafe. Exit 0: safe; 1: unsafe."})
+    static final class Check implements Callable<Integer> {
+
+        @Option(names = "--store", required = true, description = "The store URI: file:///..., s3://bucket/prefix?..., etcd://host:2379/prefix.")
+        String store;
+
+        @Option(names = "--threads", defaultValue = "20", description = "Concurrent writers in the race. Default: ${DEFAULT-VALUE}.")
+        int threads;
+
+        @Option(names = "--rounds", defaultValue = "20", description = "Rounds of the race. Default: ${DEFAULT-VALUE}.")
+        int rounds;
+
+        @Option(names = "--plugins", description = "The plugin folder (default: the image's plugins/).")
+        Path plugins;
+
+        private final Console console;
+        private final BerthHome home;
+
+        Check(Console console, BerthHome home) {
+            this.console = console;
+            this.home = home;
+        }
+
+        @Override
+        public Integer call() {
+            if (threads < 2 || threads > 256 || rounds < 1 || rounds > 10_000) {
+                throw new UsageException("--threads must be 2 to 256 and --rounds 1 to 10000 (got " + threads + " and "
+                        + rounds + ")");
+            }
+            URI uri;
+            try {
+                uri = new URI(store);
+            } catch (URISyntaxException e) {
+                throw new UsageException("store '" + store + "' is not a valid URI: " + e.getReason());
+            }
+            if (uri.getScheme() == null) {
+                throw new UsageException("store '" + store + "' has no scheme: write file:///path, s3://bucket/prefix or"
+                        + " etcd://host:2379/prefix");
+            }
+            dev.berth.spi.ClaimStore opened;
+            try {
+                var loaded = Plugins.load(plugins != null ? plugins : home.plugins());
+                opened = loaded.require(ClaimStoreFactory.class, ClaimStoreFactory::scheme, uri.getScheme(), "claim store scheme")
+                        .open(uri, PluginConfig.empty("storeSettings"));
+            } catch (BerthException e) {
+                throw new UsageException(e.getMessage());
+            }
+            try (var claimStore = opened) {
+                var scratch = "berth-store-check/" + UUID.randomUUID().toString().substring(0, 8) + "/";
+                var report = StoreCheck.run(claimStore, scratch, threads, rounds);
+                console.out().println(report.summary());
+                new StoreVerdict(report.safe(), System.currentTimeMillis(), report.summary()).save(claimStore);
+                return report.safe() ? ExitCodes.OK : ExitCodes.FAILED;
+            }
+        }
+    }
+}

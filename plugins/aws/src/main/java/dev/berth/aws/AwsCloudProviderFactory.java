@@ -1,0 +1,23 @@
+package dev.berth.aws;
+
+import dev.berth.spi.CloudProvider;
+import dev.berth.spi.CloudProviderFactory;
+import dev.berth.spi.PluginConfig;
+
+/**
+ * CloudProvider "aws": EC2/EBS, Auto Scaling and IMDSv2. Settings: {@code region},
+ * {@code endpoint}, {@code imdsEndpoint}, {@code accessKeyId}/{@code secretAccessKey},
+ * {@code maxAttempts}, {@code timeoutMillis}, {@code group}. See the plugin's README.
+ */
+public final class AwsCloudProviderFactory implements CloudProviderFactory {
+
+    @Override
+    public String name() {
+        return "aws";
+    }
+
+    @Override
+    public CloudProvider create(PluginConfig config) {
+        return new AwsCloudProvider(AwsSettings.parse(config));
+    }
+}

@@ -1,0 +1,97 @@
+package dev.berth.aws;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.berth.spi.CloudException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class ImdsTest {
+
+    private static Imds imds(ImdsFixture fixture) {
+        return new Imds(fixture.endpoint(), 4, Duration.ofMillis(500));
+    }
+
+    @Test
+    void readsWhoAmIWithASessionToken() throws Exception {
+        try (var fixture = ImdsFixture.of("i-0abc", "us-east-1b", "berth-asg")) {
+            var me = imds(fixture).identity();
+            assertEquals("i-0abc", me.instanceId());
+            assertEquals("us-east-1b", me.zone());
+            assertEquals("us-east-1", me.region());
+            assertEquals(Optional.of("berth-asg"), me.groupName());
+            assertEquals("t3.micro", me.instanceType());
+            assertEquals(Optional.of("10.0.0.12"), me.privateIp());
+            assertEquals(1, fixture.tokenRequests.get(), "one token for all the GETs");
+            assertEquals(0, fixture.requestsWithoutToken.get());
+        }
+    }
+
+    @Test
+    void publicIpv4AndTagsMissingAreEmpty() throws Exception {
+        try (var fixture = ImdsFixture.of("i-0abc", "us-east-1b", null)) {
+            var me = imds(fixture).identity();
+            assertEquals(Optional.empty(), me.publicIp());
+            assertEquals(Optional.empty(), me.groupName());
+            fixture.put("meta-data/public-ipv4", "3.3.3.3");
+            assertEquals(Optional.of("3.3.3.3"), imds(fixture).identity().publicIp());
+        }
+    }
+
+    @Test
+    void retriesServerErrorsWithinTheBound() throws Exception {
+        try (var fixture = ImdsFixture.of("i-0abc", "us-east-1b", "g")) {
+            fixture.serverErrorsToGive.set(2);
+            assertEquals("i-0abc", imds(fixture).require("meta-data/instance-id"));
+            fixture.serverErrorsToGive.set(10);
+            var e = assertThrows(CloudException.class, () -> imds(fixture).require("meta-data/instance-id"));
+            assertEquals(CloudException.Reason.UNAVAILABLE, e.reason());
+            assertTrue(e.getMessage().contains("'meta-data/instance-id' after 4 attempts (last: HTTP 500)"), e.getMessage());
+        }
+    }
+
+    @Test
+    void unreachableImdsIsUnavailableAndSaysWhatToCheck() throws Exception {
+        int port;
+        try (var socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        var imds = new Imds(URI.create("http://127.0.0.1:" + port), 2, Duration.ofMillis(300));
+        var e = assertThrows(CloudException.class, imds::identity);
+        assertEquals(CloudException.Reason.UNAVAILABLE, e.reason());
+        assertTrue(e.getMessage().startsWith("IMDS at http://127.0.0.1:" + port + " did not answer after 2 attempts"),
+                e.getMessage());
+        assertTrue(e.getMessage().contains("is this an EC2 instance?"), e.getMessage());
+    }
+
+    @Test
+    void imdsV1OnlyIsAClearError() throws Exception {
+        try (var fixture = ImdsFixture.of("i-0abc", "us-east-1b", "g")) {
+            fixture.v1Only = true;
+            var e = assertThrows(CloudException.class, () -> imds(fixture).identity());
+            assertEquals(CloudException.Reason.INVALID, e.reason());
+            assertTrue(e.getMessage().contains("refused an IMDSv2 session token (HTTP 403"), e.getMessage());
+            assertTrue(e.getMessage().contains("HttpTokens=required"), e.getMessage());
+            assertEquals(1, fixture.tokenRequests.get(), "a refusal is not retried");
+        }
+    }
+
+    @Test
+    void readsTheTargetLifecycleStateAndTheSpotNotice() throws Exception {
+        try (var fixture = ImdsFixture.of("i-0abc", "us-east-1b", "g")) {
+            var imds = imds(fixture);
+            assertEquals(Optional.empty(), imds.spotInstanceAction());
+            fixture.put("meta-data/autoscaling/target-lifecycle-state", "InService");
+            assertEquals(Optional.of("InService"), imds.targetLifecycleState());
+            fixture.put("meta-data/autoscaling/target-lifecycle-state", "Terminated");
+            fixture.put("meta-data/spot/instance-action", "{\"action\": \"terminate\", \"time\": \"2026-01-01T00:00:00Z\"}");
+            assertEquals(Optional.of("Terminated"), imds.targetLifecycleState());
+            assertTrue(imds.spotInstanceAction().orElseThrow().contains("terminate"));
+        }
+    }
+}
