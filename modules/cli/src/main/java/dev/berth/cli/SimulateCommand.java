@@ -55,6 +55,11 @@ final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object instead of the table.")
     boolean json;
 
+    @Option(names = "--benchmark", description = {"Also measure the simulator itself: after the run, repeat it (seed,",
+            "seed+1, ...) for 2 s to warm up and 5 s to measure, and print simulated SPI calls per wall second on stderr.",
+            "Run under 'taskset -c 0' for a per-core figure."})
+    boolean benchmark;
+
     private final Console console;
 
     SimulateCommand(Console console) {
@@ -74,6 +79,9 @@ final class SimulateCommand implements Callable<Integer> {
         var progress = new ProgressLine(console, request.nodes());
         var report = Simulation.run(request, progress);
         progress.done();
+        if (benchmark) {
+            benchmark(request);
+        }
         if (json) {
             console.out().println(Jsonb.builder().build().toJson(report));
         } else {
@@ -95,6 +103,33 @@ final class SimulateCommand implements Callable<Integer> {
             return ExitCodes.FAILED;
         }
         return ExitCodes.OK;
+    }
+
+    private void benchmark(SimulationRequest request) {
+        long warmEnd = System.nanoTime() + 2_000_000_000L;
+        long seedOffset = 1;
+        while (System.nanoTime() < warmEnd) {
+            Simulation.run(withSeed(request, request.seed() + seedOffset++));
+        }
+        long calls = 0;
+        long steps = 0;
+        int runs = 0;
+        long start = System.nanoTime();
+        long end = start + 5_000_000_000L;
+        while (System.nanoTime() < end || runs == 0) {
+            var r = Simulation.run(withSeed(request, request.seed() + seedOffset++));
+            calls += r.spiCalls();
+            steps += r.steps();
+            runs++;
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        console.err().printf("benchmark: %d runs of %s with %d nodes, %d simulated SPI calls (%d scheduler steps) in %.2f s"
+                + " wall: %.0f SPI calls/s, %.0f steps/s%n", runs, request.scenario().cliName(), request.nodes(), calls, steps,
+                seconds, calls / seconds, steps / seconds);
+    }
+
+    private static SimulationRequest withSeed(SimulationRequest r, long seed) {
+        return new SimulationRequest(r.scenario(), r.nodes(), r.zones(), seed, r.whenFull(), r.crossZone(), false, r.plan());
     }
 
     private void printTable(SimulationReport r) {

@@ -17,8 +17,77 @@ import picocli.CommandLine.Option;
 /** {@code berth store check}: is this store safe to decide claims on? */
 @Singleton
 @Command(name = "store", mixinStandardHelpOptions = true, description = "Claim store tools.",
-        subcommands = StoreCommand.Check.class)
+        subcommands = {StoreCommand.Check.class, StoreCommand.Bench.class})
 final class StoreCommand {
+
+    static dev.berth.spi.ClaimStore open(String store, Path plugins, BerthHome home) {
+        URI uri;
+        try {
+            uri = new URI(store);
+        } catch (URISyntaxException e) {
+            throw new UsageException("store '" + store + "' is not a valid URI: " + e.getReason());
+        }
+        if (uri.getScheme() == null) {
+            throw new UsageException("store '" + store + "' has no scheme: write file:///path, s3://bucket/prefix or"
+                    + " etcd://host:2379/prefix");
+        }
+        try {
+            var loaded = Plugins.load(plugins != null ? plugins : home.plugins());
+            var settings = new java.util.TreeMap<String, String>();
+            System.getenv().forEach((k, v) -> {
+                if (k.equals("AWS_ACCESS_KEY_ID")) {
+                    settings.put("accessKeyId", v);
+                } else if (k.equals("AWS_SECRET_ACCESS_KEY")) {
+                    settings.put("secretAccessKey", v);
+                }
+            });
+            return loaded.require(ClaimStoreFactory.class, ClaimStoreFactory::scheme, uri.getScheme(), "claim store scheme")
+                    .open(uri, new PluginConfig("storeSettings", settings));
+        } catch (BerthException e) {
+            throw new UsageException(e.getMessage());
+        }
+    }
+
+    @Singleton
+    @Command(name = "bench", mixinStandardHelpOptions = true,
+            description = {"Measure claims per second and p50/p99 claim latency of a store on a scratch prefix:",
+                    "each claim lists the slots and compare-and-sets one to the next epoch. Cleans up after itself."})
+    static final class Bench implements Callable<Integer> {
+        @Option(names = "--store", required = true, description = "The store URI.")
+        String store;
+
+        @Option(names = "--claims", defaultValue = "500", description = "Claims to make. Default: ${DEFAULT-VALUE}.")
+        int claims;
+
+        @Option(names = "--threads", defaultValue = "4", description = "Concurrent claimers. Default: ${DEFAULT-VALUE}.")
+        int threads;
+
+        @Option(names = "--slots", defaultValue = "16", description = "Slots they spread over. Default: ${DEFAULT-VALUE}.")
+        int slots;
+
+        @Option(names = "--plugins", description = "The plugin folder (default: the image's plugins/).")
+        Path plugins;
+
+        private final Console console;
+        private final BerthHome home;
+
+        Bench(Console console, BerthHome home) {
+            this.console = console;
+            this.home = home;
+        }
+
+        @Override
+        public Integer call() throws Exception {
+            if (claims < 1 || threads < 1 || threads > 256 || slots < 1 || slots > 10_000) {
+                throw new UsageException("--claims must be positive, --threads 1 to 256, --slots 1 to 10000");
+            }
+            try (var claimStore = open(store, plugins, home)) {
+                var prefix = "berth-store-bench/" + UUID.randomUUID().toString().substring(0, 8) + "/";
+                console.out().println(StoreBench.run(claimStore, prefix, claims, threads, slots).line());
+            }
+            return ExitCodes.OK;
+        }
+    }
 
     @Singleton
     @Command(name = "check", mixinStandardHelpOptions = true,
@@ -53,25 +122,7 @@ final class StoreCommand {
                 throw new UsageException("--threads must be 2 to 256 and --rounds 1 to 10000 (got " + threads + " and "
                         + rounds + ")");
             }
-            URI uri;
-            try {
-                uri = new URI(store);
-            } catch (URISyntaxException e) {
-                throw new UsageException("store '" + store + "' is not a valid URI: " + e.getReason());
-            }
-            if (uri.getScheme() == null) {
-                throw new UsageException("store '" + store + "' has no scheme: write file:///path, s3://bucket/prefix or"
-                        + " etcd://host:2379/prefix");
-            }
-            dev.berth.spi.ClaimStore opened;
-            try {
-                var loaded = Plugins.load(plugins != null ? plugins : home.plugins());
-                opened = loaded.require(ClaimStoreFactory.class, ClaimStoreFactory::scheme, uri.getScheme(), "claim store scheme")
-                        .open(uri, PluginConfig.empty("storeSettings"));
-            } catch (BerthException e) {
-                throw new UsageException(e.getMessage());
-            }
-            try (var claimStore = opened) {
+            try (var claimStore = open(store, plugins, home)) {
                 var scratch = "berth-store-check/" + UUID.randomUUID().toString().substring(0, 8) + "/";
                 var report = StoreCheck.run(claimStore, scratch, threads, rounds);
                 console.out().println(report.summary());

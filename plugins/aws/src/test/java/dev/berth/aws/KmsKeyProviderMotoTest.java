@@ -1,0 +1,62 @@
+package dev.berth.aws;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.berth.spi.CloudException;
+import dev.berth.spi.IdentityException;
+import dev.berth.spi.KeyProvider;
+import dev.berth.spi.PluginConfig;
+import java.util.HexFormat;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** KeyProvider "kms" against moto's KMS. */
+class KmsKeyProviderMotoTest {
+    private static String keyArn;
+
+    @BeforeAll
+    static void createKey() {
+        try (var kms = MotoWorld.kms()) {
+            keyArn = kms.createKey(r -> r.description("berth test")).keyMetadata().arn();
+        }
+    }
+
+    private static KeyProvider provider(String keyId) {
+        // no region setting: taken from the key ARN
+        return new KmsKeyProviderFactory().create(new PluginConfig("keys", java.util.Map.of(
+                "keyId", keyId, "endpoint", MotoWorld.endpoint().toString(),
+                "accessKeyId", "testing", "secretAccessKey", "testing")));
+    }
+
+    @Test
+    void wrapsAndUnwrapsWithTheSameContext() {
+        var keys = provider(keyArn);
+        assertEquals("kms:" + keyArn, keys.keyReference());
+        var key = keys.newDataKey("cluster-a/slot-3");
+        assertEquals(32, key.plaintext().length);
+        assertFalse(key.toString().contains(HexFormat.of().formatHex(key.plaintext())));
+        assertArrayEquals(key.plaintext(), keys.unwrap(key.wrapped(), "cluster-a/slot-3"));
+        key.destroy();
+    }
+
+    @Test
+    void aWrongContextIsAnIdentityErrorWithoutKeyBytes() {
+        var keys = provider(keyArn);
+        var key = keys.newDataKey("cluster-a/slot-3");
+        var e = assertThrows(IdentityException.class, () -> keys.unwrap(key.wrapped(), "cluster-a/slot-4"));
+        assertTrue(e.getMessage().contains("could not unwrap the backup's data key for 'cluster-a/slot-4'"), e.getMessage());
+        assertFalse(e.getMessage().contains(HexFormat.of().formatHex(key.plaintext())));
+    }
+
+    @Test
+    void anUnknownKeyIsNotFoundNamingIt() {
+        var keys = provider("arn:aws:kms:us-east-1:123456789012:key/00000000-0000-0000-0000-000000000000");
+        var e = assertThrows(CloudException.class, () -> keys.newDataKey("c/s"));
+        assertEquals(CloudException.Reason.NOT_FOUND, e.reason());
+        assertTrue(e.getMessage().contains("kms:GenerateDataKey"), e.getMessage());
+    }
+}
