@@ -23,14 +23,16 @@ fi
 
 servers=$(mktemp -d /tmp/berth-servers.XXXXXX)
 cleanup() {
-  if [[ -x scripts/servers.sh ]]; then bash scripts/servers.sh stop "$servers" || true; fi
+  local status=$?
+  if [[ -f scripts/servers.sh ]]; then bash scripts/servers.sh stop "$servers" || true; fi
   # loop devices the filesystem tests may have left behind if the JVM was killed
   if command -v losetup >/dev/null 2>&1; then
-    losetup -a 2>/dev/null | grep -E '/tmp/junit|berth-loop' | cut -d: -f1 | while read -r dev; do
-      umount "$dev" 2>/dev/null || true; losetup -d "$dev" 2>/dev/null || true
-    done
+    { losetup -a 2>/dev/null | grep -E '/tmp/junit|berth-loop' | cut -d: -f1 | while read -r dev; do
+        umount "$dev" 2>/dev/null || true; losetup -d "$dev" 2>/dev/null || true
+      done; } || true
   fi
   rm -rf "$servers"
+  exit $status
 }
 trap cleanup EXIT
 if [[ -f scripts/servers.sh ]]; then

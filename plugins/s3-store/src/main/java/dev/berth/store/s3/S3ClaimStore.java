@@ -144,6 +144,9 @@ final class S3ClaimStore implements ClaimStore {
             }
             ListObjectsV2Response page = call("list", prefix, () -> s3.listObjectsV2(request.build()));
             for (S3Object object : page.contents()) {
+                if (layout.isServerTemporary(object.key())) {
+                    continue;
+                }
                 var entry = layout.parse(object.key()).orElseThrow(() -> new StoreException("object '" + object.key()
                         + "' in bucket '" + settings.bucket() + "' lies under the claim store's prefix but does not follow"
                         + " its layout <key>/v/<20-digit sequence>; move it out of '" + settings.root() + "' (berth"

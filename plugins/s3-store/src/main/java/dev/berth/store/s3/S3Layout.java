@@ -41,6 +41,18 @@ final class S3Layout {
         return "0".repeat(DIGITS - digits.length()) + digits;
     }
 
+    private static final java.util.regex.Pattern UUID_SUFFIX =
+            java.util.regex.Pattern.compile("-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$");
+
+    /**
+     * A server's own in-flight object for a conditional write of a layout object (S3Proxy writes
+     * {@code <object>-<uuid>} and renames it): not ours, not hostile, and gone once the write ends.
+     */
+    boolean isServerTemporary(String objectKey) {
+        var m = UUID_SUFFIX.matcher(objectKey);
+        return m.find() && parse(objectKey.substring(0, m.start())).isPresent();
+    }
+
     /** A sequence object's key and sequence; empty when the object does not follow the layout. */
     Optional<Entry> parse(String objectKey) {
         if (!objectKey.startsWith(root) || objectKey.length() < root.length() + MARKER.length() + DIGITS + 1) {

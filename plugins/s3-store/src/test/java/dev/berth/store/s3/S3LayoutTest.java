@@ -42,4 +42,14 @@ class S3LayoutTest {
         assertTrue(S3Layout.version("\"etag\"").isEmpty());
         assertTrue(S3Layout.version("9999999999999999999999").isEmpty());
     }
+
+    @org.junit.jupiter.api.Test
+    void aServersInFlightCopyOfALayoutObjectIsRecognisedAndNothingElseIs() {
+        var object = "berth/clusters/c/slots/1/v/00000000000000000003";
+        org.junit.jupiter.api.Assertions.assertTrue(
+                layout.isServerTemporary(object + "-d82717f1-c34b-434a-aca5-5bcfbfcdafc5"));
+        org.junit.jupiter.api.Assertions.assertFalse(layout.isServerTemporary(object));
+        org.junit.jupiter.api.Assertions.assertFalse(
+                layout.isServerTemporary("berth/clusters/c/slots/1/junk-d82717f1-c34b-434a-aca5-5bcfbfcdafc5"));
+    }
 }
