@@ -104,6 +104,7 @@ public final class ClaimProtocol {
 
     private ClaimOutcome claimAs(InstanceIdentity me) {
         var table = slots.readAll();
+        table.corrupt().forEach(e -> log(e.getMessage()));
         var existing = table.heldBy(me.instanceId());
         SlotEntry held;
         if (existing.isPresent() && settings.forceSlot().isEmpty()) {

@@ -13,10 +13,25 @@ public final class SlotCodec {
     static final int MAX_RECORD_BYTES = 64 * 1024;
     private static final int MAX_BACKUP_CHARS = 48 * 1024;
 
+    /** Built once: finding the generated adapters is a service lookup. */
+    private static final class Json {
+        static final JsonType<SlotRecord> TYPE = Jsonb.builder().build().type(SlotRecord.class);
+    }
+
+    /**
+     * Records already decoded and validated, by their exact bytes and expected place: decoding is a
+     * pure function of them, and the simulator reads the same records thousands of times. Bounded.
+     */
+    private static final java.util.Map<DecodeKey, SlotRecord> DECODED = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final int MAX_DECODED = 8_192;
+
+    private record DecodeKey(int slot, String cluster, java.nio.ByteBuffer bytes) {
+    }
+
     private final JsonType<SlotRecord> type;
 
     public SlotCodec() {
-        this.type = Jsonb.builder().build().type(SlotRecord.class);
+        this.type = Json.TYPE;
     }
 
     public byte[] encode(SlotRecord record) {
@@ -24,6 +39,20 @@ public final class SlotCodec {
     }
 
     public SlotRecord decode(String key, int expectedSlot, String expectedCluster, byte[] bytes) {
+        var cacheKey = new DecodeKey(expectedSlot, expectedCluster, java.nio.ByteBuffer.wrap(bytes.clone()));
+        var known = DECODED.get(cacheKey);
+        if (known != null) {
+            return known;
+        }
+        var record = decodeFresh(key, expectedSlot, expectedCluster, bytes);
+        if (DECODED.size() >= MAX_DECODED) {
+            DECODED.clear();
+        }
+        DECODED.put(cacheKey, record);
+        return record;
+    }
+
+    private SlotRecord decodeFresh(String key, int expectedSlot, String expectedCluster, byte[] bytes) {
         if (bytes.length > MAX_RECORD_BYTES) {
             throw corrupt(key, "it is " + bytes.length + " bytes, more than the " + MAX_RECORD_BYTES + " a slot record may have");
         }
