@@ -116,6 +116,41 @@ class ImageTest {
         assertTrue(Files.readString(dir.resolve("berth.env")).contains("BERTH_CLUSTER=demo"));
     }
 
+    @Test
+    void deviceProbeReadsABlankImageAndAnExt4OneWithoutWritingAnything(@TempDir Path dir) throws Exception {
+        var blank = dir.resolve("blank.img");
+        try (var file = new java.io.RandomAccessFile(blank.toFile(), "rw")) {
+            file.setLength(8L << 20);
+        }
+        var r = berth("device", "probe", blank.toString(), "--json");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("\"blank\":true") && r.out().contains("\"sizeBytes\":8388608"), r.out());
+        assertTrue(r.out().contains("never formatted"), r.out());
+
+        var ext4 = dir.resolve("ext4.img");
+        Files.copy(blank, ext4);
+        try (var file = new java.io.RandomAccessFile(ext4.toFile(), "rw")) {
+            file.seek(1080);
+            file.write(new byte[] {0x53, (byte) 0xef});   // the ext2/3/4 superblock magic
+        }
+        var before = Files.readAllBytes(ext4);
+        var found = berth("device", "probe", ext4.toString(), "--json");
+        assertEquals(0, found.code(), found.err());
+        assertTrue(found.out().contains("\"blank\":false") && found.out().contains("\"signature\":\"ext"), found.out());
+        assertTrue(java.util.Arrays.equals(before, Files.readAllBytes(ext4)), "probe never writes");
+    }
+
+    @Test
+    void identityInspectNamesThePublishedAvalancheStakingCertificate(@TempDir Path dir) throws Exception {
+        var published = Path.of(System.getProperty("berth.image", "target/berth")).toAbsolutePath()
+                .getParent().getParent().getParent()
+                .resolve("plugins/identity-avalanche/src/test/resources/avalanchego/staker1.crt");
+        Files.copy(published, dir.resolve("staker.crt"));
+        var r = berth("identity", "inspect", "--kind", "avalanche", "--dir", dir.toString(), "--json");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("NodeID-7Xhw2mDxuDS44j42TCB6U5579esbSt3Lg"), r.out());
+    }
+
     /** Compiles a module that provides a ClaimStoreFactory named "tiny" against the image's spi jar. */
     private static void buildTinyPlugin(Path src, Path jar) throws IOException {
         var pkg = src.resolve("tiny/store");

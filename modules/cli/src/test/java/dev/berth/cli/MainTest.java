@@ -134,4 +134,61 @@ class MainTest {
             assertTrue(json.contains(field), field + " in " + json);
         }
     }
+
+    @Test
+    void storeCheckSaysSafeForTheFileStoreAndClaimRefusesAStoreFoundUnsafe(@TempDir Path dir) throws Exception {
+        var storeDir = dir.resolve("store");
+        var check = run("store", "check", "--store", "file://" + storeDir, "--plugins", dir.resolve("none").toString());
+        assertEquals(0, check.code(), check.err());
+        assertTrue(check.out().contains("is safe"), check.out());
+
+        // as if the check had run against a server whose conditional writes are not atomic
+        var verdict = "{\"safe\":false,\"checkedAtMillis\":1,\"summary\":\"store X is NOT safe for claims: compareAndSet let 3 of 20 writers win\"}";
+        try (var store = dev.berth.core.store.FileClaimStore.open(storeDir)) {
+            var current = store.get("berth/store-check").orElseThrow();
+            store.compareAndSet("berth/store-check", current.version(), verdict.getBytes(StandardCharsets.UTF_8));
+        }
+        var claim = run("claim", "--provider", "sim", "--cluster", "demo", "--store", "file://" + storeDir,
+                "--env-file", dir.resolve("env").toString(), "--plugins", dir.resolve("none").toString());
+        assertEquals(1, claim.code(), claim.err());
+        assertTrue(claim.err().contains("refusing to claim") && claim.err().contains("3 of 20 writers win"), claim.err());
+        assertTrue(Files.notExists(dir.resolve("env")));
+    }
+
+    @Test
+    void identityShowPrintsTheSlotsPublicIdentityOnly(@TempDir Path dir) {
+        var store = "file://" + dir.resolve("store");
+        assertEquals(0, run("claim", "--provider", "sim", "--cluster", "demo", "--capacity", "1", "--store", store,
+                "--env-file", dir.resolve("env").toString()).code());
+        var shown = run("identity", "show", "--slot", "0", "--cluster", "demo", "--store", store, "--json");
+        assertEquals(0, shown.code(), shown.err());
+        assertTrue(shown.out().contains("\"kind\":\"sim\"") && shown.out().contains("\"backedUp\":true"), shown.out());
+        assertTrue(shown.out().contains("\"publicName\":\"NodeID-sim-"), shown.out());
+        var missing = run("identity", "show", "--slot", "7", "--cluster", "demo", "--store", store);
+        assertEquals(1, missing.code());
+        assertTrue(missing.err().contains("slot 7 of cluster demo does not exist"), missing.err());
+    }
+
+    @Test
+    void iamPolicyNamesTheActionsOfTheConfiguredFeatures(@TempDir Path dir) throws Exception {
+        var config = dir.resolve("berth.yaml");
+        Files.writeString(config, """
+                cluster: avax
+                store: s3://claims-bucket/prod?region=us-east-1
+                whenFull: terminate-self
+                crossZone: snapshot
+                keys:
+                  provider: kms
+                  settings:
+                    keyId: arn:aws:kms:us-east-1:111122223333:key/abc
+                """);
+        var r = run("iam-policy", "--config", config.toString());
+        assertEquals(0, r.code(), r.err());
+        for (var action : new String[] {"ec2:CreateVolume", "ec2:AttachVolume", "ec2:CreateSnapshot", "s3:PutObject",
+                "kms:GenerateDataKey", "kms:Decrypt", "autoscaling:TerminateInstanceInAutoScalingGroup"}) {
+            assertTrue(r.out().contains("\"" + action + "\""), action + " in " + r.out());
+        }
+        assertTrue(!r.out().contains("autoscaling:SetInstanceHealth"), "mark-unhealthy is off: " + r.out());
+        assertTrue(r.out().contains("arn:aws:s3:::claims-bucket"), r.out());
+    }
 }

@@ -76,15 +76,16 @@ public final class IdentityBackup {
         try {
             raw = Base64.getDecoder().decode(text.substring(PREFIX.length()));
         } catch (IllegalArgumentException e) {
-            throw corrupt(context, "it is not valid base64");
+            throw corrupt(context, "it is truncated or not valid base64");
         }
         String kind;
+        String keyReference;
         byte[] wrapped;
         byte[] iv = new byte[12];
         byte[] sealed;
         try (var data = new DataInputStream(new ByteArrayInputStream(raw))) {
             kind = data.readUTF();
-            data.readUTF();
+            keyReference = data.readUTF();
             wrapped = readBlock(data, 4096);
             data.readFully(iv);
             sealed = readBlock(data, MAX_FILES * (MAX_FILE_BYTES + 300));
@@ -94,6 +95,7 @@ public final class IdentityBackup {
         } catch (IOException e) {
             throw corrupt(context, "it is truncated");
         }
+        // keyReference only says which key sealed it (a passphrase file may move; the key provider decides)
         var key = keys.unwrap(wrapped, context);
         byte[] plain = null;
         try {
@@ -122,6 +124,7 @@ public final class IdentityBackup {
         return block;
     }
 
+    /** The context (cluster and slot) and the kind are bound to the ciphertext. */
     private static byte[] aad(String context, String kind) {
         return ("berth identity backup\n" + context + "\n" + kind).getBytes(StandardCharsets.UTF_8);
     }

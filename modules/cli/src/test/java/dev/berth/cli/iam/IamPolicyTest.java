@@ -1,4 +1,4 @@
-package dev.berth.aws.iam;
+package dev.berth.cli.iam;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

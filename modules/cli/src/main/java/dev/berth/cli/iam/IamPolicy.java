@@ -1,4 +1,4 @@
-package dev.berth.aws.iam;
+package dev.berth.cli.iam;
 
 import java.util.ArrayList;
 import java.util.List;
