@@ -59,6 +59,18 @@ public interface CloudProvider extends AutoCloseable {
     /** Completes a lifecycle hook for this instance (continue or abandon the transition). */
     void completeLifecycleAction(LifecycleAction action);
 
+    /**
+     * Whether this instance has been told it will go away (IMDS target lifecycle state, spot
+     * instance-action on AWS); empty when not, or when the cloud cannot tell. Polled by the keeper.
+     */
+    default Optional<TerminationNotice> terminationNotice() {
+        return Optional.empty();
+    }
+
+    /** Keeps a lifecycle hook waiting while the keeper lets go of the slot (RecordLifecycleActionHeartbeat). */
+    default void heartbeatLifecycleAction(String hookName) {
+    }
+
     @Override
     default void close() {
     }

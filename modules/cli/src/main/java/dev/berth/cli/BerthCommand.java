@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 @Command(name = "berth", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = {"Gives every node of an autoscaled fleet its own slot: the same data volume and the same identity,",
                 "across instance replacements, decided by compare-and-set on a linearizable store."},
-        subcommands = {ClaimCommand.class, SimulateCommand.class, StoreCommand.class, DeviceCommand.class,
+        subcommands = {ClaimCommand.class, KeeperCommand.class, SimulateCommand.class, StoreCommand.class, DeviceCommand.class,
                 IdentityCommand.class, IamPolicyCommand.class, PluginsCommand.class})
 final class BerthCommand {
 }

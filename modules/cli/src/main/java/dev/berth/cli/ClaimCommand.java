@@ -120,7 +120,7 @@ final class ClaimCommand implements Callable<Integer> {
         return report(outcome);
     }
 
-    private Plugins loadPlugins(ClaimConfig resolved) {
+    static Plugins loadPlugins(ClaimConfig resolved) {
         try {
             return Plugins.load(resolved.plugins());
         } catch (BerthException e) {
@@ -128,7 +128,7 @@ final class ClaimCommand implements Callable<Integer> {
         }
     }
 
-    private ClaimStore openStore(Plugins loaded, ClaimConfig resolved) {
+    static ClaimStore openStore(Plugins loaded, ClaimConfig resolved) {
         try {
             var factory = loaded.require(ClaimStoreFactory.class, ClaimStoreFactory::scheme, resolved.store().getScheme(),
                     "claim store scheme");
@@ -146,26 +146,33 @@ final class ClaimCommand implements Callable<Integer> {
             return LocalClaim.claim(settings, claimStore, resolved.instanceId(), resolved.zone(),
                     settings.capacity().orElse(1), 1, log, EnvFileWriter.local());
         }
-        try (var cloud = loaded.require(CloudProviderFactory.class, CloudProviderFactory::name, resolved.provider(),
-                "cloud provider").create(resolved.providerSettings())) {
-            var devices = loaded.require(BlockDevicesFactory.class, BlockDevicesFactory::name, resolved.devices(),
-                    "block device provider").create(resolved.deviceSettings());
-            var filesystems = loaded.require(FileSystemDriverFactory.class, FileSystemDriverFactory::name,
-                    resolved.devices(), "filesystem driver").create(resolved.deviceSettings());
-            var identity = identityOf(loaded, resolved);
-            var keys = keysOf(loaded, resolved);
-            var context = new ClaimContext(cloud, claimStore, devices, filesystems, identity, keys, Ticker.system(), log,
-                    EnvFileWriter.local());
-            return new ClaimProtocol(settings, context).claim();
+        try (var cloud = cloudOf(loaded, resolved)) {
+            return new ClaimProtocol(settings, contextOf(loaded, resolved, cloud, claimStore, log)).claim();
         }
     }
 
-    private static Optional<dev.berth.spi.IdentityProvider> identityOf(Plugins loaded, ClaimConfig resolved) {
+    static dev.berth.spi.CloudProvider cloudOf(Plugins loaded, ClaimConfig resolved) {
+        return loaded.require(CloudProviderFactory.class, CloudProviderFactory::name, resolved.provider(), "cloud provider")
+                .create(resolved.providerSettings());
+    }
+
+    /** The providers of a plugin-based cloud (aws, ...) around one claim store. */
+    static ClaimContext contextOf(Plugins loaded, ClaimConfig resolved, dev.berth.spi.CloudProvider cloud,
+                                  ClaimStore claimStore, ClaimLog log) {
+        var devices = loaded.require(BlockDevicesFactory.class, BlockDevicesFactory::name, resolved.devices(),
+                "block device provider").create(resolved.deviceSettings());
+        var filesystems = loaded.require(FileSystemDriverFactory.class, FileSystemDriverFactory::name,
+                resolved.devices(), "filesystem driver").create(resolved.deviceSettings());
+        return new ClaimContext(cloud, claimStore, devices, filesystems, identityOf(loaded, resolved),
+                keysOf(loaded, resolved), Ticker.system(), log, EnvFileWriter.local());
+    }
+
+    static Optional<dev.berth.spi.IdentityProvider> identityOf(Plugins loaded, ClaimConfig resolved) {
         return resolved.settings().identity().kind().map(kind -> loaded.require(IdentityProviderFactory.class,
                 IdentityProviderFactory::kind, kind, "identity kind").create(resolved.identitySettings()));
     }
 
-    private static Optional<dev.berth.spi.KeyProvider> keysOf(Plugins loaded, ClaimConfig resolved) {
+    static Optional<dev.berth.spi.KeyProvider> keysOf(Plugins loaded, ClaimConfig resolved) {
         return resolved.keyProvider().map(name -> loaded.require(KeyProviderFactory.class, KeyProviderFactory::name,
                 name, "key provider").create(resolved.keySettings()));
     }

@@ -326,6 +326,20 @@ final class SimNode implements Ticker {
         }
 
         @Override
+        public Optional<dev.berth.spi.TerminationNotice> terminationNotice() {
+            return call("imds: target lifecycle state", World.CallKind.CLOUD, () ->
+                    instance.lifecycle.now() == dev.berth.spi.LifecycleState.TERMINATING_WAIT
+                            ? Optional.of(new dev.berth.spi.TerminationNotice("target lifecycle state Terminated",
+                                    Optional.of("berth-release")))
+                            : Optional.<dev.berth.spi.TerminationNotice>empty());
+        }
+
+        @Override
+        public void heartbeatLifecycleAction(String hookName) {
+            call("autoscaling: lifecycle heartbeat", World.CallKind.CLOUD, () -> null);
+        }
+
+        @Override
         public void completeLifecycleAction(LifecycleAction action) {
             call("autoscaling: complete lifecycle", World.CallKind.CLOUD, () -> {
                 world.event(instance.id, "lifecycle hook", "completed", -1);

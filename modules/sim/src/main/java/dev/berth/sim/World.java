@@ -310,11 +310,10 @@ final class World {
     private void runKeeper(SimNode node) {
         var instance = node.instance;
         try {
-            node.workloadStopped();
-            new SlotRelease(settings, node.context()).release();
-            instance.workloadSlot = java.util.OptionalInt.empty();
-            node.context().cloud().completeLifecycleAction(new dev.berth.spi.LifecycleAction("berth-release",
-                    Optional.empty(), dev.berth.spi.LifecycleAction.Result.CONTINUE));
+            var context = node.context();
+            var keeper = new dev.berth.core.claim.SlotKeeper(settings, context);
+            var notice = context.cloud().terminationNotice().orElseThrow();
+            keeper.letGo(notice, Optional.empty(), reason -> node.workloadStopped());
         } catch (BerthException e) {
             event(instance.id, "keeper fails", firstWords(e.getMessage()), -1);
         } catch (SimulatedCrash e) {
