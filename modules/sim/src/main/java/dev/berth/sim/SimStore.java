@@ -13,9 +13,9 @@ import java.util.TreeMap;
 
 /**
  * The simulated claim store: linearizable by construction, since the scheduler applies one
- * operation at a time. Versions come from one counter and never repeat.
+ * operation at a time. Versions come from one counter and never repeat. Thread-safe too, so the
+ * store contract kit can race it from many threads.
  */
-/** Thread-safe too, so the store contract kit can race it from many threads. */
 final class SimStore implements dev.berth.spi.ClaimStore {
     private final TreeMap<String, Versioned> data = new TreeMap<>();
     private long counter;
