@@ -373,6 +373,35 @@ final class AwsCloudProvider implements CloudProvider {
                         .shouldDecrementDesiredCapacity(false)));
     }
 
+    /**
+     * The keeper's notice: Auto Scaling's target lifecycle state says Terminated (scale-in, refresh,
+     * health check), or a spot interruption is scheduled. The hook to complete is the configured one.
+     */
+    @Override
+    public Optional<dev.berth.spi.TerminationNotice> terminationNotice() {
+        var target = targetLifecycleState();
+        if (target.isPresent() && target.get().equalsIgnoreCase("Terminated")) {
+            return Optional.of(new dev.berth.spi.TerminationNotice("Auto Scaling target lifecycle state is Terminated",
+                    settings.lifecycleHook()));
+        }
+        var spot = spotInstanceAction();
+        if (spot.isPresent()) {
+            return Optional.of(new dev.berth.spi.TerminationNotice("spot interruption notice: " + spot.get(),
+                    settings.lifecycleHook()));
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    public void heartbeatLifecycleAction(String hookName) {
+        var me = self();
+        String group = groupName();
+        call("autoscaling:RecordLifecycleActionHeartbeat", group, "heartbeat lifecycle hook " + hookName + " of group "
+                        + group + " for instance " + me.instanceId(),
+                () -> asg().recordLifecycleActionHeartbeat(r -> r.autoScalingGroupName(group).lifecycleHookName(hookName)
+                        .instanceId(me.instanceId())));
+    }
+
     @Override
     public void completeLifecycleAction(LifecycleAction action) {
         var me = self();

@@ -26,7 +26,7 @@ import java.util.regex.Pattern;
 record AwsSettings(String section, Optional<String> region, Optional<URI> endpoint, URI imdsEndpoint,
                    Optional<String> accessKeyId, Optional<String> secretAccessKey, Optional<String> sessionToken,
                    int maxAttempts, Duration timeout, int imdsAttempts, Duration imdsTimeout, Optional<String> group,
-                   Optional<String> keyId) {
+                   Optional<String> keyId, Optional<String> lifecycleHook) {
 
     static final URI DEFAULT_IMDS = URI.create("http://169.254.169.254");
     private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d+");
@@ -54,7 +54,7 @@ record AwsSettings(String section, Optional<String> region, Optional<URI> endpoi
         int imdsTimeoutMillis = positive(config, "imdsTimeoutMillis", 1_000);
         return new AwsSettings(s, region, endpoint, imds, accessKeyId, secretAccessKey, config.get("sessionToken"),
                 maxAttempts, Duration.ofMillis(timeoutMillis), imdsAttempts, Duration.ofMillis(imdsTimeoutMillis),
-                config.get("group"), config.get("keyId"));
+                config.get("group"), config.get("keyId"), config.get("lifecycleHook"));
     }
 
     private static int positive(PluginConfig config, String key, int fallback) {
