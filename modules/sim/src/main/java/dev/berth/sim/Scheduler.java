@@ -140,6 +140,14 @@ final class Scheduler {
         }
     }
 
+    /** Runs every event due up to {@code time}, then sets the clock to it (for calls made outside any process). */
+    void advanceTo(long time) {
+        while (!queue.isEmpty() && queue.peek().time <= time) {
+            step();
+        }
+        now = Math.max(now, time);
+    }
+
     /** Runs the next event; false when there is none. */
     boolean step() {
         var event = queue.poll();

@@ -94,6 +94,8 @@ final class World {
     long slowStoreUntil = -1;
     long hookTimeoutOverride = -1;
     int maxBerthRuns = Integer.MAX_VALUE;
+    /** Off for tests that drive one instance's SPI directly, outside any berth process. */
+    boolean autoStartBerth = true;
     private int instanceCounter;
     private int volumeCounter;
     private int snapshotCounter;
@@ -178,7 +180,9 @@ final class World {
         instance.state.set(now(), InstanceState.RUNNING);
         instance.lifecycle.set(now(), LifecycleState.IN_SERVICE);
         event(instance.id, "boot", "running, in service", -1);
-        startBerth(instance);
+        if (autoStartBerth) {
+            startBerth(instance);
+        }
     }
 
     void startBerth(SimInstance instance) {

@@ -5,7 +5,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
 /** The provider contract, run against the AWS provider on moto, as one member of a fresh three-instance group. */
-class MotoCloudProviderContractTest extends CloudProviderContract {
+class MotoCloudProviderContractTest extends dev.berth.provider.tck.CloudProviderContract {
     private static ImdsFixture imds;
     private static CloudProvider provider;
 

@@ -1,4 +1,4 @@
-package dev.berth.aws;
+package dev.berth.provider.tck;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
  * group's desired capacity; run it against every provider and the simulator so they agree.
  * Waits are bounded: describe calls may lag, so "eventually" means within {@link #waitMillis()}.
  */
-abstract class CloudProviderContract {
+public abstract class CloudProviderContract {
 
     /** The provider under test, running as one member of its group. */
     protected abstract CloudProvider provider();
@@ -40,6 +40,16 @@ abstract class CloudProviderContract {
 
     protected long waitMillis() {
         return 20_000;
+    }
+
+    /** Between two looks at something that lags: 200 ms of wall time (a simulator lets its clock run instead). */
+    protected void waitABit() {
+        try {
+            Thread.sleep(200);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            fail("interrupted while waiting");
+        }
     }
 
     private final String cluster = "contract-" + UUID.randomUUID().toString().substring(0, 8);
@@ -60,12 +70,7 @@ abstract class CloudProviderContract {
             if (System.currentTimeMillis() > deadline) {
                 fail("not within " + waitMillis() + " ms: " + what);
             }
-            try {
-                Thread.sleep(200);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                fail("interrupted while waiting: " + what);
-            }
+            waitABit();
         }
     }
 
