@@ -96,6 +96,8 @@ final class World {
     int maxBerthRuns = Integer.MAX_VALUE;
     /** Off for tests that drive one instance's SPI directly, outside any berth process. */
     boolean autoStartBerth = true;
+    /** A fault for tests: attachments stay 'attaching' for ever (an EBS attachment stuck). */
+    boolean attachmentsHang;
     private int instanceCounter;
     private int volumeCounter;
     private int snapshotCounter;
@@ -530,6 +532,9 @@ final class World {
         var attaching = new VolumeAttachment(volumeId, caller.id, device, AttachmentState.ATTACHING);
         volume.attachments.set(now(), List.of(attaching));
         volume.state.set(now(), VolumeState.IN_USE);
+        if (attachmentsHang) {
+            return attaching;
+        }
         scheduler.at(now() + between(1_000, 6_000), () -> {
             var current = volume.attachedNow();
             if (current.size() == 1 && current.getFirst().instanceId().equals(caller.id)

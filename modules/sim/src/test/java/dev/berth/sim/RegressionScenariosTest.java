@@ -2,6 +2,7 @@ package dev.berth.sim;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -266,6 +267,23 @@ class RegressionScenariosTest {
         assertTrue(w.failures.stream().anyMatch(e -> e instanceof ClaimException c && c.kind() == ClaimException.Kind.FENCED),
                 "the slow holder's write at the stale epoch was rejected");
         assertTrue(slow.workloadSlot.isEmpty() && slow.state.now() == InstanceState.RUNNING, "the old holder stopped, alive");
+        noViolations(w);
+    }
+
+    @Test
+    void aVolumeStuckAttachingIsAClearErrorNamingTheVolumeAndTheInstance() {
+        var w = world(1, 2);
+        w.attachmentsHang = true;
+        w.setDesired(1);
+        var node = only(w);
+        assertTrue(w.runUntil(() -> !w.failures.isEmpty(), 60 * MINUTE));
+        var failure = w.failures.getFirst();
+        var volume = w.volumes.keySet().iterator().next();
+        assertInstanceOf(ClaimException.class, failure);
+        assertEquals(ClaimException.Kind.TIMEOUT, ((ClaimException) failure).kind());
+        assertTrue(failure.getMessage().contains(volume) && failure.getMessage().contains("still attaching")
+                && failure.getMessage().contains(node.id) && failure.getMessage().contains("re-run"), failure.getMessage());
+        assertFalse(ready(node));
         noViolations(w);
     }
 }
