@@ -84,23 +84,24 @@ public final class ClaimProtocol {
      * what the operator must see.
      */
     private void letGo(InstanceIdentity me) {
+        if (attachedVolume == null) {
+            return;   // fenced before this run attached anything: nothing here is the slot's
+        }
         try {
             context.filesystems().unmount(settings.volume().mountPoint());
         } catch (RuntimeException e) {
             log("could not unmount " + settings.volume().mountPoint() + " after being fenced: " + e.getMessage());
         }
-        if (fencedVolume != null) {
-            try {
-                calls.run("detach volume " + fencedVolume, () -> context.cloud().detachVolume(fencedVolume));
-                log("detached volume " + fencedVolume + ": this instance was fenced off its slot");
-            } catch (RuntimeException e) {
-                log("could not detach volume " + fencedVolume + " after being fenced: " + e.getMessage());
-            }
+        try {
+            calls.run("detach volume " + attachedVolume, () -> context.cloud().detachVolume(attachedVolume));
+            log("detached volume " + attachedVolume + " from " + me.instanceId() + ": this instance was fenced off its slot");
+        } catch (RuntimeException e) {
+            log("could not detach volume " + attachedVolume + " after being fenced: " + e.getMessage());
         }
     }
 
-    /** The volume this run attached, to let go of when fenced. */
-    private String fencedVolume;
+    /** The volume this run attached (and then mounted), to let go of when fenced. */
+    private String attachedVolume;
 
     private ClaimOutcome claimAs(InstanceIdentity me) {
         var table = slots.readAll();
@@ -183,7 +184,7 @@ public final class ClaimProtocol {
                     + (intent.sourceSnapshotId() != null ? " from snapshot " + intent.sourceSnapshotId() : ""));
         }
         var deviceName = attach(me, held.slot(), volumeId, resumed);
-        fencedVolume = volumeId;
+        attachedVolume = volumeId;
         return new Attached(held, volumeId, deviceName);
     }
 
