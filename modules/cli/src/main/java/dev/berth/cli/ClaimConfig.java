@@ -10,7 +10,6 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
@@ -41,6 +40,11 @@ record ClaimConfig(
     /** Flags given on the command line (null when not given). */
     record Flags(String cluster, String provider, String store, Integer capacity, String envFile, String plugins,
                  String whenFull, String crossZone, String instanceId, String zone, Integer forceSlot) {
+
+        /** No flags: the config file alone. */
+        static Flags none() {
+            return new Flags(null, null, null, null, null, null, null, null, null, null, null);
+        }
     }
 
     static ClaimConfig resolve(ConfigFile file, Flags flags, Path defaultPlugins) {
@@ -143,9 +147,5 @@ record ClaimConfig(
         } catch (InvalidPathException e) {
             throw new UsageException(key + " '" + value + "' is not a valid path: " + e.getReason());
         }
-    }
-
-    Map<String, String> summary() {
-        return Map.of("cluster", settings.cluster(), "provider", provider, "store", store.toString());
     }
 }

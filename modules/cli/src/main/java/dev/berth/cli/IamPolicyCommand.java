@@ -29,8 +29,7 @@ final class IamPolicyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        var resolved = ClaimConfig.resolve(ConfigFile.load(config), new ClaimConfig.Flags(null, null, null, null, null, null,
-                null, null, null, null, null), home.plugins());
+        var resolved = ClaimConfig.resolve(ConfigFile.load(config), ClaimConfig.Flags.none(), home.plugins());
         var settings = resolved.settings();
         var store = resolved.store();
         Optional<String> bucket = store.getScheme().equals("s3") ? Optional.ofNullable(store.getHost()) : Optional.empty();

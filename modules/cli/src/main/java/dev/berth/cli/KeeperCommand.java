@@ -44,8 +44,7 @@ final class KeeperCommand implements Callable<Integer> {
         if (pollSeconds < 1 || pollSeconds > 300) {
             throw new UsageException("--poll-seconds " + pollSeconds + " is out of range: give 1 to 300");
         }
-        var resolved = ClaimConfig.resolve(ConfigFile.load(config), new ClaimConfig.Flags(null, null, null, null, null,
-                null, null, null, null, null, null), home.plugins());
+        var resolved = ClaimConfig.resolve(ConfigFile.load(config), ClaimConfig.Flags.none(), home.plugins());
         if (resolved.provider().equals("sim") || resolved.provider().equals("static")) {
             throw new UsageException("provider '" + resolved.provider() + "' has no termination notice to watch:"
                     + " with static, berth claim itself keeps the slot and releases it on SIGTERM");

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code berth store check}: is this store safe to decide claims on? */
@@ -20,31 +21,38 @@ import picocli.CommandLine.Option;
         subcommands = {StoreCommand.Check.class, StoreCommand.Bench.class})
 final class StoreCommand {
 
-    static dev.berth.spi.ClaimStore open(String store, Path plugins, BerthHome home) {
-        URI uri;
-        try {
-            uri = new URI(store);
-        } catch (URISyntaxException e) {
-            throw new UsageException("store '" + store + "' is not a valid URI: " + e.getReason());
-        }
-        if (uri.getScheme() == null) {
-            throw new UsageException("store '" + store + "' has no scheme: write file:///path, s3://bucket/prefix or"
-                    + " etcd://host:2379/prefix");
-        }
-        try {
-            var loaded = Plugins.load(plugins != null ? plugins : home.plugins());
-            var settings = new java.util.TreeMap<String, String>();
-            System.getenv().forEach((k, v) -> {
-                if (k.equals("AWS_ACCESS_KEY_ID")) {
-                    settings.put("accessKeyId", v);
-                } else if (k.equals("AWS_SECRET_ACCESS_KEY")) {
-                    settings.put("secretAccessKey", v);
-                }
-            });
-            return loaded.require(ClaimStoreFactory.class, ClaimStoreFactory::scheme, uri.getScheme(), "claim store scheme")
-                    .open(uri, new PluginConfig("storeSettings", settings));
-        } catch (BerthException e) {
-            throw new UsageException(e.getMessage());
+    /** The options every store command takes: which store, and where the plugins are. */
+    static final class StoreOptions {
+        @Option(names = "--store", required = true,
+                description = "The store URI: file:///..., s3://bucket/prefix?..., etcd://host:2379/prefix.")
+        String store;
+
+        @Option(names = "--plugins", description = "The plugin folder (default: the image's plugins/).")
+        Path plugins;
+
+        dev.berth.spi.ClaimStore open(BerthHome home) {
+            URI uri;
+            try {
+                uri = new URI(store);
+            } catch (URISyntaxException e) {
+                throw new UsageException("store '" + store + "' is not a valid URI: " + e.getReason());
+            }
+            if (uri.getScheme() == null) {
+                throw new UsageException("store '" + store + "' has no scheme: write file:///path, s3://bucket/prefix or"
+                        + " etcd://host:2379/prefix");
+            }
+            try {
+                var loaded = Plugins.load(plugins != null ? plugins : home.plugins());
+                // S3 credentials from the environment, as the AWS tools take them (passed on, never printed)
+                var settings = new java.util.TreeMap<String, String>();
+                java.util.Optional.ofNullable(System.getenv("AWS_ACCESS_KEY_ID")).ifPresent(v -> settings.put("accessKeyId", v));
+                java.util.Optional.ofNullable(System.getenv("AWS_SECRET_ACCESS_KEY"))
+                        .ifPresent(v -> settings.put("secretAccessKey", v));
+                return loaded.require(ClaimStoreFactory.class, ClaimStoreFactory::scheme, uri.getScheme(), "claim store scheme")
+                        .open(uri, new PluginConfig("storeSettings", settings));
+            } catch (BerthException e) {
+                throw new UsageException(e.getMessage());
+            }
         }
     }
 
@@ -53,8 +61,8 @@ final class StoreCommand {
             description = {"Measure claims per second and p50/p99 claim latency of a store on a scratch prefix:",
                     "each claim lists the slots and compare-and-sets one to the next epoch. Cleans up after itself."})
     static final class Bench implements Callable<Integer> {
-        @Option(names = "--store", required = true, description = "The store URI.")
-        String store;
+        @Mixin
+        StoreOptions storeOptions;
 
         @Option(names = "--claims", defaultValue = "500", description = "Claims to make. Default: ${DEFAULT-VALUE}.")
         int claims;
@@ -64,9 +72,6 @@ final class StoreCommand {
 
         @Option(names = "--slots", defaultValue = "16", description = "Slots they spread over. Default: ${DEFAULT-VALUE}.")
         int slots;
-
-        @Option(names = "--plugins", description = "The plugin folder (default: the image's plugins/).")
-        Path plugins;
 
         private final Console console;
         private final BerthHome home;
@@ -81,7 +86,7 @@ final class StoreCommand {
             if (claims < 1 || threads < 1 || threads > 256 || slots < 1 || slots > 10_000) {
                 throw new UsageException("--claims must be positive, --threads 1 to 256, --slots 1 to 10000");
             }
-            try (var claimStore = open(store, plugins, home)) {
+            try (var claimStore = storeOptions.open(home)) {
                 var prefix = "berth-store-bench/" + UUID.randomUUID().toString().substring(0, 8) + "/";
                 console.out().println(StoreBench.run(claimStore, prefix, claims, threads, slots).line());
             }
@@ -96,17 +101,14 @@ final class StoreCommand {
                     "kept in the store: berth claim refuses a store found unsafe. Exit 0: safe; 1: unsafe."})
     static final class Check implements Callable<Integer> {
 
-        @Option(names = "--store", required = true, description = "The store URI: file:///..., s3://bucket/prefix?..., etcd://host:2379/prefix.")
-        String store;
+        @Mixin
+        StoreOptions storeOptions;
 
         @Option(names = "--threads", defaultValue = "20", description = "Concurrent writers in the race. Default: ${DEFAULT-VALUE}.")
         int threads;
 
         @Option(names = "--rounds", defaultValue = "20", description = "Rounds of the race. Default: ${DEFAULT-VALUE}.")
         int rounds;
-
-        @Option(names = "--plugins", description = "The plugin folder (default: the image's plugins/).")
-        Path plugins;
 
         private final Console console;
         private final BerthHome home;
@@ -122,7 +124,7 @@ final class StoreCommand {
                 throw new UsageException("--threads must be 2 to 256 and --rounds 1 to 10000 (got " + threads + " and "
                         + rounds + ")");
             }
-            try (var claimStore = open(store, plugins, home)) {
+            try (var claimStore = storeOptions.open(home)) {
                 var scratch = "berth-store-check/" + UUID.randomUUID().toString().substring(0, 8) + "/";
                 var report = StoreCheck.run(claimStore, scratch, threads, rounds);
                 console.out().println(report.summary());

@@ -8,7 +8,6 @@ import dev.berth.core.claim.ClaimProtocol;
 import dev.berth.core.claim.ClaimSettings;
 import dev.berth.core.claim.SlotRelease;
 import dev.berth.core.claim.SlotSelection;
-import dev.berth.core.claim.Ticker;
 import dev.berth.core.slot.CorruptSlotRecordException;
 import dev.berth.core.slot.SlotCodec;
 import dev.berth.core.slot.SlotKeys;
@@ -706,10 +705,6 @@ final class World {
 
     SlotCodec codec() {
         return codec;
-    }
-
-    Ticker tickerFor(SimNode node) {
-        return node;
     }
 
     ClaimLog log() {

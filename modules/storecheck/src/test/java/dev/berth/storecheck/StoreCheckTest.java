@@ -10,6 +10,7 @@ import dev.berth.spi.DeleteResult;
 import dev.berth.spi.StoreException;
 import dev.berth.spi.Versioned;
 import dev.berth.spi.WriteResult;
+import dev.berth.store.tck.FaultyClaimStore;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -18,7 +19,7 @@ class StoreCheckTest {
 
     @Test
     void atomicStoreIsSafeAndLeftClean() {
-        var store = new TestStore(TestStore.Mode.ATOMIC);
+        var store = new FaultyClaimStore(FaultyClaimStore.Mode.ATOMIC);
         store.putIfAbsent("other/keep", new byte[] {1});
         var report = StoreCheck.run(store, "scratch/", 16, 20);
         assertTrue(report.safe(), report.summary());
@@ -30,7 +31,7 @@ class StoreCheckTest {
 
     @Test
     void checkThenWriteStoreIsUnsafeWithWinnerCounts() {
-        var store = new TestStore(TestStore.Mode.CHECK_THEN_WRITE);
+        var store = new FaultyClaimStore(FaultyClaimStore.Mode.CHECK_THEN_WRITE);
         var report = StoreCheck.run(store, "scratch", 20, 5);
         assertFalse(report.safe());
         var text = report.summary();
@@ -41,7 +42,7 @@ class StoreCheckTest {
 
     @Test
     void storeIgnoringConditionsIsUnsafeSequentially() {
-        var report = StoreCheck.run(new TestStore(TestStore.Mode.IGNORES_CONDITIONS), "scratch/", 4, 2);
+        var report = StoreCheck.run(new FaultyClaimStore(FaultyClaimStore.Mode.IGNORES_CONDITIONS), "scratch/", 4, 2);
         assertFalse(report.safe());
         var problems = report.findings().stream().map(Finding::problem).toList();
         assertTrue(problems.contains("putIfAbsent on an existing key was accepted: two creators would both win"),
@@ -52,7 +53,7 @@ class StoreCheckTest {
 
     @Test
     void contentHashVersionsAreCaught() {
-        var report = StoreCheck.run(new TestStore(TestStore.Mode.CONTENT_HASH_VERSIONS), "scratch/", 4, 2);
+        var report = StoreCheck.run(new FaultyClaimStore(FaultyClaimStore.Mode.CONTENT_HASH_VERSIONS), "scratch/", 4, 2);
         assertFalse(report.safe());
         assertTrue(report.summary().contains("a content hash is not a version"), report.summary());
     }
@@ -98,7 +99,7 @@ class StoreCheckTest {
 
     @Test
     void boundsAreChecked() {
-        var store = new TestStore(TestStore.Mode.ATOMIC);
+        var store = new FaultyClaimStore(FaultyClaimStore.Mode.ATOMIC);
         assertThrows(IllegalArgumentException.class, () -> StoreCheck.run(store, "s/", 1, 1));
         assertThrows(IllegalArgumentException.class, () -> StoreCheck.run(store, "s/", 2, 0));
     }

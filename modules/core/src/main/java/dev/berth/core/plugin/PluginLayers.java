@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.lang.module.Configuration;
 import java.lang.module.FindException;
 import java.lang.module.ModuleFinder;
-import java.lang.module.ModuleReference;
 import java.lang.module.ResolutionException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -66,9 +65,5 @@ public final class PluginLayers {
             throw new BerthException("plugin " + source + " cannot be loaded: " + e.getMessage()
                     + ". Two of its jars may share a package; keep one");
         }
-    }
-
-    static String describe(ModuleReference ref) {
-        return ref.descriptor().name() + ref.location().map(l -> " (" + l + ")").orElse("");
     }
 }

@@ -313,7 +313,7 @@ class LoopDeviceTest {
             return;
         }
         // no sfdisk (Debian package fdisk): write an MBR with one Linux partition by hand
-        org.junit.jupiter.api.Assumptions.assumeTrue(label.equals("dos"),
+        LoopDevices.require(label.equals("dos"),
                 "sfdisk is not installed (apt-get install fdisk) and a GPT is not written by hand: " + sfdisk.stderr());
         var mbr = new byte[512];
         mbr[446 + 4] = (byte) 0x83;

@@ -1,5 +1,6 @@
 package dev.berth.fs.linux;
 
+import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
@@ -20,17 +21,28 @@ final class LoopDevices implements AutoCloseable {
     private final List<Path> attached = new ArrayList<>();
     private final List<Path> mountPoints = new ArrayList<>();
 
+    /**
+     * Skips with the reason where the machine lacks what the test needs; under CI=true (where
+     * .ci/run installs the tools and runs as root) the same lack is a failure, never a skip.
+     */
+    static void require(boolean available, String reason) {
+        if (!available && "true".equals(System.getenv("CI"))) {
+            fail(reason + " (CI installs and provides this: see scripts/test.sh)");
+        }
+        assumeTrue(available, reason);
+    }
+
     static void assumeAvailable() {
-        assumeTrue(Files.exists(Path.of("/dev/loop-control")), "no /dev/loop-control: this kernel or container offers no loop devices");
+        require(Files.exists(Path.of("/dev/loop-control")), "no /dev/loop-control: this kernel or container offers no loop devices");
         var uid = tryRun("id", "-u");
-        assumeTrue(uid.exit == 0 && uid.stdout.strip().equals("0"), "loop-device tests need root (running as uid " + uid.stdout.strip() + ")");
+        require(uid.exit == 0 && uid.stdout.strip().equals("0"), "loop-device tests need root (running as uid " + uid.stdout.strip() + ")");
         var losetup = tryRun("losetup", "--version");
-        assumeTrue(losetup.exit == 0, "losetup is not installed (Debian package mount): " + losetup.stderr);
+        require(losetup.exit == 0, "losetup is not installed (Debian package mount): " + losetup.stderr);
     }
 
     static void assumeTool(String tool, String debianPackage) {
         var found = tryRun("sh", "-c", "command -v " + tool + " || test -x /usr/sbin/" + tool + " || test -x /sbin/" + tool);
-        assumeTrue(found.exit == 0, tool + " is not installed (apt-get install " + debianPackage + ")");
+        require(found.exit == 0, tool + " is not installed (apt-get install " + debianPackage + ")");
     }
 
     /** Skips unless this process holds a capability (bit number as in linux/capability.h). */
@@ -62,10 +74,8 @@ final class LoopDevices implements AutoCloseable {
 
     Path attach(Path file) {
         var result = tryRun("losetup", "-f", "--show", file.toString());
-        if (result.exit != 0) {
-            // out of loop devices, or the container forbids them: a reason to skip, not a failure
-            assumeTrue(false, "losetup -f --show " + file + " failed: " + result.stderr.strip());
-        }
+        // out of loop devices, or the container forbids them: a reason to skip here, a failure in CI
+        require(result.exit == 0, "losetup -f --show " + file + " failed: " + result.stderr.strip());
         var device = Path.of(result.stdout.strip());
         attached.add(device);
         return device;

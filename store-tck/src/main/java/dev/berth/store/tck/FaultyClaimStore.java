@@ -1,4 +1,4 @@
-package dev.berth.storecheck;
+package dev.berth.store.tck;
 
 import dev.berth.spi.ClaimStore;
 import dev.berth.spi.Conflict;
@@ -13,12 +13,13 @@ import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * In-memory stores for the check's own tests, one per way a real server can be wrong. Not the
- * product's store: these exist to show that the check fails where it must.
+ * In-memory stores for tests, correct or wrong in one of the ways a real server can be wrong.
+ * Not a product store: they exist to show that a contract, a race or a store check fails where
+ * it must, and passes on the correct one.
  */
-final class TestStore implements ClaimStore {
+public final class FaultyClaimStore implements ClaimStore {
 
-    enum Mode {
+    public enum Mode {
         /** Correct: every conditional write is checked and applied under one lock. */
         ATOMIC,
         /** Checks, pauses, then writes: concurrent writers that all passed the check all win. */
@@ -33,7 +34,7 @@ final class TestStore implements ClaimStore {
     private final AtomicLong revision = new AtomicLong();
     private final Mode mode;
 
-    TestStore(Mode mode) {
+    public FaultyClaimStore(Mode mode) {
         this.mode = mode;
     }
 
@@ -68,7 +69,7 @@ final class TestStore implements ClaimStore {
                 ok = holds(key, expected);
             }
             if (!ok) {
-                return Conflict.unknown();
+                return conflict(key);
             }
             try {
                 Thread.sleep(3);
@@ -80,7 +81,13 @@ final class TestStore implements ClaimStore {
             }
         }
         synchronized (map) {
-            return mode == Mode.IGNORES_CONDITIONS || holds(key, expected) ? put(key, value) : Conflict.unknown();
+            return mode == Mode.IGNORES_CONDITIONS || holds(key, expected) ? put(key, value) : conflict(key);
+        }
+    }
+
+    private Conflict conflict(String key) {
+        synchronized (map) {
+            return new Conflict(Optional.ofNullable(map.get(key)));
         }
     }
 
@@ -110,7 +117,7 @@ final class TestStore implements ClaimStore {
         }
     }
 
-    int size() {
+    public int size() {
         synchronized (map) {
             return map.size();
         }
@@ -118,6 +125,6 @@ final class TestStore implements ClaimStore {
 
     @Override
     public String describe() {
-        return "test store (" + mode + ")";
+        return "faulty test store (" + mode + ")";
     }
 }
