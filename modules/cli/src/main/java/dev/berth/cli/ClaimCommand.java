@@ -4,6 +4,7 @@ import dev.berth.core.claim.ClaimContext;
 import dev.berth.core.claim.ClaimException;
 import dev.berth.core.claim.ClaimLog;
 import dev.berth.core.claim.ClaimOutcome;
+import dev.berth.core.claim.Calls;
 import dev.berth.core.claim.ClaimProtocol;
 import dev.berth.core.claim.EnvFileWriter;
 import dev.berth.core.claim.SlotLease;
@@ -99,7 +100,7 @@ final class ClaimCommand implements Callable<Integer> {
         var claimStore = openStore(loaded, resolved);
         ClaimOutcome outcome;
         try (claimStore) {
-            StoreVerdict.refuseIfUnsafe(claimStore);
+            StoreVerdict.refuseIfUnsafe(claimStore, new Calls(Ticker.system(), resolved.settings().waits(), log));
             if (resolved.provider().equals("static")) {
                 var identity = identityOf(loaded, resolved);
                 var keys = keysOf(loaded, resolved);

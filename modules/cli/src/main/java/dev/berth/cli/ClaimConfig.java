@@ -93,7 +93,8 @@ record ClaimConfig(
                 IdentityPolicy.parse(id.string("policy").orElse("auto")));
 
         var w = file.section("waits").only(Set.of("pollSeconds", "fullSeconds", "holderSeconds", "attachSeconds",
-                "deviceSeconds", "snapshotSeconds", "holderGraceSeconds", "maxClaimConflicts", "maxCallAttempts"));
+                "deviceSeconds", "snapshotSeconds", "holderGraceSeconds", "storeSeconds", "maxClaimConflicts",
+                "maxCallAttempts"));
         var d = ClaimSettings.Waits.defaults();
         var waits = new ClaimSettings.Waits(
                 w.integer("pollSeconds").map(s -> s * 1000L).orElse(d.pollMillis()),
@@ -103,6 +104,7 @@ record ClaimConfig(
                 w.integer("deviceSeconds").map(s -> s * 1000L).orElse(d.deviceMillis()),
                 w.integer("snapshotSeconds").map(s -> s * 1000L).orElse(d.snapshotMillis()),
                 w.integer("holderGraceSeconds").map(s -> s * 1000L).orElse(d.holderGraceMillis()),
+                w.integer("storeSeconds").map(s -> s * 1000L).orElse(d.storeMillis()),
                 w.integer("maxClaimConflicts").orElse(d.maxClaimConflicts()),
                 w.integer("maxCallAttempts").orElse(d.maxCallAttempts()));
 

@@ -1,5 +1,6 @@
 package dev.berth.cli;
 
+import dev.berth.core.claim.Calls;
 import dev.berth.spi.ClaimStore;
 import dev.berth.spi.Conflict;
 import dev.berth.spi.Written;
@@ -32,9 +33,13 @@ record StoreVerdict(boolean safe, long checkedAtMillis, String summary) {
                 + store.describe() + ": another check is writing it; run berth store check again");
     }
 
-    /** Fails with the check's own message when the store was found unsafe. */
-    static void refuseIfUnsafe(ClaimStore store) {
-        var found = store.get(KEY);
+    /**
+     * Fails with the check's own message when the store was found unsafe. The read goes through the
+     * claim's retry layer: at boot the store's first answer may be slow, and a claim waits for it
+     * (up to waits.storeSeconds) rather than fail.
+     */
+    static void refuseIfUnsafe(ClaimStore store, Calls calls) {
+        var found = calls.run("read the store check verdict '" + KEY + "' in " + store.describe(), () -> store.get(KEY));
         if (found.isEmpty()) {
             return;
         }

@@ -38,7 +38,7 @@ class HostileRecordsTest {
     private static ClaimSettings settings(int capacity) {
         var s = Simulation.settings(SimulationRequest.of(Scenario.MASS_BOOT, 1, 1, 1));
         return new ClaimSettings(s.cluster(), OptionalInt.of(capacity), s.volume(), s.identity(), s.whenFull(), s.crossZone(),
-                new ClaimSettings.Waits(1_000, 30_000, 30_000, 60_000, 60_000, 60_000, 900_000, 8, 4), s.envFile(),
+                new ClaimSettings.Waits(1_000, 30_000, 30_000, 60_000, 60_000, 60_000, 900_000, 120_000, 8, 4), s.envFile(),
                 OptionalInt.empty());
     }
 
@@ -81,7 +81,7 @@ class HostileRecordsTest {
         var before = snapshot(store);
         var outcome = LocalClaim.claim(settings(3), store, "i-0123456789abcdef0", "us-east-1a", 3, 1, m -> { }, (f, v) -> { });
         var full = assertInstanceOf(ClaimOutcome.Full.class, outcome);
-        assertTrue(full.detail().contains("3 slot records cannot be trusted"), full.detail());
+        assertTrue(full.detail().contains("0 held by a live instance, 3 with a record berth cannot trust"), full.detail());
         for (int n = 0; n < 3; n++) {
             assertArrayEquals(before.get(n), store.get(new SlotKeys("sim").slot(n)).orElseThrow().value());
         }

@@ -19,7 +19,7 @@ public final class RaceEntry {
 
     public static String claim(String storeDir, String instanceId, String envFile) {
         var base = Simulation.settings(SimulationRequest.of(Scenario.MASS_BOOT, 1, 1, 1));
-        var waits = new ClaimSettings.Waits(500, 2_000, 2_000, 60_000, 60_000, 60_000, 900_000, 64, 8);
+        var waits = new ClaimSettings.Waits(500, 2_000, 2_000, 60_000, 60_000, 60_000, 900_000, 120_000, 64, 8);
         var settings = new ClaimSettings("race", OptionalInt.of(1), base.volume(), base.identity(), base.whenFull(),
                 base.crossZone(), waits, Path.of(envFile), OptionalInt.empty());
         try (var store = FileClaimStore.open(Path.of(storeDir))) {

@@ -281,7 +281,8 @@ class RegressionScenariosTest {
         var volume = w.volumes.keySet().iterator().next();
         assertInstanceOf(ClaimException.class, failure);
         assertEquals(ClaimException.Kind.TIMEOUT, ((ClaimException) failure).kind());
-        assertTrue(failure.getMessage().contains(volume) && failure.getMessage().contains("still attaching")
+        assertTrue(failure.getMessage().contains(volume) && failure.getMessage().contains("last seen: attaching")
+                && failure.getMessage().contains("waits.attachSeconds")
                 && failure.getMessage().contains(node.id) && failure.getMessage().contains("re-run"), failure.getMessage());
         assertFalse(ready(node));
         noViolations(w);

@@ -423,7 +423,7 @@ class AwsEndToEndMotoTest {
                     Optional.empty(), Optional.empty(), "ext4", List.of(), node.mountPoint, List.of());
             var identity = new ClaimSettings.IdentitySettings(Optional.of("ethereum"), Path.of("geth"), IdentityPolicy.AUTO);
             // every wait bounded and short: moto answers at once
-            var waits = new ClaimSettings.Waits(500, 5_000, 30_000, 60_000, 10_000, 60_000, 30_000, 8, 3);
+            var waits = new ClaimSettings.Waits(500, 5_000, 30_000, 60_000, 10_000, 60_000, 30_000, 30_000, 8, 3);
             var settings = new ClaimSettings(cluster, OptionalInt.empty(), volume, identity, FullPolicy.WAIT,
                     CrossZonePolicy.NEVER, waits, node.envFile, OptionalInt.empty());
             var ethereum = new EthereumIdentityProviderFactory().create(PluginConfig.empty("identity"));

@@ -5,47 +5,91 @@ import dev.berth.spi.StoreException;
 import java.util.function.Supplier;
 
 /**
- * Runs one cloud or store call with a bounded number of attempts: retryable failures
- * (throttling, an unavailable service, a store that did not answer) are retried after a
- * jittered exponential backoff; anything else, or the last failure, is thrown as is.
+ * berth's one retry layer: every cloud and store call of a claim, a release and the keeper runs
+ * through it (the AWS SDK's own retries are off, so no call is tried more often than said here).
+ *
+ * <ul>
+ *   <li>A cloud call that failed with a {@linkplain CloudException.Reason#retryable() retryable}
+ *       reason (throttled, unavailable) is tried at most {@code waits.maxCallAttempts} times.</li>
+ *   <li>A store that did not answer ({@link StoreException#retryable()}) is retried until
+ *       {@code waits.storeSeconds} have passed: a store is the one thing a claim cannot go on
+ *       without, and at boot (every service starting at once) its first answer can be slow.</li>
+ * </ul>
+ *
+ * Anything else is thrown as is at once. The final error names the step, the attempts made and
+ * the bound, and keeps the last failure's reason so callers can still tell what it was.
  */
-final class Calls {
+public final class Calls {
     private final Ticker ticker;
-    private final int maxAttempts;
+    private final ClaimSettings.Waits waits;
+    private final ClaimLog log;
 
-    Calls(Ticker ticker, int maxAttempts) {
+    public Calls(Ticker ticker, ClaimSettings.Waits waits, ClaimLog log) {
         this.ticker = ticker;
-        this.maxAttempts = maxAttempts;
+        this.waits = waits;
+        this.log = log;
     }
 
-    <T> T run(String what, Supplier<T> call) {
-        long backoff = 200;
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return call.get();
-            } catch (CloudException e) {
-                if (!retryable(e) || attempt >= maxAttempts) {
-                    throw e;
-                }
-            } catch (StoreException e) {
-                if (!e.retryable() || attempt >= maxAttempts) {
-                    throw e;
-                }
-            }
-            ticker.sleep(backoff / 2 + ticker.jitter(backoff));
-            backoff = Math.min(backoff * 2, 20_000);
-        }
+    public <T> T run(String what, Supplier<T> call) {
+        var tries = new Tries(what);
+        return BoundedWait.forThe("an answer to '" + what + "'", ticker, log)
+                .bound(BoundedWait.Bound.of("waits.storeSeconds", waits.storeMillis()))
+                .backoff(200, 10_000)
+                .onExpiry(tries::exhausted)
+                .until(() -> tries.attempt(call));
     }
 
-    void run(String what, Runnable call) {
+    public void run(String what, Runnable call) {
         run(what, () -> {
             call.run();
             return null;
         });
     }
 
-    /** Throttling and unavailability are retried here; NOT_FOUND and CONFLICT mean something to the caller. */
-    private static boolean retryable(CloudException e) {
-        return e.reason() == CloudException.Reason.THROTTLED || e.reason() == CloudException.Reason.UNAVAILABLE;
+    /** The attempts of one call: counts cloud failures, keeps the last failure for the final error. */
+    private final class Tries {
+        private final String what;
+        private RuntimeException last;
+        private int cloudFailures;
+
+        Tries(String what) {
+            this.what = what;
+        }
+
+        <T> BoundedWait.Poll<T> attempt(Supplier<T> call) {
+            try {
+                return BoundedWait.Poll.done(call.get());
+            } catch (CloudException e) {
+                if (!e.reason().retryable()) {
+                    throw e;
+                }
+                last = e;
+                if (++cloudFailures >= waits.maxCallAttempts()) {
+                    throw new CloudException(e.reason(), e.resource(), what + ": failed " + cloudFailures
+                            + " times (bound waits.maxCallAttempts = " + waits.maxCallAttempts() + "): " + e.getMessage(), e);
+                }
+                return BoundedWait.Poll.pending(e.getMessage());
+            } catch (StoreException e) {
+                if (!e.retryable()) {
+                    throw e;
+                }
+                last = e;
+                return BoundedWait.Poll.pending(e.getMessage());
+            }
+        }
+
+        RuntimeException exhausted(BoundedWait.Expired expired) {
+            long seconds = (expired.waitedMillis() + 999) / 1000;
+            if (last instanceof CloudException e) {
+                return new CloudException(e.reason(), e.resource(), what + ": still failing after " + expired.attempts()
+                        + " attempts in " + seconds + " s (bound waits.storeSeconds = " + expired.bound().millis() / 1000
+                        + " s): " + e.getMessage(), e);
+            }
+            return new StoreException("the claim store did not answer '" + what + "' for " + seconds + " s ("
+                    + expired.attempts() + " attempts; bound waits.storeSeconds = " + expired.bound().millis() / 1000
+                    + " s); last error: " + (last == null ? "none" : last.getMessage()) + ". Check that the store is up"
+                    + " and reachable from this instance (berth store check --store ...), or raise waits.storeSeconds,"
+                    + " then re-run", false, last);
+        }
     }
 }

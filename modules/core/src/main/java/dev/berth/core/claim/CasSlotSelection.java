@@ -23,61 +23,115 @@ public final class CasSlotSelection implements SlotSelection {
     public Selection select(InstanceIdentity me, SlotTable initial, SlotRepository slots, CloudProvider cloud, ClaimSettings settings,
                             Ticker ticker, ClaimLog log) {
         var waits = settings.waits();
-        var calls = new Calls(ticker, waits.maxCallAttempts());
-        long start = ticker.nowMillis();
-        int conflicts = 0;
-        boolean told = false;
-        SlotTable table = initial;
-        while (true) {
-            var mine = table.heldBy(me.instanceId());
-            if (mine.isPresent()) {
-                return new Selection.Held(mine.get());
-            }
-            GroupView group = calls.run("describe the group", cloud::group);
-            int capacity = settings.capacity().orElse(group.desiredCapacity());
-            long now = ticker.nowMillis();
-            Map<Integer, HolderStatus> status = HolderLiveness.assess(table, group,
-                    ids -> calls.run("describe holders " + ids, () -> cloud.instanceStates(ids)),
-                    me.instanceId(), now, waits.holderGraceMillis());
-            var candidates = settings.forceSlot().isPresent()
-                    ? forced(settings.forceSlot().getAsInt(), table, capacity)
-                    : SlotRanking.rank(table, status, me, group, capacity, settings.crossZone());
-            if (!candidates.isEmpty()) {
-                var candidate = candidates.getFirst();
-                var won = tryClaim(candidate, me, slots, settings, now);
-                if (won.isPresent()) {
-                    log.info("claimed slot " + candidate.slot() + " at epoch " + won.get().record().epoch()
-                            + (candidate.existing().isEmpty() ? " (new slot)" : ""));
-                    return new Selection.Held(won.get());
+        var calls = new Calls(ticker, waits, log);
+        var round = new Round(me, slots, cloud, settings, ticker, log, calls, initial);
+        return BoundedWait.forThe("a free slot of cluster " + settings.cluster(), ticker, log)
+                // a backstop: each look applies the full policy itself once waits.fullSeconds (or, while a
+                // holder is terminating, waits.holderSeconds) has passed
+                .bound(BoundedWait.Bound.of(waits.fullMillis() >= waits.holderMillis() ? "waits.fullSeconds" : "waits.holderSeconds",
+                        Math.max(waits.fullMillis(), waits.holderMillis()) + 10 * waits.pollMillis()))
+                .backoff(waits.pollMillis(), waits.pollMillis())
+                .until(round::look);
+    }
+
+    /** One look at the slots per poll; the wait's state (when it began, what was said) between looks. */
+    private final class Round {
+        private final InstanceIdentity me;
+        private final SlotRepository slots;
+        private final CloudProvider cloud;
+        private final ClaimSettings settings;
+        private final Ticker ticker;
+        private final ClaimLog log;
+        private final Calls calls;
+        private final long start;
+        private SlotTable table;
+        private int conflicts;
+        private boolean told;
+
+        Round(InstanceIdentity me, SlotRepository slots, CloudProvider cloud, ClaimSettings settings, Ticker ticker,
+              ClaimLog log, Calls calls, SlotTable initial) {
+            this.me = me;
+            this.slots = slots;
+            this.cloud = cloud;
+            this.settings = settings;
+            this.ticker = ticker;
+            this.log = log;
+            this.calls = calls;
+            this.table = initial;
+            this.start = ticker.nowMillis();
+        }
+
+        BoundedWait.Poll<Selection> look() {
+            var waits = settings.waits();
+            while (true) {
+                var mine = table.heldBy(me.instanceId());
+                if (mine.isPresent()) {
+                    return BoundedWait.Poll.done(new Selection.Held(mine.get()));
                 }
-                conflicts++;
-                if (conflicts >= waits.maxClaimConflicts()) {
-                    throw new ClaimException(ClaimException.Kind.TIMEOUT, "lost " + conflicts
-                            + " claim races in a row for cluster " + settings.cluster()
-                            + "; the store is very busy or another tool writes the slots: check who writes under "
-                            + slots.keys().slotsPrefix() + " and re-run");
+                GroupView group = calls.run("describe the group", cloud::group);
+                int capacity = settings.capacity().orElse(group.desiredCapacity());
+                long now = ticker.nowMillis();
+                Map<Integer, HolderStatus> status = HolderLiveness.assess(table, group,
+                        ids -> calls.run("describe holders " + ids, () -> cloud.instanceStates(ids)),
+                        me.instanceId(), now, waits.holderGraceMillis());
+                var candidates = settings.forceSlot().isPresent()
+                        ? forced(settings.forceSlot().getAsInt(), table, capacity)
+                        : SlotRanking.rank(table, status, me, group, capacity, settings.crossZone());
+                if (!candidates.isEmpty()) {
+                    var candidate = candidates.getFirst();
+                    var won = tryClaim(candidate, me, slots, settings, now);
+                    if (won.isPresent()) {
+                        log.info("claimed slot " + candidate.slot() + " at epoch " + won.get().record().epoch()
+                                + (candidate.existing().isEmpty() ? " (new slot)" : ""));
+                        return BoundedWait.Poll.done(new Selection.Held(won.get()));
+                    }
+                    conflicts++;
+                    if (conflicts >= waits.maxClaimConflicts()) {
+                        throw new ClaimException(ClaimException.Kind.TIMEOUT, "lost " + conflicts
+                                + " claim races in a row for cluster " + settings.cluster()
+                                + "; the store is very busy or another tool writes the slots: check who writes under "
+                                + slots.keys().slotsPrefix() + " (bound waits.maxClaimConflicts) and re-run");
+                    }
+                    table = slots.readAll();
+                    continue;   // lost a race: look again at once, the table has changed
                 }
-                table = slots.readAll();
-                continue;
-            }
-            boolean terminating = status.containsValue(HolderStatus.TERMINATING);
-            long waited = now - start;
-            if (terminating && waited < waits.holderMillis()) {
-                if (!told) {
-                    log.info("every slot is held; waiting for a terminating holder to let go");
+                var detail = occupancy(capacity, status);
+                boolean terminating = status.containsValue(HolderStatus.TERMINATING);
+                long waited = now - start;
+                if (terminating && waited < waits.holderMillis()) {
+                    if (!told) {
+                        log.info("every slot is held (" + detail + "); waiting up to " + waits.holderMillis() / 1000
+                                + " s (waits.holderSeconds) for a terminating holder to let go");
+                        told = true;
+                    }
+                } else if (settings.whenFull() != FullPolicy.WAIT || waited >= waits.fullMillis()) {
+                    applyFullPolicy(calls, settings.whenFull(), cloud, detail, log);
+                    return BoundedWait.Poll.done(new Selection.NoSlot(new ClaimOutcome.Full(table.slots().size(), capacity,
+                            settings.whenFull(), detail)));
+                } else if (!told) {
+                    log.info("no free slot (" + detail + "); waiting up to " + waits.fullMillis() / 1000
+                            + " s (waits.fullSeconds)");
                     told = true;
                 }
-            } else if (settings.whenFull() != FullPolicy.WAIT || waited >= waits.fullMillis()) {
-                var detail = table.slots().size() + " slots for capacity " + capacity + ", every one held by a live instance"
-                        + (table.corrupt().isEmpty() ? "" : "; " + table.corrupt().size() + " slot records cannot be trusted");
-                applyFullPolicy(calls, settings.whenFull(), cloud, detail, log);
-                return new Selection.NoSlot(new ClaimOutcome.Full(table.slots().size(), capacity, settings.whenFull(), detail));
-            } else if (!told) {
-                log.info("every slot is held by a live instance; waiting up to " + waits.fullMillis() / 1000 + " s");
-                told = true;
+                table = slots.readAll();
+                return BoundedWait.Poll.pending(detail);
             }
-            ticker.sleep(waits.pollMillis() / 2 + ticker.jitter(waits.pollMillis()));
-            table = slots.readAll();
+        }
+
+        /** What holds the slots, in words: live, terminating and untrusted are not the same wait. */
+        private String occupancy(int capacity, Map<Integer, HolderStatus> status) {
+            long live = status.values().stream().filter(s -> s == HolderStatus.ALIVE).count();
+            long terminating = status.values().stream().filter(s -> s == HolderStatus.TERMINATING).count();
+            var text = new StringBuilder(table.slots().size() + " slots for capacity " + capacity + ": "
+                    + live + " held by a live instance");
+            if (terminating > 0) {
+                text.append(", ").append(terminating).append(" by a terminating one");
+            }
+            if (!table.corrupt().isEmpty()) {
+                text.append(", ").append(table.corrupt().size()).append(" with a record berth cannot trust (slots ")
+                        .append(table.corruptSlots()).append(": fix or delete them by hand)");
+            }
+            return text.toString();
         }
     }
 

@@ -43,10 +43,6 @@ import java.util.function.UnaryOperator;
 public final class ClaimProtocol {
     private static final String TAG_CLUSTER = "berth:cluster";
     private static final String TAG_SLOT = "berth:slot";
-    /** A new EBS volume is usually available in a few seconds: first look after this long. */
-    private static final long CREATE_SETTLE_MILLIS = 6_000;
-    /** An attachment usually completes in a few seconds: first look after this long. */
-    private static final long ATTACH_SETTLE_MILLIS = 4_000;
 
     private final ClaimSettings settings;
     private final ClaimContext context;
@@ -62,7 +58,7 @@ public final class ClaimProtocol {
         this.settings = settings;
         this.context = context;
         this.selection = selection;
-        this.calls = new Calls(context.ticker(), settings.waits().maxCallAttempts());
+        this.calls = new Calls(context.ticker(), settings.waits(), context.log());
         this.slots = new SlotRepository(context.store(), new SlotKeys(settings.cluster()), new SlotCodec(), calls::run);
     }
 
@@ -179,7 +175,7 @@ public final class ClaimProtocol {
                 held = updateHeld(me, held, r -> r.withVolumeIntent(fresh));
             }
             volumeId = createVolume(held.slot(), intent);
-            context.ticker().sleep(CREATE_SETTLE_MILLIS + context.ticker().jitter(2_000));
+            awaitAvailable(me, held.slot(), volumeId);
             log("volume " + volumeId + " for slot " + held.slot() + " in " + me.zone()
                     + (intent.sourceSnapshotId() != null ? " from snapshot " + intent.sourceSnapshotId() : ""));
         }
@@ -199,10 +195,39 @@ public final class ClaimProtocol {
         return calls.run("create the volume of slot " + slot, () -> context.cloud().createVolume(request)).volumeId();
     }
 
-    /** Attaches (or finds attached) the volume, waiting (bounded) for a previous holder to let go. */
+    /**
+     * Polls a volume this run created until the cloud shows it (describe calls lag) and it is
+     * available or already attached here: no fixed settle time, and a directory volume is ready at once.
+     */
+    private void awaitAvailable(InstanceIdentity me, int slot, String volumeId) {
+        BoundedWait.forThe("new volume " + volumeId + " of slot " + slot + " to become available", context.ticker(), context.log())
+                .bound(BoundedWait.Bound.of("waits.attachSeconds", settings.waits().attachMillis()))
+                .backoff(1_000, 10_000)
+                .hint("check the volume in the console (stuck creating? out of capacity in " + me.zone()
+                        + "?) and re-run; the same volume is reused")
+                .until(() -> {
+                    var seen = calls.run("describe volume " + volumeId, () -> context.cloud().describeVolume(volumeId));
+                    if (seen.isEmpty()) {
+                        return BoundedWait.Poll.pending("not visible yet");
+                    }
+                    var v = seen.get();
+                    return switch (v.state()) {
+                        case AVAILABLE, IN_USE -> BoundedWait.Poll.done(v);
+                        case CREATING -> BoundedWait.Poll.pending("creating");
+                        case ERROR, DELETING, DELETED -> throw new ClaimException(ClaimException.Kind.REFUSED, "volume "
+                                + volumeId + " of slot " + slot + " went to state " + v.state().name().toLowerCase()
+                                + " after it was created: check it in the console (a KMS key it cannot use? a"
+                                + " deleted snapshot?); the slot still names its creation intent");
+                    };
+                });
+    }
+
+    /**
+     * Attaches (or finds attached) the volume. Two waits, each on its own clock: first for a
+     * previous holder to let go ({@code waits.holderSeconds}), then, from the moment the attach
+     * was accepted, for the attachment to complete ({@code waits.attachSeconds}).
+     */
     private String attach(InstanceIdentity me, int slot, String volumeId, boolean resumed) {
-        var waits = settings.waits();
-        long start = context.ticker().nowMillis();
         String deviceName = null;
         if (resumed) {
             var seen = calls.run("describe volume " + volumeId, () -> context.cloud().describeVolume(volumeId));
@@ -214,42 +239,40 @@ public final class ClaimProtocol {
                 deviceName = mine.get().deviceName();
             }
         }
-        long delay = waits.pollMillis();
-        String lastReason = "";
-        while (deviceName == null) {
-            try {
-                deviceName = calls.run("attach volume " + volumeId, () -> context.cloud().attachVolume(volumeId)).deviceName();
-            } catch (CloudException e) {
-                if (e.reason() != CloudException.Reason.CONFLICT && e.reason() != CloudException.Reason.NOT_FOUND) {
-                    throw e;
-                }
-                lastReason = e.getMessage();
-                if (context.ticker().nowMillis() - start > waits.holderMillis()) {
-                    throw new ClaimException(ClaimException.Kind.TIMEOUT, "volume " + volumeId + " of slot " + slot
-                            + " could not be attached for " + waits.holderMillis() / 1000 + " s (last: " + lastReason
-                            + "): check that its previous holder has terminated or detach it by hand, then re-run");
-                }
-                context.ticker().sleep(delay / 2 + context.ticker().jitter(delay));
-                delay = Math.min(delay * 2, 15_000);
-            }
+        if (deviceName == null) {
+            deviceName = BoundedWait.forThe("volume " + volumeId + " of slot " + slot + " to be free to attach to "
+                            + me.instanceId(), context.ticker(), context.log())
+                    .bound(BoundedWait.Bound.of("waits.holderSeconds", settings.waits().holderMillis()))
+                    .backoff(settings.waits().pollMillis(), 15_000)
+                    .hint("the volume is still attached elsewhere or not visible: check that its previous holder has"
+                            + " terminated (or detach the volume by hand), then re-run")
+                    .until(() -> {
+                        try {
+                            return BoundedWait.Poll.done(calls.run("attach volume " + volumeId,
+                                    () -> context.cloud().attachVolume(volumeId)).deviceName());
+                        } catch (CloudException e) {
+                            if (e.reason() != CloudException.Reason.CONFLICT && e.reason() != CloudException.Reason.NOT_FOUND) {
+                                throw e;
+                            }
+                            return BoundedWait.Poll.pending(e.getMessage());
+                        }
+                    });
         }
-        delay = waits.pollMillis();
-        context.ticker().sleep(ATTACH_SETTLE_MILLIS + context.ticker().jitter(2_000));
-        while (true) {
-            var seen = calls.run("describe volume " + volumeId, () -> context.cloud().describeVolume(volumeId));
-            var mine = seen.flatMap(v -> v.attachmentTo(me.instanceId()));
-            if (mine.isPresent() && mine.get().state() == AttachmentState.ATTACHED) {
-                return deviceName;
-            }
-            if (context.ticker().nowMillis() - start > waits.attachMillis()) {
-                throw new ClaimException(ClaimException.Kind.TIMEOUT, "volume " + volumeId + " of slot " + slot
-                        + " was still " + mine.map(a -> a.state().name().toLowerCase()).orElse("not attached")
-                        + " to " + me.instanceId() + " after " + waits.attachMillis() / 1000
-                        + " s: check the volume in the console (stuck attaching?) and re-run");
-            }
-            context.ticker().sleep(delay / 2 + context.ticker().jitter(delay));
-            delay = Math.min(delay * 2, 10_000);
-        }
+        var name = deviceName;
+        return BoundedWait.forThe("volume " + volumeId + " of slot " + slot + " to finish attaching to " + me.instanceId(),
+                        context.ticker(), context.log())
+                .bound(BoundedWait.Bound.of("waits.attachSeconds", settings.waits().attachMillis()))
+                .backoff(1_000, 10_000)
+                .hint("check the volume in the console (stuck attaching?) and re-run")
+                .until(() -> {
+                    var seen = calls.run("describe volume " + volumeId, () -> context.cloud().describeVolume(volumeId));
+                    var mine = seen.flatMap(v -> v.attachmentTo(me.instanceId()));
+                    if (mine.isPresent() && mine.get().state() == AttachmentState.ATTACHED) {
+                        return BoundedWait.Poll.done(name);
+                    }
+                    return BoundedWait.Poll.pending(mine.map(a -> a.state().name().toLowerCase()).orElse("not attached")
+                            + " to " + me.instanceId());
+                });
     }
 
     /** Moves a slot's volume from another zone through a snapshot; the old volume is tagged, never deleted. */
@@ -267,24 +290,24 @@ public final class ClaimProtocol {
             intent = next;
         }
         var snapshotId = intent.sourceSnapshotId();
-        long start = context.ticker().nowMillis();
-        while (true) {
-            var snap = calls.run("describe snapshot " + snapshotId, () -> context.cloud().describeSnapshot(snapshotId));
-            if (snap.isPresent() && snap.get().state() == SnapshotState.COMPLETED) {
-                break;
-            }
-            if (snap.isPresent() && snap.get().state() == SnapshotState.ERROR) {
-                throw new ClaimException(ClaimException.Kind.REFUSED, "snapshot " + snapshotId + " of volume "
-                        + source.volumeId() + " (slot " + held.slot() + ") failed: check the volume in zone "
-                        + source.zone() + "; the slot keeps its old volume");
-            }
-            if (context.ticker().nowMillis() - start > settings.waits().snapshotMillis()) {
-                throw new ClaimException(ClaimException.Kind.TIMEOUT, "snapshot " + snapshotId + " of slot "
-                        + held.slot() + " did not complete in " + settings.waits().snapshotMillis() / 1000
-                        + " s: re-run to keep waiting (the same snapshot is reused)");
-            }
-            context.ticker().sleep(settings.waits().pollMillis() * 5);
-        }
+        var slot = held.slot();
+        BoundedWait.forThe("snapshot " + snapshotId + " of volume " + source.volumeId() + " (slot " + slot + ") to complete",
+                        context.ticker(), context.log())
+                .bound(BoundedWait.Bound.of("waits.snapshotSeconds", settings.waits().snapshotMillis()))
+                .backoff(settings.waits().pollMillis(), 30_000)
+                .hint("re-run to keep waiting (the same snapshot is reused), or raise waits.snapshotSeconds")
+                .until(() -> {
+                    var snap = calls.run("describe snapshot " + snapshotId, () -> context.cloud().describeSnapshot(snapshotId));
+                    if (snap.isPresent() && snap.get().state() == SnapshotState.COMPLETED) {
+                        return BoundedWait.Poll.done(snap.get());
+                    }
+                    if (snap.isPresent() && snap.get().state() == SnapshotState.ERROR) {
+                        throw new ClaimException(ClaimException.Kind.REFUSED, "snapshot " + snapshotId + " of volume "
+                                + source.volumeId() + " (slot " + slot + ") failed: check the volume in zone "
+                                + source.zone() + "; the slot keeps its old volume");
+                    }
+                    return BoundedWait.Poll.pending(snap.map(x -> x.state().name().toLowerCase()).orElse("not visible yet"));
+                });
         var volumeId = createVolume(held.slot(), intent);
         calls.run("tag the old volume " + source.volumeId(), () -> context.cloud().tag(source.volumeId(),
                 Map.of("berth:retired", "moved to " + me.zone() + " as " + volumeId)));
@@ -334,21 +357,14 @@ public final class ClaimProtocol {
     }
 
     private BlockDevice waitForDevice(int slot, Attached attached) {
-        long start = context.ticker().nowMillis();
-        long delay = 200;
-        while (true) {
-            var found = context.devices().resolve(attached.volumeId(), attached.deviceName());
-            if (found.isPresent()) {
-                return found.get();
-            }
-            if (context.ticker().nowMillis() - start > settings.waits().deviceMillis()) {
-                throw new ClaimException(ClaimException.Kind.TIMEOUT, "volume " + attached.volumeId() + " of slot " + slot
-                        + " is attached as " + attached.deviceName() + " but no local device appeared in "
-                        + settings.waits().deviceMillis() / 1000 + " s: check lsblk and the NVMe driver, then re-run");
-            }
-            context.ticker().sleep(delay);
-            delay = Math.min(delay * 2, 5_000);
-        }
+        return BoundedWait.forThe("a local device for volume " + attached.volumeId() + " of slot " + slot
+                        + " (attached as " + attached.deviceName() + ")", context.ticker(), context.log())
+                .bound(BoundedWait.Bound.of("waits.deviceSeconds", settings.waits().deviceMillis()))
+                .backoff(200, 5_000)
+                .hint("check lsblk and the NVMe driver, then re-run")
+                .until(() -> context.devices().resolve(attached.volumeId(), attached.deviceName())
+                        .<BoundedWait.Poll<BlockDevice>>map(BoundedWait.Poll::done)
+                        .orElseGet(() -> BoundedWait.Poll.pending("no device with the volume's serial yet")));
     }
 
     // Step 7 ---------------------------------------------------------------------------------
@@ -369,10 +385,13 @@ public final class ClaimProtocol {
             case IdentityState.Present present -> {
                 var found = present.identity();
                 if (recorded != null && !recorded.fingerprint().equals(found.fingerprint())) {
-                    throw new ClaimException(ClaimException.Kind.DATA_SAFETY, "the identity in " + dir + " ("
-                            + found.publicName() + ", fingerprint " + found.fingerprint() + ") is not the identity of "
-                            + slotName + " (" + recorded.publicName() + ", fingerprint " + recorded.fingerprint()
-                            + "). berth stops: running it would make a different node. Check which volume is attached");
+                    boolean sameName = recorded.publicName().equals(found.publicName());
+                    throw new ClaimException(ClaimException.Kind.DATA_SAFETY, "the identity in " + dir + " (fingerprint "
+                            + found.fingerprint() + (sameName ? "" : ", " + found.publicName()) + ") is not the identity of "
+                            + slotName + " (fingerprint " + recorded.fingerprint()
+                            + (sameName ? "; both are named " + recorded.publicName() + " but their keys differ"
+                            : ", " + recorded.publicName()) + "). berth stops: running it would make a different node."
+                            + " Check which volume is attached (berth device probe --volume-id ...)");
                 }
                 var backup = held.record().identityBackup() != null ? held.record().identityBackup() : backup(provider, dir, slotName);
                 return Optional.of(new Id(found, backup));

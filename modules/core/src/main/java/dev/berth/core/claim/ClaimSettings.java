@@ -81,7 +81,11 @@ public record ClaimSettings(
         }
     }
 
-    /** Every wait of the protocol has a bound (milliseconds). */
+    /**
+     * Every wait of the protocol has a bound (milliseconds), each measured on its own clock from
+     * the start of that wait. {@code storeMillis}: how long a call keeps retrying a store that does
+     * not answer; {@code maxCallAttempts}: how often a cloud call is tried when throttled or unavailable.
+     */
     public record Waits(
             long pollMillis,
             long fullMillis,
@@ -90,17 +94,31 @@ public record ClaimSettings(
             long deviceMillis,
             long snapshotMillis,
             long holderGraceMillis,
+            long storeMillis,
             int maxClaimConflicts,
             int maxCallAttempts) {
 
         public static Waits defaults() {
-            return new Waits(2_000, 600_000, 900_000, 300_000, 120_000, 3_600_000, 900_000, 64, 8);
+            return new Waits(2_000, 600_000, 900_000, 300_000, 120_000, 3_600_000, 900_000, 120_000, 64, 8);
         }
 
         public Waits {
-            if (pollMillis < 1 || fullMillis < 0 || holderMillis < 0 || attachMillis < 1 || deviceMillis < 1
-                    || snapshotMillis < 1 || holderGraceMillis < 1 || maxClaimConflicts < 1 || maxCallAttempts < 1) {
-                throw new BerthException("wait bounds must be positive: check the 'waits:' section of the config");
+            positive("waits.pollSeconds", pollMillis, 1);
+            positive("waits.fullSeconds", fullMillis, 0);
+            positive("waits.holderSeconds", holderMillis, 0);
+            positive("waits.attachSeconds", attachMillis, 1);
+            positive("waits.deviceSeconds", deviceMillis, 1);
+            positive("waits.snapshotSeconds", snapshotMillis, 1);
+            positive("waits.holderGraceSeconds", holderGraceMillis, 1);
+            positive("waits.storeSeconds", storeMillis, 1);
+            positive("waits.maxClaimConflicts", maxClaimConflicts, 1);
+            positive("waits.maxCallAttempts", maxCallAttempts, 1);
+        }
+
+        private static void positive(String key, long value, long least) {
+            if (value < least) {
+                throw new BerthException(key + " is " + (key.endsWith("Seconds") ? value / 1000.0 + " s" : value)
+                        + ": it must be " + (least == 0 ? "zero or more" : "positive") + "; fix the 'waits:' section of the config");
             }
         }
     }

@@ -1,5 +1,6 @@
 package dev.berth.core.claim;
 
+import dev.berth.spi.CloudException;
 import dev.berth.spi.LifecycleAction;
 import dev.berth.spi.TerminationNotice;
 import java.util.Optional;
@@ -14,40 +15,77 @@ import java.util.function.Consumer;
 public final class SlotKeeper {
     private final ClaimSettings settings;
     private final ClaimContext context;
+    private final Calls calls;
 
     public SlotKeeper(ClaimSettings settings, ClaimContext context) {
         this.settings = settings;
         this.context = context;
+        this.calls = new Calls(context.ticker(), settings.waits(), context.log());
     }
 
-    /** Polls for a termination notice every {@code pollMillis}; empty when {@code maxWaitMillis} passed first. */
+    /**
+     * Polls for a termination notice every {@code pollMillis}; empty when {@code maxWaitMillis} passed first
+     * ({@code -1}: wait for ever). A read that still fails after the retry layer's attempts (IMDS refused for a
+     * moment) is logged and tried again at the next poll: a bad second never ends the keeper.
+     */
     public Optional<TerminationNotice> awaitNotice(long pollMillis, long maxWaitMillis) {
-        long start = context.ticker().nowMillis();
-        while (true) {
-            var notice = context.cloud().terminationNotice();
-            if (notice.isPresent()) {
-                return notice;
-            }
-            if (maxWaitMillis >= 0 && context.ticker().nowMillis() - start >= maxWaitMillis) {
-                return Optional.empty();
-            }
-            context.ticker().sleep(pollMillis);
+        var wait = BoundedWait.forThe("a termination notice", context.ticker(), context.log())
+                .bound(maxWaitMillis < 0 ? BoundedWait.Bound.none() : BoundedWait.Bound.of("--max-wait", maxWaitMillis))
+                .backoff(pollMillis, pollMillis)
+                .quiet()
+                .onExpiry(expired -> new NoNotice());
+        try {
+            return Optional.of(wait.until(() -> {
+                try {
+                    return calls.run("read the termination notice", () -> context.cloud().terminationNotice())
+                            .<BoundedWait.Poll<TerminationNotice>>map(BoundedWait.Poll::done)
+                            .orElseGet(() -> BoundedWait.Poll.pending("no notice"));
+                } catch (CloudException e) {
+                    if (!e.reason().retryable()) {
+                        throw e;
+                    }
+                    context.log().info("could not read the termination notice (" + e.getMessage() + "); trying again");
+                    return BoundedWait.Poll.pending("the notice could not be read");
+                }
+            }));
+        } catch (NoNotice e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The keeper's wait ended without a notice: not an error. */
+    private static final class NoNotice extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        NoNotice() {
+            super(null, null, false, false);
         }
     }
 
     /**
      * Lets go: stops the workload ({@code stopWorkload}), releases the slot, completes the hook
      * named by the notice (or {@code defaultHook}). Returns the slot released, or -1 when none was held.
+     * The release is what matters: talking to the lifecycle hook is best effort (a spot interruption or a
+     * group without an active hook refuses it), retried within the retry layer's bound, and never stops
+     * the release.
      */
     public int letGo(TerminationNotice notice, Optional<String> defaultHook, Consumer<String> stopWorkload) {
         context.log().info("termination notice: " + notice.reason() + "; letting go of the slot");
         var hook = notice.hookName().or(() -> defaultHook);
-        hook.ifPresent(h -> context.cloud().heartbeatLifecycleAction(h));
+        hook.ifPresent(h -> bestEffort("send a heartbeat to lifecycle hook " + h,
+                () -> context.cloud().heartbeatLifecycleAction(h)));
         stopWorkload.accept(notice.reason());
-        hook.ifPresent(h -> context.cloud().heartbeatLifecycleAction(h));
         int slot = new SlotRelease(settings, context).release();
-        hook.ifPresent(h -> context.cloud().completeLifecycleAction(new LifecycleAction(h, Optional.empty(),
-                LifecycleAction.Result.CONTINUE)));
+        hook.ifPresent(h -> bestEffort("complete lifecycle hook " + h, () -> context.cloud().completeLifecycleAction(
+                new LifecycleAction(h, Optional.empty(), LifecycleAction.Result.CONTINUE))));
         return slot;
+    }
+
+    private void bestEffort(String what, Runnable call) {
+        try {
+            calls.run(what, call);
+        } catch (RuntimeException e) {
+            context.log().info("could not " + what + " (" + e.getMessage() + "); the slot's release goes on");
+        }
     }
 }

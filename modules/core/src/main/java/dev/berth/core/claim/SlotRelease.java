@@ -19,7 +19,7 @@ public final class SlotRelease {
     public SlotRelease(ClaimSettings settings, ClaimContext context) {
         this.settings = settings;
         this.context = context;
-        this.calls = new Calls(context.ticker(), settings.waits().maxCallAttempts());
+        this.calls = new Calls(context.ticker(), settings.waits(), context.log());
         this.slots = new SlotRepository(context.store(), new SlotKeys(settings.cluster()), new SlotCodec(), calls::run);
     }
 
@@ -36,20 +36,20 @@ public final class SlotRelease {
         if (entry.record().volume() != null && entry.record().volume().zone().equals(me.zone())) {
             var volumeId = entry.record().volume().volumeId();
             calls.run("detach volume " + volumeId, () -> context.cloud().detachVolume(volumeId));
-            long start = context.ticker().nowMillis();
-            while (true) {
-                var seen = calls.run("describe volume " + volumeId, () -> context.cloud().describeVolume(volumeId));
-                var mine = seen.flatMap(v -> v.attachmentTo(me.instanceId()));
-                if (mine.isEmpty() || mine.get().state() == AttachmentState.DETACHED) {
-                    break;
-                }
-                if (context.ticker().nowMillis() - start > settings.waits().attachMillis()) {
-                    throw new ClaimException(ClaimException.Kind.TIMEOUT, "volume " + volumeId + " of slot "
-                            + entry.slot() + " did not detach in " + settings.waits().attachMillis() / 1000
-                            + " s; the slot stays held. Check for processes using " + settings.volume().mountPoint());
-                }
-                context.ticker().sleep(settings.waits().pollMillis());
-            }
+            BoundedWait.forThe("volume " + volumeId + " of slot " + entry.slot() + " to detach from " + me.instanceId(),
+                            context.ticker(), context.log())
+                    .bound(BoundedWait.Bound.of("waits.attachSeconds", settings.waits().attachMillis()))
+                    .backoff(1_000, 10_000)
+                    .hint("the slot stays held. Check for processes using " + settings.volume().mountPoint()
+                            + " and the volume in the console, then run the release again")
+                    .until(() -> {
+                        var seen = calls.run("describe volume " + volumeId, () -> context.cloud().describeVolume(volumeId));
+                        var mine = seen.flatMap(v -> v.attachmentTo(me.instanceId()));
+                        if (mine.isEmpty() || mine.get().state() == AttachmentState.DETACHED) {
+                            return BoundedWait.Poll.done(volumeId);
+                        }
+                        return BoundedWait.Poll.pending(mine.get().state().name().toLowerCase());
+                    });
         }
         var released = slots.replace(entry, entry.record().withHolder(null, entry.record().epoch()));
         if (released.isEmpty()) {
