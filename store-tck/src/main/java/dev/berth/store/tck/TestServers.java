@@ -23,13 +23,24 @@ public final class TestServers {
         if (value != null && !value.isBlank()) {
             return value.strip();
         }
-        String why = variable + " is not set: start the test servers with 'scripts/servers.sh start DIR' and"
-                + " 'source DIR/servers.env' before running these tests";
-        if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-            Assertions.fail(why + " (CI=true: a missing server fails the build)");
-        }
-        Assumptions.abort(why);
+        need(false, variable + " is not set: start the test servers with 'scripts/servers.sh start DIR' and"
+                + " 'source DIR/servers.env' before running these tests");
         throw new AssertionError("unreachable");
+    }
+
+    /**
+     * The one rule for a test whose server or tool is missing: on a developer's machine it is skipped
+     * with the reason; under {@code CI=true}, where {@code .ci/run} installs and starts everything,
+     * the same lack fails the build. Does nothing when {@code available}.
+     */
+    public static void need(boolean available, String reason) {
+        if (available) {
+            return;
+        }
+        if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+            Assertions.fail(reason + " (CI=true: .ci/run installs and starts what the tests need, see scripts/test.sh)");
+        }
+        Assumptions.abort(reason);
     }
 
     /** An optional variable with a fallback (credentials of a test server, for instance). */
