@@ -7,6 +7,7 @@ import dev.berth.core.slot.SlotTable;
 import dev.berth.spi.CloudProvider;
 import dev.berth.spi.GroupView;
 import dev.berth.spi.InstanceIdentity;
+import dev.berth.spi.LifecycleState;
 import java.util.Map;
 import java.util.Optional;
 
@@ -97,11 +98,19 @@ public final class CasSlotSelection implements SlotSelection {
                 }
                 var detail = occupancy(capacity, status);
                 boolean terminating = status.containsValue(HolderStatus.TERMINATING);
+                int running = running(group);
+                // launch-before-terminate (an instance refresh with a maintenance policy above 100%, capacity
+                // rebalancing): the group runs more instances than it wants while the old ones are still in
+                // service; one of them will go and let go of its slot. Not full: wait as for a terminating holder.
+                // With a capacity set in the config (bare metal: more hosts than slots on purpose) there is no such surplus.
+                boolean surplus = settings.capacity().isEmpty() && running > group.desiredCapacity();
                 long waited = now - start;
-                if (terminating && waited < waits.holderMillis()) {
+                if ((terminating || surplus) && waited < waits.holderMillis()) {
                     if (!told) {
-                        log.info("every slot is held (" + detail + "); waiting up to " + waits.holderMillis() / 1000
-                                + " s (waits.holderSeconds) for a terminating holder to let go");
+                        log.info("every slot is held (" + detail + (surplus ? "; the group runs " + running
+                                + " instances for a desired capacity of " + group.desiredCapacity() : "")
+                                + "); waiting up to " + waits.holderMillis() / 1000 + " s (waits.holderSeconds) for "
+                                + (terminating ? "a terminating holder" : "an old instance") + " to let go");
                         told = true;
                     }
                 } else if (settings.whenFull() != FullPolicy.WAIT || waited >= waits.fullMillis()) {
@@ -116,6 +125,20 @@ public final class CasSlotSelection implements SlotSelection {
                 table = slots.readAll();
                 return BoundedWait.Poll.pending(detail);
             }
+        }
+
+        /** Members that run or are about to: neither on their way out nor parked in a warm pool. */
+        private static int running(GroupView group) {
+            int n = 0;
+            for (var m : group.members()) {
+                var state = m.lifecycleState();
+                if (!state.isTerminating() && !state.isTerminated() && state != LifecycleState.WARMED
+                        && state != LifecycleState.DETACHING && state != LifecycleState.DETACHED
+                        && state != LifecycleState.STANDBY && state != LifecycleState.ENTERING_STANDBY) {
+                    n++;
+                }
+            }
+            return n;
         }
 
         /** What holds the slots, in words: live, terminating and untrusted are not the same wait. */
