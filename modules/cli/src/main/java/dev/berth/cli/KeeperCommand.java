@@ -3,6 +3,7 @@ package dev.berth.cli;
 import dev.berth.core.claim.ClaimLog;
 import dev.berth.core.claim.SlotKeeper;
 import dev.berth.spi.BerthException;
+import dev.berth.spi.TerminationNotice;
 import jakarta.inject.Singleton;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -15,8 +16,8 @@ import picocli.CommandLine.Option;
 @Singleton
 @Command(name = "keeper", mixinStandardHelpOptions = true,
         description = {"Stay beside the workload and watch for the instance's termination notice (Auto Scaling's",
-                "target lifecycle state, a spot interruption). Then stop the workload unit, unmount, detach, release",
-                "the slot and complete the lifecycle hook, with heartbeats while it works. Exit 0 when done."})
+                "target lifecycle state Terminated or Warmed:*, a spot interruption). Then stop the workload unit,",
+                "unmount, detach, release the slot and, going to Terminated, complete the lifecycle hook. Exit 0 when done."})
 final class KeeperCommand implements Callable<Integer> {
 
     @Option(names = "--config", required = true, description = "The berth YAML config file (as for berth claim).")
@@ -65,16 +66,18 @@ final class KeeperCommand implements Callable<Integer> {
         }
     }
 
-    private void stopWorkload(String reason) {
+    /** Stops the workload unit, within a minute on a spot interruption (two minutes in all), else two. */
+    private void stopWorkload(TerminationNotice notice) {
         if (workloadUnit == null) {
             return;
         }
+        int bound = notice.kind() == TerminationNotice.Kind.SPOT ? 60 : 120;
         try {
             var process = new ProcessBuilder("systemctl", "stop", workloadUnit).redirectErrorStream(true).start();
-            if (!process.waitFor(120, TimeUnit.SECONDS)) {
+            if (!process.waitFor(bound, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
-                throw new BerthException("systemctl stop " + workloadUnit + " did not finish in 120 s: the workload"
-                        + " still runs, so the slot is not released; stop it by hand");
+                throw new BerthException("systemctl stop " + workloadUnit + " did not finish in " + bound + " s: the"
+                        + " workload still runs, so the slot is not released; stop it by hand");
             }
             if (process.exitValue() != 0) {
                 throw new BerthException("systemctl stop " + workloadUnit + " failed (exit " + process.exitValue() + "): "

@@ -382,12 +382,17 @@ final class AwsCloudProvider implements CloudProvider {
         var target = targetLifecycleState();
         if (target.isPresent() && target.get().equalsIgnoreCase("Terminated")) {
             return Optional.of(new dev.berth.spi.TerminationNotice("Auto Scaling target lifecycle state is Terminated",
-                    settings.lifecycleHook()));
+                    settings.lifecycleHook(), dev.berth.spi.TerminationNotice.Kind.TERMINATE));
+        }
+        if (target.isPresent() && target.get().regionMatches(true, 0, "Warmed:", 0, 7)) {
+            // a scale-in with ReuseOnScaleIn: the instance goes back to the warm pool, stopped; let go of the slot
+            return Optional.of(new dev.berth.spi.TerminationNotice("Auto Scaling target lifecycle state is "
+                    + target.get() + " (back to the warm pool)", Optional.empty(), dev.berth.spi.TerminationNotice.Kind.WARM_POOL));
         }
         var spot = spotInstanceAction();
         if (spot.isPresent()) {
             return Optional.of(new dev.berth.spi.TerminationNotice("spot interruption notice: " + spot.get(),
-                    settings.lifecycleHook()));
+                    Optional.empty(), dev.berth.spi.TerminationNotice.Kind.SPOT));
         }
         return Optional.empty();
     }

@@ -81,12 +81,15 @@ public final class ClaimProtocol {
      */
     private void letGo(InstanceIdentity me) {
         if (attachedVolume == null) {
-            return;   // fenced before this run attached anything: nothing here is the slot's
+            return;   // fenced before this run attached anything, or the volume was found attached: not ours to let go
         }
         try {
             context.filesystems().unmount(settings.volume().mountPoint());
         } catch (RuntimeException e) {
-            log("could not unmount " + settings.volume().mountPoint() + " after being fenced: " + e.getMessage());
+            // detaching a mounted volume leaves it busy and can damage its filesystem: leave it attached
+            log("could not unmount " + settings.volume().mountPoint() + " after being fenced (" + e.getMessage()
+                    + "); volume " + attachedVolume + " stays attached: stop what uses it, unmount and detach it by hand");
+            return;
         }
         try {
             calls.run("detach volume " + attachedVolume, () -> context.cloud().detachVolume(attachedVolume));
@@ -96,7 +99,7 @@ public final class ClaimProtocol {
         }
     }
 
-    /** The volume this run attached (and then mounted), to let go of when fenced. */
+    /** The volume this run attached itself (not one it found attached on a re-run), to let go of when fenced. */
     private String attachedVolume;
 
     private ClaimOutcome claimAs(InstanceIdentity me) {
@@ -179,9 +182,11 @@ public final class ClaimProtocol {
             log("volume " + volumeId + " for slot " + held.slot() + " in " + me.zone()
                     + (intent.sourceSnapshotId() != null ? " from snapshot " + intent.sourceSnapshotId() : ""));
         }
-        var deviceName = attach(me, held.slot(), volumeId, resumed);
-        attachedVolume = volumeId;
-        return new Attached(held, volumeId, deviceName);
+        var attachment = attach(me, held.slot(), volumeId, resumed);
+        if (attachment.attachedNow()) {
+            attachedVolume = volumeId;
+        }
+        return new Attached(held, volumeId, attachment.deviceName());
     }
 
     private String createVolume(int slot, SlotRecord.VolumeIntent intent) {
@@ -222,24 +227,29 @@ public final class ClaimProtocol {
                 });
     }
 
+    /** A volume attached here, and whether this run attached it (rather than finding it attached). */
+    record Attachment(String deviceName, boolean attachedNow) {
+    }
+
     /**
      * Attaches (or finds attached) the volume. Two waits, each on its own clock: first for a
      * previous holder to let go ({@code waits.holderSeconds}), then, from the moment the attach
      * was accepted, for the attachment to complete ({@code waits.attachSeconds}).
      */
-    private String attach(InstanceIdentity me, int slot, String volumeId, boolean resumed) {
+    private Attachment attach(InstanceIdentity me, int slot, String volumeId, boolean resumed) {
         String deviceName = null;
         if (resumed) {
             var seen = calls.run("describe volume " + volumeId, () -> context.cloud().describeVolume(volumeId));
             var mine = seen.flatMap(v -> v.attachmentTo(me.instanceId()));
             if (mine.isPresent() && mine.get().state() == AttachmentState.ATTACHED) {
-                return mine.get().deviceName();
+                return new Attachment(mine.get().deviceName(), false);
             }
             if (mine.isPresent() && mine.get().state() == AttachmentState.ATTACHING) {
                 deviceName = mine.get().deviceName();
             }
         }
-        if (deviceName == null) {
+        boolean attachedNow = deviceName == null;
+        if (attachedNow) {
             deviceName = BoundedWait.forThe("volume " + volumeId + " of slot " + slot + " to be free to attach to "
                             + me.instanceId(), context.ticker(), context.log())
                     .bound(BoundedWait.Bound.of("waits.holderSeconds", settings.waits().holderMillis()))
@@ -268,7 +278,7 @@ public final class ClaimProtocol {
                     var seen = calls.run("describe volume " + volumeId, () -> context.cloud().describeVolume(volumeId));
                     var mine = seen.flatMap(v -> v.attachmentTo(me.instanceId()));
                     if (mine.isPresent() && mine.get().state() == AttachmentState.ATTACHED) {
-                        return BoundedWait.Poll.done(name);
+                        return BoundedWait.Poll.done(new Attachment(name, attachedNow));
                     }
                     return BoundedWait.Poll.pending(mine.map(a -> a.state().name().toLowerCase()).orElse("not attached")
                             + " to " + me.instanceId());

@@ -63,21 +63,24 @@ public final class SlotKeeper {
     }
 
     /**
-     * Lets go: stops the workload ({@code stopWorkload}), releases the slot, completes the hook
-     * named by the notice (or {@code defaultHook}). Returns the slot released, or -1 when none was held.
-     * The release is what matters: talking to the lifecycle hook is best effort (a spot interruption or a
-     * group without an active hook refuses it), retried within the retry layer's bound, and never stops
-     * the release.
+     * Lets go: stops the workload ({@code stopWorkload}, which must be bounded: on a spot interruption the
+     * whole of this has two minutes), releases the slot, and only then talks to Auto Scaling: completes
+     * the lifecycle hook named by the notice (or {@code defaultHook}) when the instance is going to
+     * Terminated. That call is best effort: a spot interruption or a group without an active hook refuses
+     * it ("No active Lifecycle Action found"), and the slot is released whatever it answers. On a spot
+     * interruption the volume is detached without waiting for it to become available: EC2's own
+     * VolumeInUse fences the next holder until the detach completes. Returns the slot released, or -1
+     * when none was held.
      */
-    public int letGo(TerminationNotice notice, Optional<String> defaultHook, Consumer<String> stopWorkload) {
+    public int letGo(TerminationNotice notice, Optional<String> defaultHook, Consumer<TerminationNotice> stopWorkload) {
         context.log().info("termination notice: " + notice.reason() + "; letting go of the slot");
-        var hook = notice.hookName().or(() -> defaultHook);
-        hook.ifPresent(h -> bestEffort("send a heartbeat to lifecycle hook " + h,
-                () -> context.cloud().heartbeatLifecycleAction(h)));
-        stopWorkload.accept(notice.reason());
-        int slot = new SlotRelease(settings, context).release();
-        hook.ifPresent(h -> bestEffort("complete lifecycle hook " + h, () -> context.cloud().completeLifecycleAction(
-                new LifecycleAction(h, Optional.empty(), LifecycleAction.Result.CONTINUE))));
+        stopWorkload.accept(notice);
+        int slot = new SlotRelease(settings, context).release(notice.kind() != TerminationNotice.Kind.SPOT);
+        if (notice.kind() == TerminationNotice.Kind.TERMINATE) {
+            notice.hookName().or(() -> defaultHook).ifPresent(h -> bestEffort("complete lifecycle hook " + h,
+                    () -> context.cloud().completeLifecycleAction(new LifecycleAction(h, Optional.empty(),
+                            LifecycleAction.Result.CONTINUE))));
+        }
         return slot;
     }
 

@@ -23,8 +23,18 @@ public final class SlotRelease {
         this.slots = new SlotRepository(context.store(), new SlotKeys(settings.cluster()), new SlotCodec(), calls::run);
     }
 
-    /** Releases the slot this instance holds; returns its number, or -1 when it held none. */
+    /** Releases the slot this instance holds, once its volume is detached; returns its number, or -1 when it held none. */
     public int release() {
+        return release(true);
+    }
+
+    /**
+     * Releases the slot this instance holds: unmounts (a failed unmount stops here: a mounted volume is
+     * never detached), detaches, and, when {@code awaitDetach}, waits until the cloud shows the volume
+     * detached. Without the wait (a spot interruption's two minutes) the cloud's own VolumeInUse keeps
+     * the next holder from attaching until the detach completes. Returns the slot, or -1 when none was held.
+     */
+    public int release(boolean awaitDetach) {
         var me = calls.run("read this instance's identity", () -> context.cloud().self());
         var held = slots.readAll().heldBy(me.instanceId());
         if (held.isEmpty()) {
@@ -36,20 +46,9 @@ public final class SlotRelease {
         if (entry.record().volume() != null && entry.record().volume().zone().equals(me.zone())) {
             var volumeId = entry.record().volume().volumeId();
             calls.run("detach volume " + volumeId, () -> context.cloud().detachVolume(volumeId));
-            BoundedWait.forThe("volume " + volumeId + " of slot " + entry.slot() + " to detach from " + me.instanceId(),
-                            context.ticker(), context.log())
-                    .bound(BoundedWait.Bound.of("waits.attachSeconds", settings.waits().attachMillis()))
-                    .backoff(1_000, 10_000)
-                    .hint("the slot stays held. Check for processes using " + settings.volume().mountPoint()
-                            + " and the volume in the console, then run the release again")
-                    .until(() -> {
-                        var seen = calls.run("describe volume " + volumeId, () -> context.cloud().describeVolume(volumeId));
-                        var mine = seen.flatMap(v -> v.attachmentTo(me.instanceId()));
-                        if (mine.isEmpty() || mine.get().state() == AttachmentState.DETACHED) {
-                            return BoundedWait.Poll.done(volumeId);
-                        }
-                        return BoundedWait.Poll.pending(mine.get().state().name().toLowerCase());
-                    });
+            if (awaitDetach) {
+                awaitDetached(me.instanceId(), entry.slot(), volumeId);
+            }
         }
         var released = slots.replace(entry, entry.record().withHolder(null, entry.record().epoch()));
         if (released.isEmpty()) {
@@ -58,5 +57,22 @@ public final class SlotRelease {
         }
         context.log().info("released slot " + entry.slot() + " at epoch " + entry.record().epoch());
         return entry.slot();
+    }
+
+    private void awaitDetached(String instanceId, int slot, String volumeId) {
+        BoundedWait.forThe("volume " + volumeId + " of slot " + slot + " to detach from " + instanceId,
+                        context.ticker(), context.log())
+                .bound(BoundedWait.Bound.of("waits.attachSeconds", settings.waits().attachMillis()))
+                .backoff(1_000, 10_000)
+                .hint("the slot stays held. Check for processes using " + settings.volume().mountPoint()
+                        + " and the volume in the console, then run the release again")
+                .until(() -> {
+                    var seen = calls.run("describe volume " + volumeId, () -> context.cloud().describeVolume(volumeId));
+                    var mine = seen.flatMap(v -> v.attachmentTo(instanceId));
+                    if (mine.isEmpty() || mine.get().state() == AttachmentState.DETACHED) {
+                        return BoundedWait.Poll.done(volumeId);
+                    }
+                    return BoundedWait.Poll.pending(mine.get().state().name().toLowerCase());
+                });
     }
 }
