@@ -1,6 +1,11 @@
 package dev.berth.core.statics;
 
 import dev.berth.core.claim.Ticker;
+import dev.berth.core.slot.CorruptSlotRecordException;
+import dev.berth.core.slot.SlotCodec;
+import dev.berth.core.slot.SlotKeys;
+import dev.berth.core.slot.SlotRecord;
+import dev.berth.spi.BerthException;
 import dev.berth.spi.ClaimStore;
 import dev.berth.spi.CloudException;
 import dev.berth.spi.Conflict;
@@ -19,7 +24,8 @@ import java.util.function.BooleanSupplier;
  * overwritten (two processes configured with one id would otherwise both hold its slot).
  *
  * <p>A holder whose lease lapses may lose its slot to another instance: {@link #runUntilStopped}
- * throws as soon as the lease has lapsed, so that the caller stops the workload.
+ * never renews a lapsed lease, and throws as soon as the lease or the slot is lost, so that the
+ * caller stops the workload and lets go of the volume.
  */
 public final class LeaseKeeper {
     private static final int MAX_WRITE_CONFLICTS = 8;
@@ -31,6 +37,7 @@ public final class LeaseKeeper {
     private final String key;
     private String version;
     private long expiresAtMillis = Long.MIN_VALUE;
+    private Guard guarded;
 
     public LeaseKeeper(ClaimStore store, StaticSettings settings, Ticker ticker) {
         this(store, settings, ticker, UUID.randomUUID().toString());
@@ -137,9 +144,23 @@ public final class LeaseKeeper {
     }
 
     /**
-     * Renews the lease every TTL/3 until {@code stop} says so. Throws when the lease lapsed
-     * (the store did not answer in time, or a renewal came too late): another instance may
-     * then have taken this instance's slot, and the caller must stop the workload.
+     * From now on, every renewal first checks that slot {@code slot} of the cluster still names this
+     * instance as holder at {@code epoch}: a lease is renewed only for a slot still held.
+     */
+    public synchronized void guard(int slot, long epoch) {
+        this.guarded = new Guard(slot, epoch);
+    }
+
+    private record Guard(int slot, long epoch) {
+    }
+
+    /**
+     * Renews the lease every TTL/3 until {@code stop} says so, then returns. Each renewal is
+     * conditional: a compare-and-set on the version this keeper wrote last, made only while the
+     * lease has not yet expired and (once {@link #guard guarded}) while the slot still names this
+     * instance at its epoch. Otherwise the lease is lost and never written again: this throws
+     * {@link LeaseLostException}, and the caller stops the workload and lets go of the slot.
+     * A stop (an interrupted sleep included) is a clean end, not a loss.
      */
     public void runUntilStopped(BooleanSupplier stop) {
         long interval = Math.max(1, settings.leaseTtlMillis() / 3);
@@ -147,29 +168,86 @@ public final class LeaseKeeper {
             acquire();
         }
         while (!stop.getAsBoolean()) {
-            ticker.sleep(interval);
+            try {
+                ticker.sleep(interval);
+            } catch (RuntimeException e) {
+                if (stop.getAsBoolean() || Thread.currentThread().isInterrupted()) {
+                    return; // a shutdown woke us: the caller releases the slot and the lease
+                }
+                throw e;
+            }
             if (stop.getAsBoolean()) {
                 return;
             }
-            long before = expiresAtMillis();
             try {
-                acquireOrRenew();
+                renew();
             } catch (StoreException e) {
-                if (ticker.nowMillis() < before) {
+                if (ticker.nowMillis() < expiresAtMillis()) {
                     continue; // still live: try again at the next tick
                 }
-                throw lapsed(before, "the store did not answer (" + e.getMessage() + ")");
-            }
-            long renewedAt = expiresAtMillis() - settings.leaseTtlMillis();
-            if (renewedAt >= before) {
-                throw lapsed(before, "the renewal came " + (renewedAt - before) + " ms after it expired");
+                throw lost("the store did not answer (" + e.getMessage() + ") until the lease expired at "
+                        + expiresAtMillis() + " ms since the epoch");
             }
         }
     }
 
-    private CloudException lapsed(long expiredAt, String why) {
-        return new CloudException(CloudException.Reason.UNAVAILABLE, key, "the lease of instance "
-                + settings.instanceId() + " at '" + key + "' lapsed at " + expiredAt + " ms since the epoch: " + why
-                + ". Another instance may have taken this instance's slot: stop the workload now, then re-run berth claim");
+    /** One conditional renewal; throws {@link LeaseLostException} when the lease or the slot is no longer this process's. */
+    synchronized void renew() {
+        long now = ticker.nowMillis();
+        if (version == null || now >= expiresAtMillis) {
+            throw lost(version == null ? "it was released" : "it expired at " + expiresAtMillis + " ms since the epoch, "
+                    + (now - expiresAtMillis) + " ms before this renewal (the process or the machine stalled)");
+        }
+        var guard = guarded;
+        if (guard != null) {
+            checkSlot(guard);
+        }
+        var next = new LeaseRecord(settings.instanceId(), settings.zone(), Math.addExact(now, settings.leaseTtlMillis()),
+                session);
+        var result = store.compareAndSet(key, version, next.toBytes());
+        switch (result) {
+            case Written written -> {
+                version = written.version();
+                expiresAtMillis = next.expiresAtMillis();
+            }
+            case Conflict conflict -> throw lost(conflict.current().isEmpty() ? "someone deleted it"
+                    : "someone else wrote it (version " + conflict.current().get().version() + ", this process wrote "
+                    + version + ")");
+        }
+    }
+
+    private void checkSlot(Guard guard) {
+        var keys = new SlotKeys(settings.cluster());
+        var slotKey = keys.slot(guard.slot());
+        var seen = store.get(slotKey);
+        if (seen.isEmpty()) {
+            throw lost("slot " + guard.slot() + " at '" + slotKey + "' is gone");
+        }
+        SlotRecord record;
+        try {
+            record = new SlotCodec().decode(slotKey, guard.slot(), settings.cluster(), seen.get().value());
+        } catch (CorruptSlotRecordException e) {
+            throw lost(e.getMessage());
+        }
+        if (!record.heldBy(settings.instanceId()) || record.epoch() != guard.epoch()) {
+            throw lost("slot " + guard.slot() + " is held by " + (record.holder() == null ? "nobody"
+                    : "instance " + record.holder().instanceId()) + " at epoch " + record.epoch()
+                    + ", not by this instance at epoch " + guard.epoch());
+        }
+    }
+
+    private LeaseLostException lost(String why) {
+        return new LeaseLostException("the lease of instance " + settings.instanceId() + " at '" + key + "' is lost: "
+                + why + ". It is not renewed again: another instance may take this instance's slot, so the workload"
+                + " must stop and the volume be let go of now; then re-run berth claim");
+    }
+
+    /** The lease or the slot is no longer this process's: stop the workload and let go of the volume. */
+    public static final class LeaseLostException extends BerthException {
+        private static final long serialVersionUID = 1L;
+
+        LeaseLostException(String message) {
+            super(message);
+        }
     }
 }

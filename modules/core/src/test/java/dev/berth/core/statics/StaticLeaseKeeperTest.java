@@ -154,8 +154,8 @@ class StaticLeaseKeeperTest {
         var keeper = new LeaseKeeper(failing, settings("pc-1", List.of()), ticker, "s1");
         keeper.acquire();
         failing.down = true;
-        var lapsed = assertThrows(CloudException.class, () -> keeper.runUntilStopped(() -> false));
-        assertTrue(lapsed.getMessage().contains("stop the workload"), lapsed.getMessage());
+        var lapsed = assertThrows(LeaseKeeper.LeaseLostException.class, () -> keeper.runUntilStopped(() -> false));
+        assertTrue(lapsed.getMessage().contains("workload must stop"), lapsed.getMessage());
         assertTrue(ticker.nowMillis() >= keeper.expiresAtMillis());
     }
 
