@@ -66,6 +66,11 @@ final class KeeperCommand implements Callable<Integer> {
     }
 
     private void stopWorkload(String reason) {
+        stopUnit(workloadUnit);
+    }
+
+    /** {@code systemctl stop unit}, bounded; nothing when {@code workloadUnit} is null. Shared with the static claim. */
+    static void stopUnit(String workloadUnit) {
         if (workloadUnit == null) {
             return;
         }

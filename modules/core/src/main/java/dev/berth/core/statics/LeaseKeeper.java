@@ -45,7 +45,7 @@ public final class LeaseKeeper {
 
     LeaseKeeper(ClaimStore store, StaticSettings settings, Ticker ticker, String session) {
         this.store = Objects.requireNonNull(store, "store");
-        this.settings = Objects.requireNonNull(settings, "settings");
+        this.settings = Objects.requireNonNull(settings, "settings").requireMember();
         this.ticker = Objects.requireNonNull(ticker, "ticker");
         this.session = Objects.requireNonNull(session, "session");
         this.key = settings.leaseKey(settings.instanceId());
