@@ -68,10 +68,14 @@ final class KeeperCommand implements Callable<Integer> {
 
     /** Stops the workload unit, within a minute on a spot interruption (two minutes in all), else two. */
     private void stopWorkload(TerminationNotice notice) {
+        stopUnit(workloadUnit, notice.kind() == TerminationNotice.Kind.SPOT ? 60 : 120);
+    }
+
+    /** {@code systemctl stop unit}, bounded; nothing when {@code workloadUnit} is null. Shared with the static claim. */
+    static void stopUnit(String workloadUnit, int bound) {
         if (workloadUnit == null) {
             return;
         }
-        int bound = notice.kind() == TerminationNotice.Kind.SPOT ? 60 : 120;
         try {
             var process = new ProcessBuilder("systemctl", "stop", workloadUnit).redirectErrorStream(true).start();
             if (!process.waitFor(bound, TimeUnit.SECONDS)) {

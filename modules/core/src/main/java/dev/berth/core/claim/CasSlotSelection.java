@@ -166,7 +166,7 @@ public final class CasSlotSelection implements SlotSelection {
             return slots.create(withIntent(fresh, me, settings));
         }
         var current = candidate.existing().get();
-        var next = current.record().withHolder(holder, current.record().epoch() + 1);
+        var next = current.record().withHolder(holder, Math.addExact(current.record().epoch(), 1));
         return slots.replace(current, withIntent(next, me, settings));
     }
 

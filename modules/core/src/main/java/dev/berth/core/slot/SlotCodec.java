@@ -7,7 +7,8 @@ import java.nio.charset.StandardCharsets;
 /**
  * Reads and writes slot records as JSON, and refuses any record it cannot trust (not JSON,
  * an unknown schema, fields too long or out of range, a record for another key) with an
- * error naming the key. A refused record is never overwritten by a claim.
+ * error naming the key. Numbers are bounded here so that the arithmetic berth does on them
+ * (the next claim's {@code epoch + 1}, a holder's age {@code now - sinceMillis}) cannot wrap. A refused record is never overwritten by a claim.
  */
 public final class SlotCodec {
     static final int MAX_RECORD_BYTES = 64 * 1024;
@@ -73,13 +74,17 @@ public final class SlotCodec {
             throw corrupt(key, "it names cluster '" + shorten(record.cluster()) + "' slot " + record.slot()
                     + " instead of cluster '" + expectedCluster + "' slot " + expectedSlot);
         }
-        if (record.epoch() < 0) {
-            throw corrupt(key, "its epoch is negative (" + record.epoch() + ")");
+        if (record.epoch() < 0 || record.epoch() == Long.MAX_VALUE) {
+            // The next claim raises the epoch by one: at the largest number it would wrap to a negative one.
+            throw corrupt(key, "field epoch is " + record.epoch() + ", outside 0 to " + (Long.MAX_VALUE - 1));
         }
         var holder = record.holder();
         if (holder != null) {
             checkId(key, "holder.instanceId", holder.instanceId());
             checkId(key, "holder.zone", holder.zone());
+            if (holder.sinceMillis() < 0) {
+                throw corrupt(key, "field holder.sinceMillis is negative (" + holder.sinceMillis() + ")");
+            }
         }
         if (record.volume() != null) {
             checkId(key, "volume.volumeId", record.volume().volumeId());

@@ -1,6 +1,13 @@
 package dev.berth.core.statics;
 
+import dev.berth.core.claim.BoundedWait;
+import dev.berth.core.claim.ClaimLog;
 import dev.berth.core.claim.Ticker;
+import dev.berth.core.slot.CorruptSlotRecordException;
+import dev.berth.core.slot.SlotCodec;
+import dev.berth.core.slot.SlotKeys;
+import dev.berth.core.slot.SlotRecord;
+import dev.berth.spi.BerthException;
 import dev.berth.spi.ClaimStore;
 import dev.berth.spi.CloudException;
 import dev.berth.spi.Conflict;
@@ -19,7 +26,8 @@ import java.util.function.BooleanSupplier;
  * overwritten (two processes configured with one id would otherwise both hold its slot).
  *
  * <p>A holder whose lease lapses may lose its slot to another instance: {@link #runUntilStopped}
- * throws as soon as the lease has lapsed, so that the caller stops the workload.
+ * never renews a lapsed lease, and throws as soon as the lease or the slot is lost, so that the
+ * caller stops the workload and lets go of the volume.
  */
 public final class LeaseKeeper {
     private static final int MAX_WRITE_CONFLICTS = 8;
@@ -31,6 +39,7 @@ public final class LeaseKeeper {
     private final String key;
     private String version;
     private long expiresAtMillis = Long.MIN_VALUE;
+    private Guard guarded;
 
     public LeaseKeeper(ClaimStore store, StaticSettings settings, Ticker ticker) {
         this(store, settings, ticker, UUID.randomUUID().toString());
@@ -38,7 +47,7 @@ public final class LeaseKeeper {
 
     LeaseKeeper(ClaimStore store, StaticSettings settings, Ticker ticker, String session) {
         this.store = Objects.requireNonNull(store, "store");
-        this.settings = Objects.requireNonNull(settings, "settings");
+        this.settings = Objects.requireNonNull(settings, "settings").requireMember();
         this.ticker = Objects.requireNonNull(ticker, "ticker");
         this.session = Objects.requireNonNull(session, "session");
         this.key = settings.leaseKey(settings.instanceId());
@@ -97,17 +106,24 @@ public final class LeaseKeeper {
      * predecessor with this instance id to expire.
      */
     public long acquire() {
-        long deadline = ticker.nowMillis() + settings.leaseTtlMillis() + settings.leaseTtlMillis() / 3;
-        while (true) {
-            try {
-                return acquireOrRenew();
-            } catch (CloudException e) {
-                if (e.reason() != CloudException.Reason.CONFLICT || ticker.nowMillis() >= deadline) {
-                    throw e;
-                }
-                ticker.sleep(Math.max(100, settings.leaseTtlMillis() / 10) + ticker.jitter(250));
-            }
-        }
+        long ttl = settings.leaseTtlMillis();
+        var conflict = new CloudException[1];
+        return BoundedWait.forThe("the lease of instance " + settings.instanceId() + " at '" + key + "' to be free",
+                        ticker, ClaimLog.silent())
+                .bound(BoundedWait.Bound.of("lease-ttl-millis + a third", ttl + ttl / 3))
+                .backoff(Math.max(100, ttl / 10), Math.max(100, ttl / 10))
+                .onExpiry(expired -> conflict[0])
+                .until(() -> {
+                    try {
+                        return BoundedWait.Poll.done(acquireOrRenew());
+                    } catch (CloudException e) {
+                        if (e.reason() != CloudException.Reason.CONFLICT) {
+                            throw e;
+                        }
+                        conflict[0] = e;
+                        return BoundedWait.Poll.pending(e.getMessage());
+                    }
+                });
     }
 
     /**
@@ -137,39 +153,116 @@ public final class LeaseKeeper {
     }
 
     /**
-     * Renews the lease every TTL/3 until {@code stop} says so. Throws when the lease lapsed
-     * (the store did not answer in time, or a renewal came too late): another instance may
-     * then have taken this instance's slot, and the caller must stop the workload.
+     * From now on, every renewal first checks that slot {@code slot} of the cluster still names this
+     * instance as holder at {@code epoch}: a lease is renewed only for a slot still held.
+     */
+    public synchronized void guard(int slot, long epoch) {
+        this.guarded = new Guard(slot, epoch);
+    }
+
+    private record Guard(int slot, long epoch) {
+    }
+
+    /**
+     * Renews the lease every TTL/3 until {@code stop} says so, then returns. Each renewal is
+     * conditional: a compare-and-set on the version this keeper wrote last, made only while the
+     * lease has not yet expired and (once {@link #guard guarded}) while the slot still names this
+     * instance at its epoch. Otherwise the lease is lost and never written again: this throws
+     * {@link LeaseLostException}, and the caller stops the workload and lets go of the slot.
+     * A stop (an interrupted sleep included) is a clean end, not a loss.
      */
     public void runUntilStopped(BooleanSupplier stop) {
         long interval = Math.max(1, settings.leaseTtlMillis() / 3);
         if (expiresAtMillis() == Long.MIN_VALUE && !stop.getAsBoolean()) {
             acquire();
         }
-        while (!stop.getAsBoolean()) {
-            ticker.sleep(interval);
-            if (stop.getAsBoolean()) {
-                return;
-            }
-            long before = expiresAtMillis();
-            try {
-                acquireOrRenew();
-            } catch (StoreException e) {
-                if (ticker.nowMillis() < before) {
-                    continue; // still live: try again at the next tick
+        if (stop.getAsBoolean()) {
+            return;
+        }
+        try {
+            // no bound: renews until stopped or lost; each pause is between half an interval and one
+            BoundedWait.forThe("a stop", ticker, ClaimLog.silent()).backoff(interval, interval).quiet().until(() -> {
+                if (stop.getAsBoolean()) {
+                    return BoundedWait.Poll.done(Boolean.TRUE);
                 }
-                throw lapsed(before, "the store did not answer (" + e.getMessage() + ")");
+                try {
+                    renew();
+                } catch (StoreException e) {
+                    if (ticker.nowMillis() >= expiresAtMillis()) {
+                        throw lost("the store did not answer (" + e.getMessage() + ") until the lease expired at "
+                                + expiresAtMillis() + " ms since the epoch");
+                    }
+                    // still live: try again at the next tick
+                }
+                return BoundedWait.Poll.pending("renewed");
+            });
+        } catch (LeaseLostException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            if (stop.getAsBoolean() || Thread.currentThread().isInterrupted()) {
+                return; // a shutdown woke us: the caller releases the slot and the lease
             }
-            long renewedAt = expiresAtMillis() - settings.leaseTtlMillis();
-            if (renewedAt >= before) {
-                throw lapsed(before, "the renewal came " + (renewedAt - before) + " ms after it expired");
-            }
+            throw e;
         }
     }
 
-    private CloudException lapsed(long expiredAt, String why) {
-        return new CloudException(CloudException.Reason.UNAVAILABLE, key, "the lease of instance "
-                + settings.instanceId() + " at '" + key + "' lapsed at " + expiredAt + " ms since the epoch: " + why
-                + ". Another instance may have taken this instance's slot: stop the workload now, then re-run berth claim");
+    /** One conditional renewal; throws {@link LeaseLostException} when the lease or the slot is no longer this process's. */
+    synchronized void renew() {
+        long now = ticker.nowMillis();
+        if (version == null || now >= expiresAtMillis) {
+            throw lost(version == null ? "it was released" : "it expired at " + expiresAtMillis + " ms since the epoch, "
+                    + (now - expiresAtMillis) + " ms before this renewal (the process or the machine stalled)");
+        }
+        var guard = guarded;
+        if (guard != null) {
+            checkSlot(guard);
+        }
+        var next = new LeaseRecord(settings.instanceId(), settings.zone(), Math.addExact(now, settings.leaseTtlMillis()),
+                session);
+        var result = store.compareAndSet(key, version, next.toBytes());
+        switch (result) {
+            case Written written -> {
+                version = written.version();
+                expiresAtMillis = next.expiresAtMillis();
+            }
+            case Conflict conflict -> throw lost(conflict.current().isEmpty() ? "someone deleted it"
+                    : "someone else wrote it (version " + conflict.current().get().version() + ", this process wrote "
+                    + version + ")");
+        }
+    }
+
+    private void checkSlot(Guard guard) {
+        var keys = new SlotKeys(settings.cluster());
+        var slotKey = keys.slot(guard.slot());
+        var seen = store.get(slotKey);
+        if (seen.isEmpty()) {
+            throw lost("slot " + guard.slot() + " at '" + slotKey + "' is gone");
+        }
+        SlotRecord record;
+        try {
+            record = new SlotCodec().decode(slotKey, guard.slot(), settings.cluster(), seen.get().value());
+        } catch (CorruptSlotRecordException e) {
+            throw lost(e.getMessage());
+        }
+        if (!record.heldBy(settings.instanceId()) || record.epoch() != guard.epoch()) {
+            throw lost("slot " + guard.slot() + " is held by " + (record.holder() == null ? "nobody"
+                    : "instance " + record.holder().instanceId()) + " at epoch " + record.epoch()
+                    + ", not by this instance at epoch " + guard.epoch());
+        }
+    }
+
+    private LeaseLostException lost(String why) {
+        return new LeaseLostException("the lease of instance " + settings.instanceId() + " at '" + key + "' is lost: "
+                + why + ". It is not renewed again: another instance may take this instance's slot, so the workload"
+                + " must stop and the volume be let go of now; then re-run berth claim");
+    }
+
+    /** The lease or the slot is no longer this process's: stop the workload and let go of the volume. */
+    public static final class LeaseLostException extends BerthException {
+        private static final long serialVersionUID = 1L;
+
+        LeaseLostException(String message) {
+            super(message);
+        }
     }
 }

@@ -42,8 +42,8 @@ record LeaseRecord(String instanceId, String zone, long expiresAtMillis, String 
         if (!(zone instanceof String z) || !StaticSettings.isValidName(z)) {
             throw corrupt(key, "its zone is missing or not a valid zone name");
         }
-        if (!(expires instanceof Long e)) {
-            throw corrupt(key, "its expiresAtMillis is missing or not a whole number");
+        if (!(expires instanceof Long e) || e < 0) {
+            throw corrupt(key, "its expiresAtMillis is missing, negative or not a whole number");
         }
         if (!(session instanceof String s) || s.isEmpty() || s.length() > 64) {
             throw corrupt(key, "its session is missing or longer than 64 characters");

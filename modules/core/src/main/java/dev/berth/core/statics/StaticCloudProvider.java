@@ -211,7 +211,7 @@ public final class StaticCloudProvider implements CloudProvider {
     @Override
     public VolumeAttachment attachVolume(String volumeId) {
         return volumes.locked(checkedId(volumeId), () -> {
-            var meta = volumes.read(volumeId).orElseThrow(() -> notFound(volumeId));
+            var meta = volumes.read(volumeId).orElseThrow(() -> elsewhere(volumeId));
             if (!meta.zone().equals(settings.zone())) {
                 throw new CloudException(CloudException.Reason.INVALID, volumeId, "volume " + volumeId + " is in zone "
                         + meta.zone() + " and this instance is in zone " + settings.zone() + ": a directory volume"
@@ -266,6 +266,21 @@ public final class StaticCloudProvider implements CloudProvider {
             throw notFound(volumeId);
         }
         return volumeId;
+    }
+
+    /**
+     * A directory volume is a machine's disk and a volume's record is written before its id is ever
+     * returned: one missing here lives on another machine (the slot's previous holder) and will not
+     * appear by waiting. Refused at once (INVALID, never retried), instead of waiting for it.
+     */
+    private CloudException elsewhere(String volumeId) {
+        return new CloudException(CloudException.Reason.INVALID, volumeId, "volume " + volumeId + " is not on this"
+                + " machine (" + settings.instanceId() + ", no record under " + volumes.dataRoot() + "/.berth-volumes):"
+                + " a directory volume is a disk of the machine that made it, most likely the slot's previous holder,"
+                + " and it never moves to another machine. Start berth on that machine again to use the slot's data"
+                + " there; or, to give up that data, copy it here by hand (with its .berth-volumes record), or release"
+                + " the slot's volume by hand. Give each machine its own zone so that berth sees the move and refuses"
+                + " it before claiming");
     }
 
     private static CloudException notFound(String volumeId) {

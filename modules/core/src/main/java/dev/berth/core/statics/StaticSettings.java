@@ -98,6 +98,19 @@ public record StaticSettings(
                 ttl, Path.of(config.get("data-root", DEFAULT_DATA_ROOT.toString())));
     }
 
+    /**
+     * Returns these settings when this instance may be in the cluster: when {@code members} is
+     * empty, or lists this instance id; otherwise refuses, naming the id and the list.
+     */
+    public StaticSettings requireMember() {
+        if (!members.isEmpty() && !members.contains(instanceId)) {
+            throw new BerthException("instance '" + instanceId + "' is not one of the static provider's members "
+                    + members + " of cluster " + cluster + ": add it to providerSettings.members on every machine,"
+                    + " or run berth with --instance-id set to this machine's entry in that list");
+        }
+        return this;
+    }
+
     /** {@code clusters/<cluster>/leases/} */
     public String leasesPrefix() {
         return "clusters/" + cluster + "/leases/";

@@ -37,8 +37,14 @@ import java.util.function.Supplier;
  * A linearizable claim store on a local directory, safe across processes: every operation
  * runs under an exclusive lock on {@code <dir>/lock} (a file lock between processes, a
  * {@link ReentrantLock} between threads of one process), and every write lands by writing a
- * temporary file, forcing it to disk and renaming it atomically over the key's file. Versions
- * come from one counter that rises with every write, so a version is never reused.
+ * temporary file, forcing it to disk and renaming it atomically over the key's file.
+ *
+ * <p>A version is never handed out twice, whatever the counter file says: a new version is above
+ * the counter, above the version the key has now, and at least the wall clock in microseconds.
+ * So a counter file rolled back (a restored backup) or lost cannot give a key a version it had
+ * before, and a stale reader's compare-and-set fails as it must (no ABA); the clock covers a key
+ * deleted and made again after the counter was lost. Versions and the counter are untrusted
+ * numbers: one that cannot rise any more is reported as corrupt, and nothing is written.
  */
 public final class FileClaimStore implements ClaimStore {
     private static final Map<Path, ReentrantLock> LOCAL_LOCKS = new ConcurrentHashMap<>();
@@ -122,7 +128,7 @@ public final class FileClaimStore implements ClaimStore {
             if (current.isPresent()) {
                 return new Conflict(current);
             }
-            return new Written(write(path, value));
+            return new Written(write(key, path, value, current));
         });
     }
 
@@ -134,7 +140,7 @@ public final class FileClaimStore implements ClaimStore {
             if (current.isEmpty() || !current.get().version().equals(expectedVersion)) {
                 return new Conflict(current);
             }
-            return new Written(write(path, value));
+            return new Written(write(key, path, value, current));
         });
     }
 
@@ -177,14 +183,34 @@ public final class FileClaimStore implements ClaimStore {
                     + " not written by berth; move it away and re-run", false);
         }
         var version = header.substring(HEADER.length()).trim();
+        if (parseVersion(version) < 1) {
+            throw new StoreException("store file " + path + " for key '" + key + "' has version '"
+                    + (version.length() > 24 ? version.substring(0, 24) + "..." : version) + "', which is not a whole"
+                    + " number from 1 to " + (Long.MAX_VALUE - 1) + ": the file is corrupt; berth leaves it as it is."
+                    + " Restore it from a backup or move it away, then re-run", false);
+        }
         var value = new byte[bytes.length - newline - 1];
         System.arraycopy(bytes, newline + 1, value, 0, value.length);
         return Optional.of(new Versioned(key, value, version));
     }
 
-    private String write(Path path, byte[] value) {
+    /** A version as written by this store: 1 to 19 decimal digits below Long.MAX_VALUE; -1 for anything else. */
+    private static long parseVersion(String version) {
+        if (version.isEmpty() || version.length() > 19 || !version.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            return -1;
+        }
         try {
-            long next = nextVersion();
+            long n = Long.parseLong(version);
+            return n == Long.MAX_VALUE ? -1 : n;
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    private String write(String key, Path path, byte[] value, Optional<Versioned> current) {
+        try {
+            long floor = current.map(v -> parseVersion(v.version())).orElse(0L);
+            long next = nextVersion(floor);
             var version = Long.toString(next);
             var header = (HEADER + version + "\n").getBytes(StandardCharsets.US_ASCII);
             var tmp = keys.resolve("." + path.getFileName() + ".tmp");
@@ -198,21 +224,38 @@ public final class FileClaimStore implements ClaimStore {
             forceDirectory(keys);
             return version;
         } catch (IOException e) {
-            throw failure("write '" + path.getFileName() + "'", e);
+            throw failure("write '" + key + "'", e);
         }
     }
 
-    private long nextVersion() throws IOException {
-        long current = 0;
+    /**
+     * The next version: above the counter, above {@code keyVersion} (the version the written key has
+     * now, 0 when absent) and at least the wall clock in microseconds; it is stored as the new counter.
+     */
+    private long nextVersion(long keyVersion) throws IOException {
+        long current;
         try {
-            current = Long.parseLong(Files.readString(counter, StandardCharsets.US_ASCII).trim());
+            var text = Files.readString(counter, StandardCharsets.US_ASCII).trim();
+            current = parseVersion(text);
+            if (current < 0 && !text.equals("0")) {
+                throw corruptCounter("it holds '" + (text.length() > 24 ? text.substring(0, 24) + "..." : text)
+                        + "', not a whole number from 0 to " + (Long.MAX_VALUE - 1));
+            }
+            current = Math.max(current, 0);
         } catch (NoSuchFileException e) {
             current = 0;
-        } catch (NumberFormatException e) {
-            throw new StoreException("store counter " + counter + " is corrupt: it must hold one number;"
-                    + " restore it (any value above every version in the store) before claiming again", false);
         }
-        long next = current + 1;
+        long next;
+        try {
+            next = Math.max(Math.addExact(Math.max(current, keyVersion), 1),
+                    Math.multiplyExact(System.currentTimeMillis(), 1000L));
+        } catch (ArithmeticException e) {
+            throw corruptCounter("it holds " + current + " and the key's version is " + keyVersion
+                    + ": the next version would pass the largest number");
+        }
+        if (next == Long.MAX_VALUE) {
+            throw corruptCounter("the next version would be the largest number " + next);
+        }
         var tmp = root.resolve(".counter.tmp");
         try (var ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
@@ -221,6 +264,12 @@ public final class FileClaimStore implements ClaimStore {
         }
         Files.move(tmp, counter, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         return next;
+    }
+
+    private StoreException corruptCounter(String what) {
+        return new StoreException("store counter " + counter + " cannot be used: " + what + ". Nothing was written;"
+                + " restore the counter from a backup (a number above every version in " + keys + ", below "
+                + Long.MAX_VALUE + ") before claiming again", false);
     }
 
     private <T> T locked(Supplier<T> action) {

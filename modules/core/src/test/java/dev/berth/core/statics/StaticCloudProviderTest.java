@@ -55,6 +55,21 @@ class StaticCloudProviderTest {
     }
 
     @Test
+    void aVolumeOnAnotherMachineIsRefusedAtOnceInsteadOfAwaited() {
+        var hostA = new StaticCloudProvider(store, new StaticSettings("lab", "pc-1", "rack-a", "local", List.of(), 2, TTL,
+                dir.resolve("host-a")), ticker);
+        var hostB = new StaticCloudProvider(store, new StaticSettings("lab", "pc-2", "rack-a", "local", List.of(), 2, TTL,
+                dir.resolve("host-b")), ticker);
+        var volume = hostA.createVolume(request("lab-0-rack-a-1"));
+        hostA.attachVolume(volume.volumeId());
+        var refused = assertThrows(CloudException.class, () -> hostB.attachVolume(volume.volumeId()));
+        assertEquals(CloudException.Reason.INVALID, refused.reason(), "not NOT_FOUND: waiting would never make it appear");
+        assertTrue(refused.getMessage().contains(volume.volumeId()) && refused.getMessage().contains("not on this machine")
+                && refused.getMessage().contains("pc-2") && refused.getMessage().contains("previous holder"),
+                refused.getMessage());
+    }
+
+    @Test
     void selfIsTheConfiguredIdentity() {
         var me = provider("pc-1").self();
         assertEquals("pc-1", me.instanceId());
@@ -124,8 +139,10 @@ class StaticCloudProviderTest {
         var provider = provider("pc-1");
         assertEquals(Optional.empty(), provider.describeVolume("vol-0123456789abcdef0"));
         assertEquals(Optional.empty(), provider.describeVolume("../../etc"));
-        assertEquals(CloudException.Reason.NOT_FOUND,
+        assertEquals(CloudException.Reason.INVALID,
                 assertThrows(CloudException.class, () -> provider.attachVolume("vol-0123456789abcdef0")).reason());
+        assertEquals(CloudException.Reason.NOT_FOUND,
+                assertThrows(CloudException.class, () -> provider.attachVolume("../../etc")).reason());
         var wrongZone = new VolumeRequest("rack-b", 10, "dir", OptionalInt.empty(), OptionalInt.empty(), false,
                 Optional.empty(), Optional.empty(), Map.of(), "t-3");
         assertEquals(CloudException.Reason.INVALID, assertThrows(CloudException.class,

@@ -78,6 +78,19 @@ class StaticLeaseKeeperTest {
     }
 
     @Test
+    void anInstanceThatIsNotAMemberIsRefusedAndWritesNoLease() {
+        var refused = assertThrows(dev.berth.spi.BerthException.class,
+                () -> new LeaseKeeper(store, settings("pc-9", List.of("pc-1", "pc-2")), ticker, "s1"));
+        assertTrue(refused.getMessage().contains("'pc-9'") && refused.getMessage().contains("[pc-1, pc-2]")
+                && refused.getMessage().contains("members"), refused.getMessage());
+        assertEquals(List.of(), store.list("clusters/lab/leases/"));
+        var member = new LeaseKeeper(store, settings("pc-2", List.of("pc-1", "pc-2")), ticker, "s1");
+        member.acquire();
+        assertTrue(store.get("clusters/lab/leases/pc-2").isPresent());
+        assertEquals(settings("pc-3", List.of()), settings("pc-3", List.of()).requireMember(), "no list: anyone may join");
+    }
+
+    @Test
     void releaseRemovesTheLease() {
         var keeper = new LeaseKeeper(store, settings("pc-1", List.of()), ticker, "s1");
         keeper.acquire();
@@ -154,8 +167,8 @@ class StaticLeaseKeeperTest {
         var keeper = new LeaseKeeper(failing, settings("pc-1", List.of()), ticker, "s1");
         keeper.acquire();
         failing.down = true;
-        var lapsed = assertThrows(CloudException.class, () -> keeper.runUntilStopped(() -> false));
-        assertTrue(lapsed.getMessage().contains("stop the workload"), lapsed.getMessage());
+        var lapsed = assertThrows(LeaseKeeper.LeaseLostException.class, () -> keeper.runUntilStopped(() -> false));
+        assertTrue(lapsed.getMessage().contains("workload must stop"), lapsed.getMessage());
         assertTrue(ticker.nowMillis() >= keeper.expiresAtMillis());
     }
 
