@@ -95,8 +95,8 @@ public final class StaticBlockDevices implements BlockDevices, FileSystemDriver 
                     return new MountResult.AlreadyMounted(mountPoint);
                 }
                 throw new DeviceException("mount point " + mountPoint + " is a link to " + target + ", not to " + dir
-                        + ": another volume is mounted there; release that slot first (berth release), or remove the"
-                        + " link by hand if it is stale");
+                        + ": another volume is mounted there; stop the berth claim that holds that slot on this host"
+                        + " (systemctl stop, a clean release), or remove the link by hand if it is stale");
             }
             if (Files.exists(mountPoint, LinkOption.NOFOLLOW_LINKS)) {
                 throw new DeviceException("mount point " + mountPoint + " exists and is "

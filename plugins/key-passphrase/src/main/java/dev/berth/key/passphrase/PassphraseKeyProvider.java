@@ -74,7 +74,7 @@ final class PassphraseKeyProvider implements KeyProvider {
         if (wrappedKey.length == 0 || wrappedKey[0] != VERSION) {
             throw new IdentityException("the backup's data key was wrapped by an unknown version of the passphrase "
                     + "key provider (version byte " + (wrappedKey.length == 0 ? "missing" : wrappedKey[0])
-                    + "): restore it with the berth release that made it");
+                    + "): restore it with the version of berth that made it");
         }
         if (wrappedKey.length != BLOB_BYTES) {
             throw new IdentityException("the backup's wrapped data key is " + wrappedKey.length + " bytes, not "
