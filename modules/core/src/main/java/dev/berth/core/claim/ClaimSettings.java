@@ -91,15 +91,23 @@ public record ClaimSettings(
             long snapshotMillis,
             long holderGraceMillis,
             int maxClaimConflicts,
-            int maxCallAttempts) {
+            int maxCallAttempts,
+            long storeMillis) {
 
         public static Waits defaults() {
-            return new Waits(2_000, 600_000, 900_000, 300_000, 120_000, 3_600_000, 900_000, 64, 8);
+            return new Waits(2_000, 600_000, 900_000, 300_000, 120_000, 3_600_000, 900_000, 64, 8, 120_000);
+        }
+
+        /** With the default store bound (120 s). */
+        public Waits(long pollMillis, long fullMillis, long holderMillis, long attachMillis, long deviceMillis,
+                     long snapshotMillis, long holderGraceMillis, int maxClaimConflicts, int maxCallAttempts) {
+            this(pollMillis, fullMillis, holderMillis, attachMillis, deviceMillis, snapshotMillis, holderGraceMillis,
+                    maxClaimConflicts, maxCallAttempts, 120_000);
         }
 
         public Waits {
             if (pollMillis < 1 || fullMillis < 0 || holderMillis < 0 || attachMillis < 1 || deviceMillis < 1
-                    || snapshotMillis < 1 || holderGraceMillis < 1 || maxClaimConflicts < 1 || maxCallAttempts < 1) {
+                    || snapshotMillis < 1 || holderGraceMillis < 1 || maxClaimConflicts < 1 || maxCallAttempts < 1 || storeMillis < 1) {
                 throw new BerthException("wait bounds must be positive: check the 'waits:' section of the config");
             }
         }
