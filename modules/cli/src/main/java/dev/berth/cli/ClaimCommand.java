@@ -16,6 +16,7 @@ import dev.berth.spi.BlockDevicesFactory;
 import dev.berth.spi.ClaimStore;
 import dev.berth.spi.ClaimStoreFactory;
 import dev.berth.spi.CloudProviderFactory;
+import dev.berth.spi.ConfigException;
 import dev.berth.spi.FileSystemDriverFactory;
 import dev.berth.spi.IdentityProviderFactory;
 import dev.berth.spi.KeyProviderFactory;
@@ -95,7 +96,9 @@ final class ClaimCommand implements Callable<Integer> {
         var file = config == null ? ConfigFile.empty() : ConfigFile.load(config);
         var resolved = ClaimConfig.resolve(file, new ClaimConfig.Flags(cluster, provider, store, capacity, envFile, plugins,
                 whenFull, crossZone, instanceId, zone, slot), home.plugins());
+        EnvFilePath.check(resolved.settings().envFile());
         var loaded = loadPlugins(resolved);
+        checkProvider(loaded, resolved);
         ClaimLog log = message -> console.err().println("berth: " + message);
         var claimStore = openStore(loaded, resolved);
         ClaimOutcome outcome;
@@ -112,7 +115,7 @@ final class ClaimCommand implements Callable<Integer> {
         } catch (ClaimException e) {
             console.err().println("berth claim: " + e.kind().name().toLowerCase().replace('_', '-') + ": " + e.getMessage());
             return ExitCodes.FAILED;
-        } catch (UsageException e) {
+        } catch (UsageException | ConfigException e) {
             throw e;
         } catch (BerthException e) {
             console.err().println("berth claim: failed: " + e.getMessage());
@@ -127,6 +130,37 @@ final class ClaimCommand implements Callable<Integer> {
         } catch (BerthException e) {
             throw new UsageException(e.getMessage());
         }
+    }
+
+    /** The built-in providers, which are not plugins: {@code berth claim} runs them itself. */
+    static final java.util.List<String> BUILT_IN = java.util.List.of("sim", "static");
+
+    /**
+     * The provider is one berth has and its settings are ones it knows, checked before the store is
+     * opened: bad input is exit 2 with nothing claimed.
+     */
+    static void checkProvider(Plugins loaded, ClaimConfig resolved) {
+        try {
+            switch (resolved.provider()) {
+                case "sim" -> resolved.providerSettings().requireOnly(java.util.Set.of());
+                case "static" -> StaticClaim.settings(resolved);
+                default -> cloudFactory(loaded, resolved.provider());
+            }
+        } catch (ConfigException e) {
+            throw new UsageException(e.getMessage());
+        }
+    }
+
+    static CloudProviderFactory cloudFactory(Plugins loaded, String name) {
+        var all = loaded.all(CloudProviderFactory.class, CloudProviderFactory::name);
+        var found = all.get(name);
+        if (found == null) {
+            var names = new java.util.TreeSet<>(all.keySet());
+            names.addAll(BUILT_IN);
+            throw new UsageException("cloud provider '" + name + "' is not available: the ones berth has are "
+                    + String.join(", ", names) + ". Pick one of these, or install its plugin into the plugins folder");
+        }
+        return found.provider();
     }
 
     static ClaimStore openStore(Plugins loaded, ClaimConfig resolved) {
@@ -153,8 +187,11 @@ final class ClaimCommand implements Callable<Integer> {
     }
 
     static dev.berth.spi.CloudProvider cloudOf(Plugins loaded, ClaimConfig resolved) {
-        return loaded.require(CloudProviderFactory.class, CloudProviderFactory::name, resolved.provider(), "cloud provider")
-                .create(resolved.providerSettings());
+        try {
+            return cloudFactory(loaded, resolved.provider()).create(resolved.providerSettings());
+        } catch (ConfigException e) {
+            throw new UsageException(e.getMessage());
+        }
     }
 
     /** The providers of a plugin-based cloud (aws, ...) around one claim store. */

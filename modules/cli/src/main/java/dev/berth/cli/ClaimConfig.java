@@ -6,6 +6,7 @@ import dev.berth.core.claim.FullPolicy;
 import dev.berth.core.claim.IdentityPolicy;
 import dev.berth.spi.BerthException;
 import dev.berth.spi.PluginConfig;
+import dev.berth.spi.Redaction;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.InvalidPathException;
@@ -33,6 +34,9 @@ record ClaimConfig(
         PluginConfig keySettings,
         String instanceId,
         String zone) {
+
+    /** One week: longer than any sensible bound, short enough that no sum of bounds overflows. */
+    private static final int MAX_WAIT_SECONDS = 7 * 24 * 3600;
 
     static final Set<String> TOP = Set.of("cluster", "provider", "providerSettings", "store", "storeSettings", "capacity",
             "envFile", "plugins", "whenFull", "crossZone", "volume", "identity", "keys", "devices", "waits", "sim");
@@ -97,16 +101,16 @@ record ClaimConfig(
                 "maxCallAttempts"));
         var d = ClaimSettings.Waits.defaults();
         var waits = new ClaimSettings.Waits(
-                w.integer("pollSeconds").map(s -> s * 1000L).orElse(d.pollMillis()),
-                w.integer("fullSeconds").map(s -> s * 1000L).orElse(d.fullMillis()),
-                w.integer("holderSeconds").map(s -> s * 1000L).orElse(d.holderMillis()),
-                w.integer("attachSeconds").map(s -> s * 1000L).orElse(d.attachMillis()),
-                w.integer("deviceSeconds").map(s -> s * 1000L).orElse(d.deviceMillis()),
-                w.integer("snapshotSeconds").map(s -> s * 1000L).orElse(d.snapshotMillis()),
-                w.integer("holderGraceSeconds").map(s -> s * 1000L).orElse(d.holderGraceMillis()),
-                w.integer("storeSeconds").map(s -> s * 1000L).orElse(d.storeMillis()),
-                w.integer("maxClaimConflicts").orElse(d.maxClaimConflicts()),
-                w.integer("maxCallAttempts").orElse(d.maxCallAttempts()));
+                seconds(w, "pollSeconds", 1, d.pollMillis()),
+                seconds(w, "fullSeconds", 0, d.fullMillis()),
+                seconds(w, "holderSeconds", 0, d.holderMillis()),
+                seconds(w, "attachSeconds", 1, d.attachMillis()),
+                seconds(w, "deviceSeconds", 1, d.deviceMillis()),
+                seconds(w, "snapshotSeconds", 1, d.snapshotMillis()),
+                seconds(w, "holderGraceSeconds", 1, d.holderGraceMillis()),
+                seconds(w, "storeSeconds", 1, d.storeMillis()),
+                (int) count(w, "maxClaimConflicts", d.maxClaimConflicts()),
+                (int) count(w, "maxCallAttempts", d.maxCallAttempts()));
 
         var settings = new ClaimSettings(cluster, capacity.map(OptionalInt::of).orElse(OptionalInt.empty()), volume, identity,
                 whenFull, crossZone, waits, envFile,
@@ -125,6 +129,38 @@ record ClaimConfig(
                 first(flags.zone(), sim.string("zone")).orElse("local-a"));
     }
 
+    /** A {@code waits.*Seconds} bound in milliseconds; an error names the key. */
+    private static long seconds(ConfigFile waits, String key, int min, long fallbackMillis) {
+        return waits.integer(key).map(v -> {
+            if (v < min || v > MAX_WAIT_SECONDS) {
+                throw new UsageException("waits." + key + " is " + v + ": give " + min + " to " + MAX_WAIT_SECONDS
+                        + " seconds, or leave it out for the default (" + fallbackMillis / 1000 + ")");
+            }
+            return v * 1000L;
+        }).orElse(fallbackMillis);
+    }
+
+    /** A {@code waits.max*} count; an error names the key. */
+    private static long count(ConfigFile waits, String key, int fallback) {
+        return waits.integer(key).map(v -> {
+            if (v < 1 || v > 10_000) {
+                throw new UsageException("waits." + key + " is " + v + ": give 1 to 10000, or leave it out for the default ("
+                        + fallback + ")");
+            }
+            return v;
+        }).orElse(fallback);
+    }
+
+    /** The record's fields, the store URI's password and secret settings hidden. */
+    @Override
+    public String toString() {
+        return "ClaimConfig[settings=" + settings + ", provider=" + provider + ", providerSettings=" + providerSettings
+                + ", store=" + Redaction.uri(store) + ", storeSettings=" + storeSettings + ", plugins=" + plugins
+                + ", devices=" + devices + ", deviceSettings=" + deviceSettings + ", identitySettings=" + identitySettings
+                + ", keyProvider=" + keyProvider + ", keySettings=" + keySettings + ", instanceId=" + instanceId
+                + ", zone=" + zone + "]";
+    }
+
     private static Optional<String> first(String flag, Optional<String> fromFile) {
         return flag != null ? Optional.of(flag) : fromFile;
     }
@@ -133,12 +169,12 @@ record ClaimConfig(
         try {
             var uri = new URI(value);
             if (uri.getScheme() == null) {
-                throw new UsageException("store '" + value + "' has no scheme: write file:///var/lib/berth/store,"
+                throw new UsageException("store '" + Redaction.uri(value) + "' has no scheme: write file:///var/lib/berth/store,"
                         + " s3://bucket/prefix?region=... or etcd://host:2379/prefix");
             }
             return uri;
         } catch (URISyntaxException e) {
-            throw new UsageException("store '" + value + "' is not a valid URI (" + e.getReason()
+            throw new UsageException("store '" + Redaction.uri(value) + "' is not a valid URI (" + e.getReason()
                     + "): write file:///var/lib/berth/store, s3://bucket/prefix or etcd://host:2379/prefix");
         }
     }

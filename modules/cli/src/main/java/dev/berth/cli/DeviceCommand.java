@@ -55,6 +55,11 @@ final class DeviceCommand {
             if ((device == null) == (volumeId == null)) {
                 throw new UsageException("give a DEVICE path or --volume-id vol-..., one of the two");
             }
+            if (volumeId != null && !VOLUME_ID.matcher(volumeId).matches()) {
+                throw new UsageException("--volume-id '" + volumeId + "' is not an EBS volume id: write it as vol-"
+                        + " followed by 8 or 17 hex digits (for example vol-0123456789abcdef0)");
+            }
+            var path = device == null ? null : devicePath(device, Path.of("").toAbsolutePath());
             dev.berth.spi.BlockDevices devices;
             try {
                 devices = Plugins.load(plugins != null ? plugins : home.plugins())
@@ -63,7 +68,7 @@ final class DeviceCommand {
             } catch (BerthException e) {
                 throw new UsageException(e.getMessage());
             }
-            var found = volumeId != null ? devices.resolve(volumeId, "") : devices.resolve("", device);
+            var found = volumeId != null ? devices.resolve(volumeId, "") : devices.resolve("", path);
             if (found.isEmpty()) {
                 console.err().println("berth device probe: " + (volumeId != null ? "no local device for volume " + volumeId
                         + ": is it attached to this instance? (lsblk, /dev/disk/by-id)" : device
@@ -87,6 +92,23 @@ final class DeviceCommand {
                                 : result.signature(), filesystemSize == null ? "-" : filesystemSize + " bytes", result.claimWould());
             }
             return ExitCodes.OK;
+        }
+
+        private static final java.util.regex.Pattern VOLUME_ID = java.util.regex.Pattern.compile("vol-[0-9a-f]{8}([0-9a-f]{9})?");
+
+        /**
+         * A device as the user typed it, made absolute against {@code cwd} when it names a file there
+         * ({@code ./f.img}, {@code images/f.img}); a bare name such as {@code nvme1n1} or {@code sdf}
+         * that is no file here stays a name under /dev.
+         */
+        static String devicePath(String given, Path cwd) {
+            var asPath = Path.of(given);
+            if (asPath.isAbsolute()) {
+                return given;
+            }
+            var here = cwd.resolve(asPath).normalize();
+            return java.nio.file.Files.exists(here) || given.startsWith("./") || given.startsWith("../")
+                    ? here.toString() : given;
         }
 
         private static String wouldDo(DeviceSignature signature) {

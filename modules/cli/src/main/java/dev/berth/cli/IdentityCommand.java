@@ -115,6 +115,9 @@ final class IdentityCommand {
         Path pluginsDir;
 
         ClaimConfig resolve(BerthHome home) {
+            if (slot < 0) {
+                throw new UsageException("--slot " + slot + " is negative: slots are numbered from 0");
+            }
             var file = config == null ? ConfigFile.empty() : ConfigFile.load(config);
             return ClaimConfig.resolve(file, new ClaimConfig.Flags(cluster, null, store, null, null,
                     pluginsDir == null ? null : pluginsDir.toString(), null, null, null, null, null), home.plugins());
@@ -197,8 +200,13 @@ final class IdentityCommand {
             var plugins = plugins(resolved.plugins(), home);
             var keyName = resolved.keyProvider().orElseThrow(() -> new UsageException(
                     "no key provider in the config ('keys.provider'): the backup cannot be opened without it"));
-            var keys = plugins.require(KeyProviderFactory.class, KeyProviderFactory::name, keyName, "key provider")
-                    .create(resolved.keySettings());
+            dev.berth.spi.KeyProvider keys;
+            try {
+                keys = plugins.require(KeyProviderFactory.class, KeyProviderFactory::name, keyName, "key provider")
+                        .create(resolved.keySettings());
+            } catch (BerthException e) {
+                throw new UsageException(e.getMessage());
+            }
             try (var claimStore = open(plugins, resolved)) {
                 var record = read(claimStore, resolved);
                 if (record.identity() == null || record.identityBackup() == null) {

@@ -4,6 +4,7 @@ import dev.berth.core.claim.ClaimLog;
 import dev.berth.core.claim.SlotKeeper;
 import dev.berth.spi.BerthException;
 import dev.berth.spi.TerminationNotice;
+import dev.berth.spi.ConfigException;
 import jakarta.inject.Singleton;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -60,6 +61,8 @@ final class KeeperCommand implements Callable<Integer> {
                     .or(() -> resolved.providerSettings().get("lifecycleHook")), this::stopWorkload);
             console.out().println(slot < 0 ? "held no slot; hook completed" : "released slot " + slot);
             return ExitCodes.OK;
+        } catch (UsageException | ConfigException e) {
+            throw e;
         } catch (BerthException e) {
             console.err().println("berth keeper: " + e.getMessage());
             return ExitCodes.FAILED;

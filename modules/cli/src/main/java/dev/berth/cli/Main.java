@@ -1,6 +1,7 @@
 package dev.berth.cli;
 
 import dev.berth.spi.BerthException;
+import dev.berth.spi.ConfigException;
 import io.avaje.inject.BeanScope;
 import picocli.CommandLine;
 
@@ -28,7 +29,7 @@ public final class Main {
                 return ExitCodes.USAGE;
             });
             cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-                if (e instanceof UsageException) {
+                if (e instanceof UsageException || e instanceof ConfigException) {
                     console.err().println("berth " + commandLine.getCommandName() + ": " + e.getMessage());
                     return ExitCodes.USAGE;
                 }

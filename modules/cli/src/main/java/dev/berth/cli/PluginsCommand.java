@@ -33,11 +33,20 @@ final class PluginsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (plugins != null && !java.nio.file.Files.isDirectory(plugins)) {
+            throw new UsageException("plugin folder " + plugins.toAbsolutePath() + (java.nio.file.Files.exists(plugins)
+                    ? " is not a directory" : " does not exist") + ": give the folder that holds one sub-folder per plugin"
+                    + " (the image's is " + home.plugins().toAbsolutePath() + ")");
+        }
         Plugins loaded;
         try {
             loaded = Plugins.load(plugins != null ? plugins : home.plugins());
         } catch (dev.berth.spi.BerthException e) {
             throw new UsageException(e.getMessage());
+        }
+        for (var builtIn : ClaimCommand.BUILT_IN) {
+            console.out().printf("%-18s %-12s %s%n", "cloud provider", builtIn, "built in (berth claim --provider "
+                    + builtIn + ")");
         }
         list(loaded, "cloud provider", CloudProviderFactory.class, CloudProviderFactory::name);
         list(loaded, "claim store", ClaimStoreFactory.class, ClaimStoreFactory::scheme);

@@ -56,6 +56,7 @@ final class StaticClaim {
         } catch (NumberFormatException e) {
             throw new UsageException("providerSettings.capacity is not a whole number: give the number of slots");
         } catch (BerthException e) {
+            // every static setting is input: a bad one is exit 2, before anything is claimed
             throw new UsageException(e.getMessage());
         }
     }

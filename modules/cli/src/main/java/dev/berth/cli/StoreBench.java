@@ -1,5 +1,6 @@
 package dev.berth.cli;
 
+import dev.berth.spi.BerthException;
 import dev.berth.spi.ClaimStore;
 import dev.berth.spi.Conflict;
 import dev.berth.spi.Deleted;
@@ -39,10 +40,27 @@ final class StoreBench {
         }
     }
 
+    /**
+     * Lost races one claim may have in a row: each round of a race has one winner, so even all
+     * threads on one slot stay far below this on a store whose compare-and-set works.
+     */
+    static int attemptBound(int threads) {
+        return 100 + 50 * threads;
+    }
+
     static Result run(ClaimStore store, String prefix, int claims, int threads, int slots) throws Exception {
+        try {
+            return measure(store, prefix, claims, threads, slots);
+        } finally {
+            cleanUp(store, prefix);
+        }
+    }
+
+    private static Result measure(ClaimStore store, String prefix, int claims, int threads, int slots) throws Exception {
         for (int s = 0; s < slots; s++) {
             store.putIfAbsent(prefix + s, bytes(0));
         }
+        int bound = attemptBound(threads);
         var latencies = new long[claims];
         var next = new AtomicInteger();
         var conflicts = new java.util.concurrent.atomic.AtomicLong();
@@ -55,7 +73,13 @@ final class StoreBench {
                     while ((i = next.getAndIncrement()) < claims) {
                         long begin = System.nanoTime();
                         var key = prefix + (i % slots);
-                        while (true) {
+                        for (int attempt = 1; ; attempt++) {
+                            if (attempt > bound) {
+                                throw new BerthException("store bench: " + store.describe() + " let no compare-and-set"
+                                        + " of '" + key + "' through in " + bound + " attempts, each on the version just"
+                                        + " read: its conditional writes do not work as berth needs; run 'berth store"
+                                        + " check' on it");
+                            }
                             var listed = store.list(prefix);
                             var current = listed.stream().filter(v -> v.key().equals(key)).findFirst().orElseThrow();
                             long epoch = Long.parseLong(new String(current.value(), StandardCharsets.US_ASCII));
@@ -73,16 +97,27 @@ final class StoreBench {
                 }));
             }
             for (var f : futures) {
-                f.get();
+                try {
+                    f.get();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    next.set(claims); // the other claimers stop at their next claim
+                    if (e.getCause() instanceof BerthException b) {
+                        throw b;
+                    }
+                    throw e;
+                }
             }
         }
         double seconds = (System.nanoTime() - start) / 1e9;
+        return new Result(store.describe(), claims, threads, slots, seconds, conflicts.get(), latencies);
+    }
+
+    private static void cleanUp(ClaimStore store, String prefix) {
         for (var v : store.list(prefix)) {
             if (!(store.deleteIfVersion(v.key(), v.version()) instanceof Deleted)) {
                 break;
             }
         }
-        return new Result(store.describe(), claims, threads, slots, seconds, conflicts.get(), latencies);
     }
 
     private static byte[] bytes(long epoch) {

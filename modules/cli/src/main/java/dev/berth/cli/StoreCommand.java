@@ -4,6 +4,7 @@ import dev.berth.core.plugin.Plugins;
 import dev.berth.spi.BerthException;
 import dev.berth.spi.ClaimStoreFactory;
 import dev.berth.spi.PluginConfig;
+import dev.berth.spi.Redaction;
 import dev.berth.storecheck.StoreCheck;
 import jakarta.inject.Singleton;
 import java.net.URI;
@@ -35,19 +36,23 @@ final class StoreCommand {
             try {
                 uri = new URI(store);
             } catch (URISyntaxException e) {
-                throw new UsageException("store '" + store + "' is not a valid URI: " + e.getReason());
+                throw new UsageException("store '" + Redaction.uri(store) + "' is not a valid URI: " + e.getReason());
             }
             if (uri.getScheme() == null) {
-                throw new UsageException("store '" + store + "' has no scheme: write file:///path, s3://bucket/prefix or"
+                throw new UsageException("store '" + Redaction.uri(store) + "' has no scheme: write file:///path, s3://bucket/prefix or"
                         + " etcd://host:2379/prefix");
             }
             try {
                 var loaded = Plugins.load(plugins != null ? plugins : home.plugins());
-                // S3 credentials from the environment, as the AWS tools take them (passed on, never printed)
+                // S3 credentials from the environment, as the AWS tools take them (passed on, never printed);
+                // only to the s3 store, since every store refuses settings it does not know
                 var settings = new java.util.TreeMap<String, String>();
-                java.util.Optional.ofNullable(System.getenv("AWS_ACCESS_KEY_ID")).ifPresent(v -> settings.put("accessKeyId", v));
-                java.util.Optional.ofNullable(System.getenv("AWS_SECRET_ACCESS_KEY"))
-                        .ifPresent(v -> settings.put("secretAccessKey", v));
+                if (uri.getScheme().equalsIgnoreCase("s3")) {
+                    java.util.Optional.ofNullable(System.getenv("AWS_ACCESS_KEY_ID"))
+                            .ifPresent(v -> settings.put("accessKeyId", v));
+                    java.util.Optional.ofNullable(System.getenv("AWS_SECRET_ACCESS_KEY"))
+                            .ifPresent(v -> settings.put("secretAccessKey", v));
+                }
                 return loaded.require(ClaimStoreFactory.class, ClaimStoreFactory::scheme, uri.getScheme(), "claim store scheme")
                         .open(uri, new PluginConfig("storeSettings", settings));
             } catch (BerthException e) {

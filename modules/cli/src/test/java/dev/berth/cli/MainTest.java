@@ -86,7 +86,7 @@ class MainTest {
     void unknownProviderNamesTheOnesThereAre(@TempDir Path dir) {
         var r = run("claim", "--provider", "gcp", "--cluster", "demo", "--store", "file://" + dir.resolve("s"),
                 "--plugins", dir.resolve("none").toString(), "--env-file", dir.resolve("env").toString());
-        assertEquals(1, r.code(), r.err());
+        assertEquals(2, r.code(), r.err());
         assertTrue(r.err().contains("'gcp' is not available"), r.err());
     }
 

@@ -66,6 +66,16 @@ final class AwsFailures {
             return new CloudException(Reason.UNAVAILABLE, resource, "AWS did not answer in time to " + what + " ("
                     + action + "): check the network path to the endpoint; berth retries", e);
         }
+        if (e instanceof SdkClientException && missingCredentials(e)) {
+            // the SDK's own text lists every provider of the chain with its reason: 1,500 characters
+            // that bury the point; say it in one line (never a key: none was found)
+            return new CloudException(Reason.ACCESS_DENIED, resource, "could not " + what + " (" + action + "): no AWS"
+                    + " credentials found; berth looked in the settings accessKeyId/secretAccessKey, the environment"
+                    + " (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY), the profile (~/.aws/credentials, AWS_PROFILE), the"
+                    + " container credentials endpoint and the instance role (IMDS at the setting 'imdsEndpoint'): attach"
+                    + " an instance profile with a role to the instance (print its policy with 'berth iam-policy'), or"
+                    + " set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY", e);
+        }
         if (e instanceof SdkClientException && hasCause(e, UnknownHostException.class)) {
             return new CloudException(Reason.INVALID, resource, "could not " + what + " (" + action + "): the endpoint's"
                     + " host name does not resolve (" + rootMessage(e) + "); check the setting 'region' (a region"
@@ -111,6 +121,16 @@ final class AwsFailures {
             return Reason.UNAVAILABLE;
         }
         return Reason.INVALID;
+    }
+
+    /** The default chain found no provider with credentials ("Unable to load credentials from any of ..."). */
+    static boolean missingCredentials(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t.getMessage() != null && t.getMessage().startsWith("Unable to load credentials")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean hasCause(Throwable e, Class<? extends Throwable> type) {

@@ -1,10 +1,11 @@
 package dev.berth.aws;
 
-import dev.berth.spi.BerthException;
+import dev.berth.spi.ConfigException;
 import dev.berth.spi.PluginConfig;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -29,14 +30,19 @@ record AwsSettings(String section, Optional<String> region, Optional<URI> endpoi
                    Optional<String> keyId, Optional<String> lifecycleHook) {
 
     static final URI DEFAULT_IMDS = URI.create("http://169.254.169.254");
+    /** Every key the aws provider and the kms key provider read; any other is an error. */
+    static final Set<String> KEYS = Set.of("region", "endpoint", "imdsEndpoint", "accessKeyId", "secretAccessKey",
+            "sessionToken", "maxAttempts", "timeoutMillis", "imdsAttempts", "imdsTimeoutMillis", "group", "keyId",
+            "lifecycleHook");
     private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d+");
 
     static AwsSettings parse(PluginConfig config) {
+        config.requireOnly(KEYS);
         String s = config.section();
         var region = config.get("region").map(String::trim);
         region.ifPresent(r -> {
             if (!REGION.matcher(r).matches()) {
-                throw new BerthException("setting '" + s + ".region' is '" + r + "', which is not an AWS region name:"
+                throw new ConfigException("setting '" + s + ".region' is '" + r + "', which is not an AWS region name:"
                         + " give one such as us-east-1 (or leave it out to use the instance's region)");
             }
         });
@@ -45,7 +51,7 @@ record AwsSettings(String section, Optional<String> region, Optional<URI> endpoi
         var accessKeyId = config.get("accessKeyId");
         var secretAccessKey = config.get("secretAccessKey");
         if (accessKeyId.isPresent() != secretAccessKey.isPresent()) {
-            throw new BerthException("set both '" + s + ".accessKeyId' and '" + s + ".secretAccessKey', or neither"
+            throw new ConfigException("set both '" + s + ".accessKeyId' and '" + s + ".secretAccessKey', or neither"
                     + " (then the default credential chain is used: environment, profile, container, instance role)");
         }
         int maxAttempts = positive(config, "maxAttempts", 5);
@@ -60,7 +66,7 @@ record AwsSettings(String section, Optional<String> region, Optional<URI> endpoi
     private static int positive(PluginConfig config, String key, int fallback) {
         int value = config.getInt(key, fallback);
         if (value <= 0) {
-            throw new BerthException("setting '" + config.section() + "." + key + "' must be positive, got " + value);
+            throw new ConfigException("setting '" + config.section() + "." + key + "' must be positive, got " + value);
         }
         return value;
     }
@@ -73,7 +79,7 @@ record AwsSettings(String section, Optional<String> region, Optional<URI> endpoi
             }
             return uri;
         } catch (IllegalArgumentException e) {
-            throw new BerthException("setting '" + section + "." + key + "' is '" + value
+            throw new ConfigException("setting '" + section + "." + key + "' is '" + value
                     + "', which is not an http(s) URL: give one such as http://127.0.0.1:5000");
         }
     }

@@ -77,11 +77,16 @@ public record StaticSettings(
                 DEFAULT_LEASE_TTL_MILLIS, DEFAULT_DATA_ROOT);
     }
 
+    /** Every key {@link #fromConfig} reads; any other is an error. */
+    public static final java.util.Set<String> KEYS = java.util.Set.of("instance-id", "zone", "region", "members",
+            "capacity", "lease-ttl-millis", "data-root");
+
     /**
      * From the provider's config section: {@code instance-id}, {@code zone} (required), {@code region},
      * {@code members} (comma-separated), {@code capacity} (required), {@code lease-ttl-millis}, {@code data-root}.
      */
     public static StaticSettings fromConfig(String cluster, PluginConfig config) {
+        config.requireOnly(KEYS);
         var members = config.get("members")
                 .map(v -> Arrays.stream(v.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList())
                 .orElse(List.of());

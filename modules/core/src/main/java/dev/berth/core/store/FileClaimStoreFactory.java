@@ -17,8 +17,9 @@ public final class FileClaimStoreFactory implements ClaimStoreFactory {
 
     @Override
     public ClaimStore open(URI uri, PluginConfig config) {
+        config.requireOnly(java.util.Set.of());
         if (uri.getPath() == null || uri.getPath().isEmpty() || (uri.getAuthority() != null && !uri.getAuthority().isEmpty())) {
-            throw new BerthException("store URI '" + uri + "' does not name a local directory: write it as"
+            throw new BerthException("store URI '" + dev.berth.spi.Redaction.uri(uri) + "' does not name a local directory: write it as"
                     + " file:///absolute/path (three slashes)");
         }
         return FileClaimStore.open(Path.of(uri.getPath()));

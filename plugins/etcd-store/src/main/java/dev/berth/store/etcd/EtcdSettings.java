@@ -1,7 +1,8 @@
 package dev.berth.store.etcd;
 
-import dev.berth.spi.BerthException;
+import dev.berth.spi.ConfigException;
 import dev.berth.spi.PluginConfig;
+import dev.berth.spi.Redaction;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLDecoder;
@@ -14,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * What an {@code etcd://} URI and the plugin's settings say. The password never comes from
@@ -25,28 +27,33 @@ record EtcdSettings(List<URI> endpoints, String root, boolean tls, Optional<Stri
     static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
     static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(3);
 
+    /** Every storeSettings key the etcd store reads; any other is an error. */
+    static final Set<String> KEYS = Set.of("user", "password", "passwordFile", "caFile", "timeoutMillis",
+            "connectTimeoutMillis");
+
     static EtcdSettings parse(URI uri, PluginConfig config) {
+        config.requireOnly(KEYS);
         if (!"etcd".equalsIgnoreCase(uri.getScheme())) {
-            throw new BerthException("store URI '" + redacted(uri) + "' is not an etcd:// URI");
+            throw new ConfigException("store URI '" + redacted(uri) + "' is not an etcd:// URI");
         }
         if (uri.getRawUserInfo() != null) {
-            throw new BerthException("store URI '" + redacted(uri) + "' carries user information: give the user as"
+            throw new ConfigException("store URI '" + redacted(uri) + "' carries user information: give the user as"
                     + " ?user=NAME and the password in the setting '" + config.section() + ".password' or '"
                     + config.section() + ".passwordFile', never in the URI");
         }
         String authority = uri.getRawAuthority();
         if (authority == null || authority.isBlank()) {
-            throw new BerthException("store URI '" + redacted(uri) + "' names no etcd endpoint: write"
+            throw new ConfigException("store URI '" + redacted(uri) + "' names no etcd endpoint: write"
                     + " etcd://host:2379[,host2:2379]/prefix");
         }
         Map<String, String> query = query(uri);
         if (query.containsKey("password")) {
-            throw new BerthException("store URI '" + redacted(uri) + "' carries a password: remove it and set '"
+            throw new ConfigException("store URI '" + redacted(uri) + "' carries a password: remove it and set '"
                     + config.section() + ".password' or '" + config.section() + ".passwordFile' instead");
         }
         for (String name : query.keySet()) {
             if (!List.of("tls", "user").contains(name)) {
-                throw new BerthException("store URI '" + redacted(uri) + "' has an unknown parameter '" + name
+                throw new ConfigException("store URI '" + redacted(uri) + "' has an unknown parameter '" + name
                         + "': etcd:// takes tls=true|false and user=NAME");
             }
         }
@@ -70,18 +77,18 @@ record EtcdSettings(List<URI> endpoints, String root, boolean tls, Optional<Stri
         Optional<char[]> password = config.get("password").map(String::toCharArray)
                 .or(() -> config.get("passwordFile").map(file -> readPassword(config, file)));
         if (password.isPresent() && user.isEmpty()) {
-            throw new BerthException("a password is set for the etcd store but no user: add ?user=NAME to the"
+            throw new ConfigException("a password is set for the etcd store but no user: add ?user=NAME to the"
                     + " store URI or set '" + config.section() + ".user'");
         }
         Optional<Path> caFile = config.get("caFile").map(Path::of);
         caFile.ifPresent(ca -> {
             if (!Files.isReadable(ca)) {
-                throw new BerthException("the etcd CA file '" + ca + "' (setting '" + config.section()
+                throw new ConfigException("the etcd CA file '" + ca + "' (setting '" + config.section()
                         + ".caFile') cannot be read: check the path and its permissions");
             }
         });
         if (caFile.isPresent() && !tls) {
-            throw new BerthException("setting '" + config.section() + ".caFile' is set but the store URI '"
+            throw new ConfigException("setting '" + config.section() + ".caFile' is set but the store URI '"
                     + redacted(uri) + "' does not ask for TLS: add ?tls=true");
         }
         return new EtcdSettings(List.copyOf(endpoints), root, tls, user, password, caFile,
@@ -92,7 +99,7 @@ record EtcdSettings(List<URI> endpoints, String root, boolean tls, Optional<Stri
     private static long positive(PluginConfig config, String key, Duration fallback) {
         int value = config.getInt(key, (int) fallback.toMillis());
         if (value <= 0) {
-            throw new BerthException("setting '" + config.section() + "." + key + "' must be a positive number of"
+            throw new ConfigException("setting '" + config.section() + "." + key + "' must be a positive number of"
                     + " milliseconds, got " + value);
         }
         return value;
@@ -102,7 +109,7 @@ record EtcdSettings(List<URI> endpoints, String root, boolean tls, Optional<Stri
         try {
             return Files.readString(Path.of(file), StandardCharsets.UTF_8).strip().toCharArray();
         } catch (IOException e) {
-            throw new BerthException("cannot read the etcd password file named by '" + config.section()
+            throw new ConfigException("cannot read the etcd password file named by '" + config.section()
                     + ".passwordFile' (" + file + "): " + e.getClass().getSimpleName()
                     + "; check that it exists and is readable by this user");
         }
@@ -125,9 +132,7 @@ record EtcdSettings(List<URI> endpoints, String root, boolean tls, Optional<Stri
 
     /** The URI without user info and query values, for messages. */
     static String redacted(URI uri) {
-        String text = uri.getScheme() + "://" + (uri.getRawAuthority() == null ? "" : uri.getRawAuthority()
-                .replaceAll("^[^@]*@", "***@")) + (uri.getRawPath() == null ? "" : uri.getRawPath());
-        return uri.getRawQuery() == null ? text : text + "?" + uri.getRawQuery().replaceAll("password=[^&]*", "password=***");
+        return Redaction.uri(uri);
     }
 
     /** For messages: endpoints and root, never the password. */

@@ -65,4 +65,19 @@ class EtcdSettingsTest {
         assertThrows(BerthException.class, () -> EtcdSettings.parse(URI.create("etcd://h/p"),
                 new PluginConfig("store", Map.of("password", "x"))));
     }
+
+    @Test
+    void aMisspeltSettingIsAConfigErrorNamingIt() {
+        var e = assertThrows(dev.berth.spi.ConfigException.class, () -> EtcdSettings.parse(URI.create("etcd://h/p"),
+                new PluginConfig("storeSettings", Map.of("timeoutMilis", "100"))));
+        assertTrue(e.getMessage().contains("'storeSettings.timeoutMilis'"), e.getMessage());
+        assertTrue(e.getMessage().contains("did you mean 'storeSettings.timeoutMillis'"), e.getMessage());
+    }
+
+    @Test
+    void aPasswordInTheUserInfoIsHiddenButTheUserShown() {
+        var e = assertThrows(BerthException.class,
+                () -> EtcdSettings.parse(URI.create("etcd://berth:hunter2@h:2379/p"), NONE));
+        assertTrue(e.getMessage().contains("etcd://berth:***@h:2379/p"), e.getMessage());
+    }
 }

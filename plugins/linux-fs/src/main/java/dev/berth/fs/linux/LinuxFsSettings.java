@@ -1,6 +1,5 @@
 package dev.berth.fs.linux;
 
-import dev.berth.spi.BerthException;
 import dev.berth.spi.PluginConfig;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,10 +36,15 @@ record LinuxFsSettings(
         toolPath = List.copyOf(toolPath);
     }
 
+    /** Every key the plugin reads; any other is an error. */
+    static final java.util.Set<String> KEYS = java.util.Set.of(SYS_ROOT, DEV_ROOT, MOUNT_INFO, COMMAND_TIMEOUT_SECONDS,
+            TOOL_PATH, MOUNT_UNIT_DIR);
+
     static LinuxFsSettings from(PluginConfig config) {
+        config.requireOnly(KEYS);
         int timeoutSeconds = config.getInt(COMMAND_TIMEOUT_SECONDS, 600);
         if (timeoutSeconds <= 0) {
-            throw new BerthException("setting '" + config.section() + "." + COMMAND_TIMEOUT_SECONDS + "' is "
+            throw new dev.berth.spi.ConfigException("setting '" + config.section() + "." + COMMAND_TIMEOUT_SECONDS + "' is "
                     + timeoutSeconds + ": give a positive number of seconds such as 600");
         }
         return new LinuxFsSettings(

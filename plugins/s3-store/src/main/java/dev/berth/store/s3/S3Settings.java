@@ -1,7 +1,8 @@
 package dev.berth.store.s3;
 
-import dev.berth.spi.BerthException;
+import dev.berth.spi.ConfigException;
 import dev.berth.spi.PluginConfig;
+import dev.berth.spi.Redaction;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -10,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /** What an {@code s3://} URI and the plugin's settings say. Secrets are never shown. */
 record S3Settings(String bucket, String root, String region, Optional<URI> endpoint, boolean pathStyle,
@@ -18,23 +20,28 @@ record S3Settings(String bucket, String root, String region, Optional<URI> endpo
 
     static final List<String> URI_PARAMETERS = List.of("region", "endpoint", "pathStyle");
 
+    /** Every storeSettings key the S3 store reads; any other is an error. */
+    static final Set<String> KEYS = Set.of("region", "endpoint", "pathStyle", "accessKeyId", "secretAccessKey",
+            "sessionToken", "timeoutMillis", "gcKeep", "gcGraceSeconds");
+
     static S3Settings parse(URI uri, PluginConfig config) {
+        config.requireOnly(KEYS);
         if (!"s3".equalsIgnoreCase(uri.getScheme())) {
-            throw new BerthException("store URI '" + safe(uri) + "' is not an s3:// URI");
+            throw new ConfigException("store URI '" + safe(uri) + "' is not an s3:// URI");
         }
         if (uri.getRawUserInfo() != null) {
-            throw new BerthException("store URI '" + safe(uri) + "' carries user information: set '"
+            throw new ConfigException("store URI '" + safe(uri) + "' carries user information: set '"
                     + config.section() + ".accessKeyId' and '" + config.section() + ".secretAccessKey' (or use the"
                     + " default credential chain), never credentials in the URI");
         }
         String bucket = uri.getHost();
         if (bucket == null || bucket.isBlank()) {
-            throw new BerthException("store URI '" + safe(uri) + "' names no bucket: write s3://bucket/prefix");
+            throw new ConfigException("store URI '" + safe(uri) + "' names no bucket: write s3://bucket/prefix");
         }
         var query = query(uri);
         for (String name : query.keySet()) {
             if (!URI_PARAMETERS.contains(name)) {
-                throw new BerthException("store URI '" + safe(uri) + "' has an unknown parameter '" + name
+                throw new ConfigException("store URI '" + safe(uri) + "' has an unknown parameter '" + name
                         + "': s3:// takes region, endpoint and pathStyle (credentials go in the settings)");
             }
         }
@@ -50,21 +57,21 @@ record S3Settings(String bucket, String root, String region, Optional<URI> endpo
         var accessKeyId = config.get("accessKeyId");
         var secretAccessKey = config.get("secretAccessKey");
         if (accessKeyId.isPresent() != secretAccessKey.isPresent()) {
-            throw new BerthException("set both '" + config.section() + ".accessKeyId' and '" + config.section()
+            throw new ConfigException("set both '" + config.section() + ".accessKeyId' and '" + config.section()
                     + ".secretAccessKey', or neither (then the SDK's default credential chain is used)");
         }
         int timeoutMillis = config.getInt("timeoutMillis", 10_000);
         int gcKeep = config.getInt("gcKeep", 8);
         int gcGraceSeconds = config.getInt("gcGraceSeconds", 3600);
         if (timeoutMillis <= 0) {
-            throw new BerthException("setting '" + config.section() + ".timeoutMillis' must be positive, got " + timeoutMillis);
+            throw new ConfigException("setting '" + config.section() + ".timeoutMillis' must be positive, got " + timeoutMillis);
         }
         if (gcKeep != 0 && gcKeep < 2) {
-            throw new BerthException("setting '" + config.section() + ".gcKeep' must be 0 (no garbage collection) or"
+            throw new ConfigException("setting '" + config.section() + ".gcKeep' must be 0 (no garbage collection) or"
                     + " at least 2 (the newest two sequences are never collected), got " + gcKeep);
         }
         if (gcGraceSeconds < 0) {
-            throw new BerthException("setting '" + config.section() + ".gcGraceSeconds' must not be negative");
+            throw new ConfigException("setting '" + config.section() + ".gcGraceSeconds' must not be negative");
         }
         return new S3Settings(bucket, root, region, endpoint, pathStyle, accessKeyId, secretAccessKey,
                 config.get("sessionToken"), Duration.ofMillis(timeoutMillis), gcKeep, Duration.ofSeconds(gcGraceSeconds));
@@ -85,7 +92,7 @@ record S3Settings(String bucket, String root, String region, Optional<URI> endpo
     }
 
     private static String safe(URI uri) {
-        return uri.getScheme() + "://" + (uri.getHost() == null ? "" : uri.getHost()) + (uri.getRawPath() == null ? "" : uri.getRawPath());
+        return Redaction.uri(uri);
     }
 
     String describe() {

@@ -52,4 +52,12 @@ class S3SettingsTest {
         assertThrows(BerthException.class, () -> S3Settings.parse(URI.create("s3://b/p"),
                 new PluginConfig("store", Map.of("gcKeep", "1"))));
     }
+
+    @Test
+    void aMisspeltSettingIsAConfigErrorNamingIt() {
+        var e = assertThrows(dev.berth.spi.ConfigException.class, () -> S3Settings.parse(URI.create("s3://b/p"),
+                new PluginConfig("storeSettings", java.util.Map.of("gcGraceSecond", "10"))));
+        assertTrue(e.getMessage().contains("'storeSettings.gcGraceSecond'"), e.getMessage());
+        assertTrue(e.getMessage().contains("did you mean 'storeSettings.gcGraceSeconds'"), e.getMessage());
+    }
 }
