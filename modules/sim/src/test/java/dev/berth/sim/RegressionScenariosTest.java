@@ -32,7 +32,7 @@ class RegressionScenariosTest {
         var request = SimulationRequest.of(Scenario.MASS_BOOT, 1, zones, seed).withPolicies(full, cross);
         var base = SimConfig.of(zones, 1);
         // every instance boots in exactly 30 s, so that launches at one instant are boots at one instant
-        var config = new SimConfig(base.zones(), 1, 30_000, 30_000, 1_500, 45_000, 300_000, 0.3, true);
+        var config = new SimConfig(base.zones(), 1, 30_000, 30_000, 45_000, 300_000, 0.3, true);
         return new World(config, Simulation.settings(request), seed, CasSlotSelection::new, ClaimLog.silent());
     }
 
