@@ -422,7 +422,7 @@ final class World {
                     }
                 }
             }
-            event(instance.id, "terminated", "volumes detached", -1);
+            event(instance.id, "terminated", letGo > 0 ? "volumes detaching for " + letGo / 1000 + " s" : "volumes detached", -1);
             if (!instance.healthy || instance.replaceOnTermination) {
                 if (liveCount() < desired) {
                     launch(null);

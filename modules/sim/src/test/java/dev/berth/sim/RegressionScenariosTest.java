@@ -81,6 +81,35 @@ class RegressionScenariosTest {
         noViolations(w);
     }
 
+    /**
+     * The attach bound is the attachment's own: a replacement that waited 400 s for the old holder's
+     * volume to come free still gets the full bound for its own attachment, which here stays
+     * 'attaching' for a minute (longer than the first look after 4-6 s).
+     */
+    @Test
+    void aReplacementThatWaitedLongForTheOldHoldersVolumeStillGetsTheWholeAttachBound() {
+        var request = SimulationRequest.of(Scenario.MASS_BOOT, 1, 1, 13);
+        var base = SimConfig.of(1, 1);
+        // no lifecycle hook: the old holder is terminated outright and EC2 holds on to its volume for 400 s
+        var config = new SimConfig(base.zones(), 1, 30_000, 30_000, 45_000, 300_000, 0.3, false);
+        var w = new World(config, Simulation.settings(request), 13, CasSlotSelection::new, ClaimLog.silent());
+        w.setDesired(1);
+        var old = only(w);
+        assertTrue(w.runUntil(() -> ready(old), 10 * MINUTE));
+        w.physics = w.physics.withTerminationDetach(HeavyTail.fixed(400_000)).withAttach(HeavyTail.fixed(60_000));
+
+        var replacement = w.launch(old.zone);
+        w.terminate(old, "instance refresh");
+        assertTrue(w.runUntil(() -> ready(replacement) || !w.failures.isEmpty(), 60 * MINUTE));
+        assertTrue(w.failures.isEmpty(), () -> "the claim failed: " + w.failures.getFirst().getMessage()
+                + "\n" + String.join("\n", w.trace.stream().map(TraceStep::render).toList()));
+        assertTrue(ready(replacement));
+        assertTrue(w.trace.stream().anyMatch(t -> t.instance().equals(replacement.id) && t.result().contains("in use by " + old.id)),
+                "the replacement did wait for the old holder's volume");
+        assertEquals(1, w.counters.volumesCreated);
+        noViolations(w);
+    }
+
     @Test
     void twoInstancesBootingAtOnceInOneZoneSeeTheSameFreeVolumeButOnlyOneHoldsIt() {
         var w = world(1, 5);
