@@ -71,6 +71,10 @@ final class SimulateCommand implements Callable<Integer> {
         SimulationRequest request;
         try {
             var kind = plan != null && scenario.equals("mass-boot") ? Scenario.PLAN : Scenario.parse(scenario);
+            if (kind == Scenario.PLAN && plan == null) {
+                throw new UsageException("--scenario plan replays the steps given with --plan, and none were given: add"
+                        + " --plan 'kill:1@120,stale@0+600' (see berth simulate --help) or pick a named scenario");
+            }
             request = new SimulationRequest(kind, nodes, zones, seed, FullPolicy.parse(whenFull),
                     CrossZonePolicy.parse(crossZone), true, PlanText.parse(plan));
         } catch (dev.berth.spi.BerthException e) {
