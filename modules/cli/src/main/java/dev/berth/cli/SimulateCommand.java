@@ -150,7 +150,9 @@ final class SimulateCommand implements Callable<Integer> {
         row(out, "time to converge", seconds(r.convergeMillis()) + " simulated (last phase)");
         row(out, "slowest claim", seconds(r.slowestClaimMillis()) + String.format(" (%.2fx a lone node's %s)",
                 r.claimTimeRatio(), seconds(r.singleClaimMillis())));
-        row(out, "crashes / errors / full", r.crashes() + " / " + r.claimErrors() + " / " + r.fullOutcomes());
+        row(out, "crashes / errors / full", r.crashes() + " / " + r.claimErrors()
+                + (r.unexplainedClaimErrors() > 0 ? " (" + r.unexplainedClaimErrors() + " no fault explains)" : "")
+                + " / " + r.fullOutcomes());
         row(out, "SPI calls", r.spiCalls() + " (cloud " + r.cloudCalls() + ", store " + r.storeCalls() + ", throttled "
                 + r.throttled() + ")");
         row(out, "simulated time", seconds(r.simulatedMillis()) + " in " + r.steps() + " steps");

@@ -262,12 +262,10 @@ final class World {
      * protocol must ride out, so an error there is a violation.
      */
     private void checkExplained(SimInstance instance, BerthException e) {
-        counters.unexplainedClaimErrors++;
         if (explanation() == null) {
+            counters.unexplainedClaimErrors++;
             violation("no claim error without a fault that explains it", -1, List.of(instance.id),
                     "berth failed with no planned fault to explain it: " + e.getMessage());
-        } else {
-            counters.unexplainedClaimErrors--;
         }
     }
 
