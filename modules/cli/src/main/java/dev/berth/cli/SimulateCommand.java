@@ -71,6 +71,10 @@ final class SimulateCommand implements Callable<Integer> {
         SimulationRequest request;
         try {
             var kind = plan != null && scenario.equals("mass-boot") ? Scenario.PLAN : Scenario.parse(scenario);
+            if (kind == Scenario.PLAN && plan == null) {
+                throw new UsageException("--scenario plan replays the steps given with --plan, and none were given: add"
+                        + " --plan 'kill:1@120,stale@0+600' (see berth simulate --help) or pick a named scenario");
+            }
             request = new SimulationRequest(kind, nodes, zones, seed, FullPolicy.parse(whenFull),
                     CrossZonePolicy.parse(crossZone), true, PlanText.parse(plan));
         } catch (dev.berth.spi.BerthException e) {
@@ -146,7 +150,9 @@ final class SimulateCommand implements Callable<Integer> {
         row(out, "time to converge", seconds(r.convergeMillis()) + " simulated (last phase)");
         row(out, "slowest claim", seconds(r.slowestClaimMillis()) + String.format(" (%.2fx a lone node's %s)",
                 r.claimTimeRatio(), seconds(r.singleClaimMillis())));
-        row(out, "crashes / errors / full", r.crashes() + " / " + r.claimErrors() + " / " + r.fullOutcomes());
+        row(out, "crashes / errors / full", r.crashes() + " / " + r.claimErrors()
+                + (r.unexplainedClaimErrors() > 0 ? " (" + r.unexplainedClaimErrors() + " no fault explains)" : "")
+                + " / " + r.fullOutcomes());
         row(out, "SPI calls", r.spiCalls() + " (cloud " + r.cloudCalls() + ", store " + r.storeCalls() + ", throttled "
                 + r.throttled() + ")");
         row(out, "simulated time", seconds(r.simulatedMillis()) + " in " + r.steps() + " steps");

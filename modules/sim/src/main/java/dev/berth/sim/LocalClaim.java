@@ -29,8 +29,9 @@ public final class LocalClaim {
     private static ClaimOutcome run(ClaimSettings settings, ClaimStore store, String instanceId, String zone,
                                     int capacity, long seed, ClaimLog log, EnvFileWriter envFile) {
         var zones = List.of(zone);
-        var config = new SimConfig(zones, capacity, 0, 0, 0, 0, 300_000, 0, true);
+        var config = new SimConfig(zones, capacity, 0, 0, 0, 300_000, 0, true);
         var world = new World(config, settings, seed, CasSlotSelection::new, log, store);
+        world.physics = world.physics.withDescribeLag(HeavyTail.fixed(0));
         world.envWriter = envFile;
         world.maxBerthRuns = 1;
         world.desired = capacity;

@@ -42,6 +42,12 @@ public final class PlanGenerator {
         // keep its balance. That combination is a configuration an operator should not choose; wait it is.
         var full = cross == CrossZonePolicy.NEVER && zones > 1
                 ? FullPolicy.WAIT : FullPolicy.values()[r.nextInt(FullPolicy.values().length)];
-        return SimulationRequest.plan(nodes, zones, r.nextLong(1, Long.MAX_VALUE), plan).withPolicies(full, cross);
+        // a crash may name a replacement; never one that this plan cannot launch
+        var last = SimulationRequest.lastInstance(nodes, full, plan);
+        if (last.isPresent()) {
+            plan.replaceAll(step -> step instanceof PlanAction.Crash c && c.instance() > last.getAsInt()
+                    ? new PlanAction.Crash(last.getAsInt(), c.call(), c.afterEffect()) : step);
+        }
+        return new SimulationRequest(Scenario.PLAN, nodes, zones, r.nextLong(1, Long.MAX_VALUE), full, cross, true, plan);
     }
 }

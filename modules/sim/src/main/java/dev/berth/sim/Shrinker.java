@@ -5,11 +5,16 @@ import java.util.List;
 import java.util.function.Function;
 
 /**
- * Cuts a failing run down to the smallest one that still fails: fewer steps, fewer nodes,
- * fewer zones, shorter faults, earlier steps; the seed (and so the scheduler's choices for
- * what is left) stays. Greedy and bounded: at most {@code budget} runs.
+ * Cuts a failing run down to the smallest one that still fails. Greedy, to a fixpoint: one node
+ * fewer (or straight to one, or half), one zone fewer, one plan step fewer, then shorter and
+ * earlier steps; the first smaller run that still fails is kept and the search starts over.
+ * A smaller fleet makes other scheduling choices from the same seed, so a failure that needs a
+ * lucky interleaving may not show again on it: each smaller shape is also tried on a few seeds
+ * derived from the run's. Bounded: at most {@code budget} runs.
  */
 public final class Shrinker {
+    /** Seeds tried per smaller shape besides the run's own. */
+    private static final int SEED_VARIANTS = 7;
 
     /** The smallest failing run found, its report, and how many runs the search took. */
     public record Result(SimulationRequest smallest, SimulationReport report, int runs) {
@@ -40,21 +45,33 @@ public final class Shrinker {
         boolean smaller = true;
         while (smaller && runs < budget) {
             smaller = false;
+            search:
             for (var candidate : candidates(current)) {
-                if (runs >= budget) {
-                    break;
-                }
-                var r = runner.apply(candidate);
-                runs++;
-                if (r.violations() > 0) {
-                    current = candidate;
-                    report = r;
-                    smaller = true;
-                    break;
+                boolean sameShape = candidate.plan().size() == current.plan().size()
+                        && candidate.nodes() == current.nodes() && candidate.zones() == current.zones();
+                int variants = sameShape ? 0 : SEED_VARIANTS;
+                for (int v = 0; v <= variants; v++) {
+                    if (runs >= budget) {
+                        break search;
+                    }
+                    var tried = v == 0 ? candidate : candidate.withSeed(variantSeed(current.seed(), v));
+                    var r = runner.apply(tried);
+                    runs++;
+                    if (r.violations() > 0) {
+                        current = tried;
+                        report = r;
+                        smaller = true;
+                        break search;
+                    }
                 }
             }
         }
         return new Result(current, report, runs);
+    }
+
+    private static long variantSeed(long seed, int variant) {
+        long s = seed + variant * 0x9E3779B97F4A7C15L;
+        return s == 0 ? 1 : s;
     }
 
     /** A named scenario as the equivalent plan, so that its steps can be cut. */
@@ -72,51 +89,47 @@ public final class Shrinker {
                 request.crossZone(), request.trace(), plan);
     }
 
+    /** Smaller runs, the biggest cuts first: fewer nodes, fewer zones, fewer steps, then simpler steps. */
     private static List<SimulationRequest> candidates(SimulationRequest r) {
         var out = new ArrayList<SimulationRequest>();
         var plan = r.plan();
+        int n = r.nodes();
+        if (n > 1) {
+            for (int fewer : new java.util.TreeSet<>(List.of(1, Math.max(1, n / 2), n - 1))) {
+                out.add(fitted(r, fewer, r.zones(), plan));
+            }
+        }
+        if (r.zones() > 1) {
+            out.add(fitted(r, n, r.zones() - 1, plan));
+        }
         for (int i = 0; i < plan.size(); i++) {
             var fewer = new ArrayList<>(plan);
             fewer.remove(i);
-            out.add(r.withShape(r.nodes(), r.zones(), fewer));
-        }
-        if (r.nodes() > 1) {
-            out.add(r.withShape(1, r.zones(), fit(plan, 1, r.zones())));
-            if (r.nodes() > 2) {
-                out.add(r.withShape(r.nodes() / 2, r.zones(), fit(plan, r.nodes() / 2, r.zones())));
-            }
-            out.add(r.withShape(r.nodes() - 1, r.zones(), fit(plan, r.nodes() - 1, r.zones())));
-        }
-        if (r.zones() > 1) {
-            out.add(r.withShape(r.nodes(), r.zones() - 1, fit(plan, r.nodes(), r.zones() - 1)));
+            out.add(fitted(r, n, r.zones(), fewer));
         }
         for (int i = 0; i < plan.size(); i++) {
             var simpler = simplify(plan.get(i));
             if (simpler != null) {
                 var changed = new ArrayList<>(plan);
                 changed.set(i, simpler);
-                out.add(r.withShape(r.nodes(), r.zones(), changed));
+                out.add(fitted(r, n, r.zones(), changed));
             }
         }
         return out;
     }
 
-    /** Drops steps that no longer fit the smaller fleet. */
-    private static List<PlanAction> fit(List<PlanAction> plan, int nodes, int zones) {
-        var out = new ArrayList<PlanAction>();
-        for (var step : plan) {
-            boolean fits = switch (step) {
-                case PlanAction.Outage o -> o.zone() < zones;
-                case PlanAction.Kill k -> k.instance() <= nodes + 2;
-                case PlanAction.Pause p -> p.instance() <= nodes + 2;
-                case PlanAction.Crash c -> c.instance() <= nodes + 2;
-                default -> true;
-            };
-            if (fits) {
-                out.add(step);
+    /** The run with this shape, without the steps that no longer fit it (a zone or an instance it does not have). */
+    private static SimulationRequest fitted(SimulationRequest r, int nodes, int zones, List<PlanAction> plan) {
+        var kept = new ArrayList<>(plan);
+        while (true) {
+            var last = SimulationRequest.lastInstance(nodes, r.whenFull(), kept);
+            boolean dropped = kept.removeIf(step -> step instanceof PlanAction.Outage o && o.zone() >= zones
+                    || step instanceof PlanAction.Scale sc && sc.to() > SimulationRequest.MAX_NODES
+                    || last.isPresent() && SimulationRequest.namedInstance(step) > last.getAsInt());
+            if (!dropped) {
+                return r.withShape(nodes, zones, kept);
             }
         }
-        return out;
     }
 
     /** A step with halved times and durations, or null when it cannot get simpler. */

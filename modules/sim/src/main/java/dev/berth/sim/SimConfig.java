@@ -5,15 +5,14 @@ import java.util.List;
 /**
  * The shape and the physics of a simulated world. Times are virtual milliseconds.
  *
- * @param describeLagMillis how far behind describe calls may answer, normally
- * @param staleLagMillis    how far behind they may answer inside a stale-describe window
+ * @param staleLagMillis    how far behind describe calls may answer inside a stale-describe window
+ *                          (outside one, {@link Physics#describeLag()})
  */
 public record SimConfig(
         List<String> zones,
         int capacity,
         long bootMinMillis,
         long bootMaxMillis,
-        long describeLagMillis,
         long staleLagMillis,
         long hookTimeoutMillis,
         double throttleProbability,
@@ -28,6 +27,6 @@ public record SimConfig(
         for (int i = 0; i < zoneCount; i++) {
             zones.add("us-east-1" + (char) ('a' + i));
         }
-        return new SimConfig(zones, capacity, 20_000, 60_000, 1_500, 45_000, 300_000, 0.3, true);
+        return new SimConfig(zones, capacity, 20_000, 60_000, 45_000, 300_000, 0.3, true);
     }
 }

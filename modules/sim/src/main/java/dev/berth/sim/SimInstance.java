@@ -25,6 +25,7 @@ final class SimInstance {
     boolean keeperActive;
     boolean terminationRequested;
     String mountedVolume;
+    long imdsDownUntil = -1;
     int nextDevice;
 
     SimInstance(String id, String zone, long launchedAt, int ordinal) {

@@ -109,9 +109,23 @@ final class SimNode implements Ticker {
         var stall = world.pausePlans.get(instance.id);
         if (stall != null && stall.call() == calls && instance.berthRuns == 1 && proc == instance.berth) {
             world.event(instance.id, "process stalls", "for " + stall.millis() / 1000 + " s before " + what, -1);
+            world.stalledUntil = Math.max(world.stalledUntil, world.now() + stall.millis());
             world.scheduler.suspendUntil(proc, world.now() + stall.millis());
         }
         letTimePass(latency(kind));
+        if (kind == World.CallKind.STORE) {
+            long stalled;
+            try {
+                stalled = world.storeHiccup();
+            } catch (RuntimeException e) {
+                world.event(instance.id, what, "error: " + World.firstWords(e.getMessage()), -1);
+                throw e;
+            }
+            if (stalled > 0) {
+                world.event(instance.id, what, "stalls " + stalled + " ms: the store is electing a leader", -1);
+                letTimePass(stalled);
+            }
+        }
         if (kind == World.CallKind.CLOUD && world.now() < world.throttleUntil
                 && world.random.nextDouble() < world.config.throttleProbability()) {
             throttled++;
@@ -138,6 +152,7 @@ final class SimNode implements Ticker {
         if (firstRun && pauseAfter != null && what.equals(pauseAfter.op())) {
             world.pauseAfterOp.remove(instance.id);
             world.event(instance.id, "process stalls", "for " + pauseAfter.millis() / 1000 + " s after " + what, -1);
+            world.stalledUntil = Math.max(world.stalledUntil, world.now() + pauseAfter.millis());
             world.scheduler.suspendUntil(proc, world.now() + pauseAfter.millis());
         }
         return result;
@@ -145,8 +160,9 @@ final class SimNode implements Ticker {
 
     private long latency(World.CallKind kind) {
         return switch (kind) {
-            case CLOUD -> world.between(40, 400);
-            case STORE -> world.now() < world.slowStoreUntil ? world.between(500, 5_000) : world.between(5, 60);
+            case CLOUD -> world.physics.cloudCall().draw(world.random);
+            case STORE -> world.now() < world.slowStoreUntil ? world.between(500, 5_000)
+                    : world.physics.storeCall().draw(world.random);
             case LOCAL -> world.between(1, 20);
         };
     }
@@ -187,9 +203,17 @@ final class SimNode implements Ticker {
     final class Cloud implements CloudProvider {
         @Override
         public InstanceIdentity self() {
-            return call("imds: who am I", World.CallKind.CLOUD, () -> new InstanceIdentity(instance.id, instance.zone,
+            return call("imds: who am I", World.CallKind.CLOUD, () -> identity());
+        }
+
+        private InstanceIdentity identity() {
+            if (world.now() < instance.imdsDownUntil) {
+                throw new CloudException(CloudException.Reason.UNAVAILABLE, "imds",
+                        "instance metadata service answered 401 / refused the connection (simulated: the first seconds of a boot)");
+            }
+            return new InstanceIdentity(instance.id, instance.zone,
                     "us-east-1", Optional.of("sim-group"), "m7i.large",
-                    Optional.of("10.0." + (instance.ordinal / 250) + "." + (instance.ordinal % 250 + 4)), Optional.empty()));
+                    Optional.of("10.0." + (instance.ordinal / 250) + "." + (instance.ordinal % 250 + 4)), Optional.empty());
         }
 
         @Override

@@ -254,6 +254,7 @@ public final class Simulation {
     /** A zone fails: its instances are lost, fail their health checks a minute later, and get replaced elsewhere. */
     private void zoneDown(String zone) {
         world.zonesDown.add(zone);
+        world.outageSeen = true;
         var lost = new ArrayList<SimInstance>();
         for (var i : world.instances.values()) {
             if (i.zone.equals(zone) && !i.terminated() && !i.terminationRequested) {
@@ -355,11 +356,14 @@ public final class Simulation {
         return directorProc;
     }
 
-    /** Waits until every live instance up to capacity holds a slot; past the bound it is a liveness violation. */
+    /**
+     * Waits until every live instance up to capacity holds a slot; past the bound it is a liveness
+     * violation. A planned stall is a fault too: the bound runs from when the last one is over.
+     */
     private void awaitConverged(String what) {
         long deadline = world.now() + SETTLE_LIMIT_MILLIS;
         while (!converged()) {
-            if (world.now() > deadline) {
+            if (world.now() > deadline && world.now() > world.stalledUntil + SETTLE_LIMIT_MILLIS) {
                 var waiting = new ArrayList<String>();
                 for (var i : world.instances.values()) {
                     if (i.running() && !i.terminationRequested && i.workloadSlot.isEmpty()) {
@@ -485,7 +489,7 @@ public final class Simulation {
                 world.desired, slots.size(), held, world.counters.volumesCreated, world.counters.idempotentCreates,
                 world.counters.snapshots, world.counters.claimWrites, perNode, happyMedian, happyMax,
                 world.counters.spiCalls, world.counters.cloudCalls, world.counters.storeCalls, world.counters.crashes,
-                world.counters.claimErrors, world.counters.fullOutcomes, world.counters.throttled,
+                world.counters.claimErrors, world.counters.unexplainedClaimErrors, world.counters.fullOutcomes, world.counters.throttled,
                 convergedAt < 0 ? -1 : convergedAt - phaseStartForReport(), slowest, singleClaim, ratio, world.now(),
                 world.scheduler.steps(), world.violations.size(), world.violations.subList(0, Math.min(20, world.violations.size())),
                 ShortestTrace.of(world.trace, world.violations));

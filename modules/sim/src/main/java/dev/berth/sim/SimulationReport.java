@@ -13,6 +13,7 @@ import java.util.List;
  * @param convergeMillis      from the start of the last phase to every node holding a slot
  * @param slowestClaimMillis  the longest berth start-to-ready time of any node in the run
  * @param singleClaimMillis   berth start-to-ready of a lone node in an otherwise empty world
+ * @param unexplainedClaimErrors claim errors that no planned fault explains (each is also a violation)
  * @param shortestTrace       the steps that show the first violation (its nodes and slot)
  */
 @Json
@@ -36,6 +37,7 @@ public record SimulationReport(
         long storeCalls,
         long crashes,
         long claimErrors,
+        long unexplainedClaimErrors,
         long fullOutcomes,
         long throttled,
         long convergeMillis,

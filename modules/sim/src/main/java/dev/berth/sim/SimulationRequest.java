@@ -38,12 +38,60 @@ public record SimulationRequest(
         if (nodes < 1 || nodes > MAX_NODES) {
             throw new BerthException("--nodes " + nodes + " is out of range: give 1 to " + MAX_NODES);
         }
+        var last = lastInstance(nodes, whenFull, plan);
+        for (var step : plan) {
+            int named = namedInstance(step);
+            if (named == 0 || (named > 0 && last.isPresent() && named > last.getAsInt())) {
+                throw new BerthException("plan step '" + step.text() + "' names instance " + named + ", which this run"
+                        + " never has: instances are numbered from 1 in launch order (the first " + nodes + " at the start,"
+                        + " then one per replacement the plan's steps cause), so name one of 1 to " + last.orElse(nodes));
+            }
+        }
         if (zones < 1 || zones > 6) {
             throw new BerthException("--zones " + zones + " is out of range: give 1 to 6");
         }
         if (scenario == Scenario.SCALE_IN && nodes < 6) {
             throw new BerthException("--scenario scale-in scales in by 5: give --nodes 6 or more");
         }
+    }
+
+    /** The instance a step names (numbered from 1), or -1 when it names none. */
+    static int namedInstance(PlanAction step) {
+        return switch (step) {
+            case PlanAction.Crash c -> c.instance();
+            case PlanAction.Pause p -> p.instance();
+            case PlanAction.Kill k -> k.instance();
+            default -> -1;
+        };
+    }
+
+    /**
+     * The highest instance number a run can reach: the first {@code nodes}, then at most one
+     * replacement per kill, a fleet per refresh, the target of a scale-out, and replacements plus
+     * a rebalance per zone outage. Empty when no bound holds: with a full policy other than wait,
+     * instances that find the cluster full are replaced without any plan step.
+     */
+    static java.util.OptionalInt lastInstance(int nodes, FullPolicy whenFull, List<PlanAction> plan) {
+        if (whenFull != FullPolicy.WAIT) {
+            return java.util.OptionalInt.empty();
+        }
+        int fleet = nodes;
+        for (var step : plan) {
+            if (step instanceof PlanAction.Scale sc) {
+                fleet = Math.max(fleet, sc.to());
+            }
+        }
+        long last = nodes;
+        for (var step : plan) {
+            last += switch (step) {
+                case PlanAction.Kill k -> 1;
+                case PlanAction.Refresh r -> fleet;
+                case PlanAction.Scale sc -> sc.to();
+                case PlanAction.Outage o -> 2L * fleet;
+                default -> 0;
+            };
+        }
+        return java.util.OptionalInt.of((int) Math.min(Integer.MAX_VALUE, last));
     }
 
     public static SimulationRequest of(Scenario scenario, int nodes, int zones, long seed) {
@@ -60,6 +108,10 @@ public record SimulationRequest(
 
     public SimulationRequest withShape(int newNodes, int newZones, List<PlanAction> newPlan) {
         return new SimulationRequest(scenario, newNodes, newZones, seed, whenFull, crossZone, trace, newPlan);
+    }
+
+    public SimulationRequest withSeed(long newSeed) {
+        return new SimulationRequest(scenario, nodes, zones, newSeed, whenFull, crossZone, trace, plan);
     }
 
     /** The command line that replays this run. */

@@ -66,6 +66,8 @@ final class World {
     final ClaimSettings settings;
     final SplittableRandom random;
     final Scheduler scheduler = new Scheduler();
+    /** How long things take; tests replace one latency to force a delay. */
+    Physics physics = Physics.realistic();
     final dev.berth.spi.ClaimStore store;
     final Map<String, SimInstance> instances = new LinkedHashMap<>();
     final Map<String, SimVolume> volumes = new LinkedHashMap<>();
@@ -97,6 +99,13 @@ final class World {
     boolean autoStartBerth = true;
     /** A fault for tests: attachments stay 'attaching' for ever (an EBS attachment stuck). */
     boolean attachmentsHang;
+    /** A zone outage happened in this run (a claim error during or after one is explained). */
+    boolean outageSeen;
+    /** The end of the latest planned stall that has struck (liveness is judged only after it). */
+    long stalledUntil = -1;
+    private long nextStoreHiccupAt = -1;
+    private long s3SlowDownUntil = -1;
+    private long etcdElectionUntil = -1;
     private int instanceCounter;
     private int volumeCounter;
     private int snapshotCounter;
@@ -181,6 +190,10 @@ final class World {
         instance.state.set(now(), InstanceState.RUNNING);
         instance.lifecycle.set(now(), LifecycleState.IN_SERVICE);
         event(instance.id, "boot", "running, in service", -1);
+        if (random.nextDouble() < physics.imdsDownShare()) {
+            instance.imdsDownUntil = now() + physics.imdsDown().draw(random);
+            event(instance.id, "imds", "refuses requests for " + (instance.imdsDownUntil - now()) + " ms after boot", -1);
+        }
         if (autoStartBerth) {
             startBerth(instance);
         }
@@ -221,6 +234,8 @@ final class World {
             event(instance.id, "berth fails", e.kind() + ": " + firstWords(e.getMessage()), -1);
             if (e.kind() == ClaimException.Kind.DATA_SAFETY) {
                 violation("data-safety stop", -1, List.of(instance.id), e.getMessage());
+            } else {
+                checkExplained(instance, e);
             }
             scheduleRestart(instance);
             result = "failed";
@@ -228,6 +243,7 @@ final class World {
             failures.add(e);
             counters.claimErrors++;
             event(instance.id, "berth fails", firstWords(e.getMessage()), -1);
+            checkExplained(instance, e);
             scheduleRestart(instance);
             result = "failed";
         } catch (SimulatedCrash e) {
@@ -237,6 +253,40 @@ final class World {
             result = "crashed";
         }
         node.finish(result);
+    }
+
+    /**
+     * A claim that fails needs a planned fault that explains it: a zone outage, a throttling
+     * window, a stalled berth process, a forced claim or a stuck attachment. Anything else
+     * (slow but healthy physics, crashes and re-runs, terminations, stale describes) the
+     * protocol must ride out, so an error there is a violation.
+     */
+    private void checkExplained(SimInstance instance, BerthException e) {
+        if (explanation() == null) {
+            counters.unexplainedClaimErrors++;
+            violation("no claim error without a fault that explains it", -1, List.of(instance.id),
+                    "berth failed with no planned fault to explain it: " + e.getMessage());
+        }
+    }
+
+    /** The planned fault that explains claim errors in this run so far, or null. */
+    private String explanation() {
+        if (outageSeen || !zonesDown.isEmpty()) {
+            return "zone outage";
+        }
+        if (throttleUntil > 0) {
+            return "throttling";
+        }
+        if (!pausePlans.isEmpty() || !pauseAfterOp.isEmpty() || stalledUntil >= 0) {
+            return "stalled process";
+        }
+        if (attachmentsHang) {
+            return "stuck attachment";
+        }
+        if (instances.values().stream().anyMatch(i -> i.forceClaim)) {
+            return "forced claim";
+        }
+        return null;
     }
 
     private ClaimSettings settingsFor(SimInstance instance) {
@@ -355,14 +405,22 @@ final class World {
             for (var set : believedHolders.values()) {
                 set.remove(instance.id);
             }
+            long letGo = physics.terminationDetach().draw(random);
             for (var v : volumes.values()) {
                 var remaining = v.attachedNow().stream().filter(a -> !a.instanceId().equals(instance.id)).toList();
                 if (remaining.size() != v.attachedNow().size() && !zonesDown.contains(v.zone)) {
-                    v.attachments.set(now(), remaining);
-                    v.state.set(now(), remaining.isEmpty() ? VolumeState.AVAILABLE : VolumeState.IN_USE);
+                    if (letGo > 0) {
+                        var detaching = v.attachedNow().stream().map(a -> a.instanceId().equals(instance.id)
+                                ? new VolumeAttachment(a.volumeId(), a.instanceId(), a.deviceName(), AttachmentState.DETACHING)
+                                : a).toList();
+                        v.attachments.set(now(), detaching);
+                        scheduler.at(now() + letGo, () -> dropAttachmentsOf(instance, v));
+                    } else {
+                        dropAttachmentsOf(instance, v);
+                    }
                 }
             }
-            event(instance.id, "terminated", "volumes detached", -1);
+            event(instance.id, "terminated", letGo > 0 ? "volumes detaching for " + letGo / 1000 + " s" : "volumes detached", -1);
             if (!instance.healthy || instance.replaceOnTermination) {
                 if (liveCount() < desired) {
                     launch(null);
@@ -371,8 +429,17 @@ final class World {
         });
     }
 
+    private void dropAttachmentsOf(SimInstance instance, SimVolume v) {
+        var remaining = v.attachedNow().stream().filter(a -> !a.instanceId().equals(instance.id)).toList();
+        if (remaining.size() != v.attachedNow().size()) {
+            v.attachments.set(now(), remaining);
+            v.state.set(now(), remaining.isEmpty() ? VolumeState.AVAILABLE : VolumeState.IN_USE);
+        }
+    }
+
     /** A zone comes back: EC2 finishes detaching the volumes of instances that terminated meanwhile. */
     void recoverZone(String zone) {
+        outageSeen = true;
         zonesDown.remove(zone);
         for (var v : volumes.values()) {
             if (!v.zone.equals(zone)) {
@@ -443,8 +510,43 @@ final class World {
     // EC2 / EBS, applied at the moment a call takes effect ----------------------------------
 
     private long lag() {
-        long max = now() < staleUntil ? config.staleLagMillis() : config.describeLagMillis();
-        return max <= 0 ? 0 : random.nextLong(max + 1);
+        if (now() < staleUntil) {
+            return config.staleLagMillis() <= 0 ? 0 : random.nextLong(config.staleLagMillis() + 1);
+        }
+        return physics.describeLag().draw(random);
+    }
+
+    /**
+     * Before a store request: the store has a hiccup now and then (a mean of
+     * {@link Physics#storeHiccupEveryMillis()} apart): an S3 503 SlowDown burst, when most
+     * requests fail retryably, or an etcd leader election, when requests stall until a leader
+     * is elected. Returns how long this request stalls; throws for a request S3 turns away.
+     */
+    long storeHiccup() {
+        long every = physics.storeHiccupEveryMillis();
+        if (every <= 0) {
+            return 0;
+        }
+        if (nextStoreHiccupAt < 0) {
+            nextStoreHiccupAt = now() + exponential(every);
+        }
+        while (now() >= nextStoreHiccupAt) {
+            if (random.nextBoolean()) {
+                s3SlowDownUntil = nextStoreHiccupAt + physics.s3SlowDown().draw(random);
+                nextStoreHiccupAt = s3SlowDownUntil + exponential(every);
+            } else {
+                etcdElectionUntil = nextStoreHiccupAt + physics.etcdElection().draw(random);
+                nextStoreHiccupAt = etcdElectionUntil + exponential(every);
+            }
+        }
+        if (now() < s3SlowDownUntil && random.nextInt(4) != 0) {
+            throw new dev.berth.spi.StoreException("503 SlowDown: please reduce your request rate (simulated)", true);
+        }
+        return now() < etcdElectionUntil ? etcdElectionUntil - now() : 0;
+    }
+
+    private long exponential(long mean) {
+        return 1 + (long) (-mean * Math.log(1 - random.nextDouble()));
     }
 
     long viewTime() {
@@ -492,7 +594,7 @@ final class World {
         volumes.put(id, volume);
         volumeByToken.put(request.clientToken(), id);
         counters.volumesCreated++;
-        scheduler.at(now() + between(2_000, 8_000), () -> volume.state.set(now(), VolumeState.AVAILABLE));
+        scheduler.at(now() + physics.createVolume().draw(random), () -> volume.state.set(now(), VolumeState.AVAILABLE));
         int slot = slotTag(volume);
         long sameZone = volumes.values().stream()
                 .filter(v -> v.zone.equals(volume.zone) && slotTag(v) == slot && !v.tags.containsKey("berth:retired"))
@@ -534,7 +636,7 @@ final class World {
         if (attachmentsHang) {
             return attaching;
         }
-        scheduler.at(now() + between(1_000, 6_000), () -> {
+        scheduler.at(now() + physics.attach().draw(random), () -> {
             var current = volume.attachedNow();
             if (current.size() == 1 && current.getFirst().instanceId().equals(caller.id)
                     && current.getFirst().state() == AttachmentState.ATTACHING) {
@@ -557,7 +659,7 @@ final class World {
         }
         var a = mine.get();
         volume.attachments.set(now(), List.of(new VolumeAttachment(volumeId, caller.id, a.deviceName(), AttachmentState.DETACHING)));
-        scheduler.at(now() + between(1_000, 8_000), () -> {
+        scheduler.at(now() + physics.detach().draw(random), () -> {
             var current = volume.attachedNow();
             if (current.size() == 1 && current.getFirst().instanceId().equals(caller.id)) {
                 volume.attachments.set(now(), List.of());
@@ -725,6 +827,7 @@ final class World {
         long fullOutcomes;
         long ready;
         long throttled;
+        long unexplainedClaimErrors;
         final List<Integer> happyPathCalls = new ArrayList<>();
     }
 }

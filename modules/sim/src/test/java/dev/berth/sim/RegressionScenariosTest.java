@@ -32,7 +32,7 @@ class RegressionScenariosTest {
         var request = SimulationRequest.of(Scenario.MASS_BOOT, 1, zones, seed).withPolicies(full, cross);
         var base = SimConfig.of(zones, 1);
         // every instance boots in exactly 30 s, so that launches at one instant are boots at one instant
-        var config = new SimConfig(base.zones(), 1, 30_000, 30_000, 1_500, 45_000, 300_000, 0.3, true);
+        var config = new SimConfig(base.zones(), 1, 30_000, 30_000, 45_000, 300_000, 0.3, true);
         return new World(config, Simulation.settings(request), seed, CasSlotSelection::new, ClaimLog.silent());
     }
 
@@ -77,6 +77,35 @@ class RegressionScenariosTest {
         assertEquals(volume, replacement.mountedVolume, "the replacement took the old holder's volume");
         assertEquals(identity, slot(w, 0).identity().fingerprint());
         assertEquals(2, slot(w, 0).epoch());
+        assertEquals(1, w.counters.volumesCreated);
+        noViolations(w);
+    }
+
+    /**
+     * The attach bound is the attachment's own: a replacement that waited 400 s for the old holder's
+     * volume to come free still gets the full bound for its own attachment, which here stays
+     * 'attaching' for a minute (longer than the first look after 4-6 s).
+     */
+    @Test
+    void aReplacementThatWaitedLongForTheOldHoldersVolumeStillGetsTheWholeAttachBound() {
+        var request = SimulationRequest.of(Scenario.MASS_BOOT, 1, 1, 13);
+        var base = SimConfig.of(1, 1);
+        // no lifecycle hook: the old holder is terminated outright and EC2 holds on to its volume for 400 s
+        var config = new SimConfig(base.zones(), 1, 30_000, 30_000, 45_000, 300_000, 0.3, false);
+        var w = new World(config, Simulation.settings(request), 13, CasSlotSelection::new, ClaimLog.silent());
+        w.setDesired(1);
+        var old = only(w);
+        assertTrue(w.runUntil(() -> ready(old), 10 * MINUTE));
+        w.physics = w.physics.withTerminationDetach(HeavyTail.fixed(400_000)).withAttach(HeavyTail.fixed(60_000));
+
+        var replacement = w.launch(old.zone);
+        w.terminate(old, "instance refresh");
+        assertTrue(w.runUntil(() -> ready(replacement) || !w.failures.isEmpty(), 60 * MINUTE));
+        assertTrue(w.failures.isEmpty(), () -> "the claim failed: " + w.failures.getFirst().getMessage()
+                + "\n" + String.join("\n", w.trace.stream().map(TraceStep::render).toList()));
+        assertTrue(ready(replacement));
+        assertTrue(w.trace.stream().anyMatch(t -> t.instance().equals(replacement.id) && t.result().contains("in use by " + old.id)),
+                "the replacement did wait for the old holder's volume");
         assertEquals(1, w.counters.volumesCreated);
         noViolations(w);
     }

@@ -1,0 +1,29 @@
+package dev.berth.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+/** {@code berth simulate}: bad input is a one-line usage error (exit 2), never a silent other run. */
+class SimulateCommandTest {
+
+    private static void assertUsage(MainTest.Result r, String... mentions) {
+        assertEquals(2, r.code(), () -> "exit code; stdout: " + r.out() + "; stderr: " + r.err());
+        var line = r.errorLine();
+        assertEquals(1, line.lines().count(), () -> "one line: " + r.err());
+        for (var m : mentions) {
+            assertTrue(line.contains(m), () -> "'" + m + "' in: " + line);
+        }
+    }
+
+    @Test
+    void scenarioPlanWithoutAPlanIsAUsageErrorNotAMassBoot() {
+        assertUsage(MainTest.run("simulate", "--nodes", "3", "--scenario", "plan"), "--scenario plan", "--plan");
+    }
+
+    @Test
+    void aPlanNamingAnInstanceTheRunNeverHasIsAUsageErrorNamingIt() {
+        assertUsage(MainTest.run("simulate", "--nodes", "3", "--plan", "kill:9@100"), "kill:9@100", "instance 9", "1 to 4");
+    }
+}
