@@ -53,6 +53,12 @@ record Physics(
                 imdsDown, storeHiccupEveryMillis, s3SlowDown, etcdElection);
     }
 
+    /** Every API round trip takes exactly this long, and IMDS never refuses: instances that start together stay in step. */
+    Physics inStep(long callMillis) {
+        return new Physics(HeavyTail.fixed(callMillis), HeavyTail.fixed(callMillis), createVolume, attach, detach,
+                terminationDetach, describeLag, 0, imdsDown, storeHiccupEveryMillis, s3SlowDown, etcdElection);
+    }
+
     Physics withDescribeLag(HeavyTail tail) {
         return new Physics(cloudCall, storeCall, createVolume, attach, detach, terminationDetach, tail, imdsDownShare,
                 imdsDown, storeHiccupEveryMillis, s3SlowDown, etcdElection);

@@ -408,7 +408,27 @@ public final class Simulation {
         if (ready >= Math.min(live, world.desired)) {
             return true;
         }
+        if (idleHolds()) {
+            return false;   // a claim still under way (its slot taken, its volume not yet ready)
+        }
         return ready >= world.desired || idleZones.stream().noneMatch(this::slotUsableFrom);
+    }
+
+    /** Whether a live instance without a workload already holds a slot: its claim has not finished. */
+    private boolean idleHolds() {
+        for (var v : world.store.list(world.keys().slotsPrefix())) {
+            var n = world.keys().slotOf(v.key());
+            if (n.isEmpty()) {
+                continue;
+            }
+            var record = world.codec().decode(v.key(), n.getAsInt(), world.keys().cluster(), v.value());
+            var holder = record.holder() == null ? null : world.instances.get(record.holder().instanceId());
+            if (holder != null && !holder.terminated() && !holder.terminationRequested && holder.workloadSlot.isEmpty()
+                    && holder.running()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether some slot could still go to an instance in this zone: a free one it may take, or one not created yet. */

@@ -123,6 +123,7 @@ class RegressionScenariosTest {
                 + "\n" + String.join("\n", w.trace.stream().map(TraceStep::render).toList()));
 
         w.staleUntil = w.now() + 30 * MINUTE;  // describe calls lag by up to 45 s
+        w.physics = w.physics.inStep(100);     // two boots at one instant reach the store at one instant
         long writesBefore = w.counters.claimWrites;
         w.desired = 2;
         var a = w.launch(first.zone);

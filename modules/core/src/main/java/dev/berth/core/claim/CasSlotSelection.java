@@ -48,6 +48,7 @@ public final class CasSlotSelection implements SlotSelection {
         private SlotTable table;
         private int conflicts;
         private boolean told;
+        private boolean looked;
 
         Round(InstanceIdentity me, SlotRepository slots, CloudProvider cloud, ClaimSettings settings, Ticker ticker,
               ClaimLog log, Calls calls, SlotTable initial) {
@@ -64,6 +65,10 @@ public final class CasSlotSelection implements SlotSelection {
 
         BoundedWait.Poll<Selection> look() {
             var waits = settings.waits();
+            if (looked) {
+                table = slots.readAll();   // what changed while this instance waited
+            }
+            looked = true;
             while (true) {
                 var mine = table.heldBy(me.instanceId());
                 if (mine.isPresent()) {
@@ -122,7 +127,6 @@ public final class CasSlotSelection implements SlotSelection {
                             + " s (waits.fullSeconds)");
                     told = true;
                 }
-                table = slots.readAll();
                 return BoundedWait.Poll.pending(detail);
             }
         }

@@ -249,6 +249,7 @@ public final class ClaimProtocol {
             }
         }
         boolean attachedNow = deviceName == null;
+        var foundMine = new String[1];
         if (attachedNow) {
             deviceName = BoundedWait.forThe("volume " + volumeId + " of slot " + slot + " to be free to attach to "
                             + me.instanceId(), context.ticker(), context.log())
@@ -264,6 +265,15 @@ public final class ClaimProtocol {
                             if (e.reason() != CloudException.Reason.CONFLICT && e.reason() != CloudException.Reason.NOT_FOUND) {
                                 throw e;
                             }
+                            // in use by this very instance (a re-run whose first look was answered from before its
+                            // earlier attach): not a previous holder to wait for
+                            var mine = calls.run("describe volume " + volumeId, () -> context.cloud().describeVolume(volumeId))
+                                    .flatMap(v -> v.attachmentTo(me.instanceId()))
+                                    .filter(a -> a.state() == AttachmentState.ATTACHED || a.state() == AttachmentState.ATTACHING);
+                            if (mine.isPresent()) {
+                                foundMine[0] = mine.get().deviceName();
+                                return BoundedWait.Poll.done(mine.get().deviceName());
+                            }
                             return BoundedWait.Poll.pending(e.getMessage());
                         }
                     });
@@ -278,7 +288,7 @@ public final class ClaimProtocol {
                     var seen = calls.run("describe volume " + volumeId, () -> context.cloud().describeVolume(volumeId));
                     var mine = seen.flatMap(v -> v.attachmentTo(me.instanceId()));
                     if (mine.isPresent() && mine.get().state() == AttachmentState.ATTACHED) {
-                        return BoundedWait.Poll.done(new Attachment(name, attachedNow));
+                        return BoundedWait.Poll.done(new Attachment(name, attachedNow && foundMine[0] == null));
                     }
                     return BoundedWait.Poll.pending(mine.map(a -> a.state().name().toLowerCase()).orElse("not attached")
                             + " to " + me.instanceId());
