@@ -3,8 +3,10 @@
 # so runtime/ is a jlink image of just the JDK modules that jdeps finds in berth and its plugins,
 # lib/ holds berth's own jars on the module path, plugins/NAME/ each plugin's jars (loaded into
 # a module layer of its own at run time), and bin/berth runs runtime/bin/java -m dev.berth.cli.
+# Then the tarball an operator installs, $4 = berth-VERSION.tar.gz (one folder, berth/, without the AOT cache:
+# that is made for one folder, see bin/berth-cache) and its berth-VERSION.tar.gz.sha256 beside it.
 set -euo pipefail
-image=$1 lib=$2 root=$3
+image=$1 lib=$2 root=$3 tarball=$4
 : "${JAVA_HOME:?set JAVA_HOME to the JDK 25 that links the image}"
 jdk=$JAVA_HOME/bin
 plugins=(linux-fs identity-avalanche identity-ethereum identity-x509 key-passphrase)
@@ -43,12 +45,16 @@ mods=$(grep -v '^$' <<<"$mods" | sort -u | paste -sd, -)
   --no-header-files --no-man-pages
 
 here=$(cd "$(dirname "$0")" && pwd)
-cp "$here/src/main/image/bin/berth" "$image/bin/berth"
-chmod 0755 "$image/bin/berth"
+cp "$here"/src/main/image/bin/* "$image/bin/"
+chmod 0755 "$image"/bin/*
 cp "$here"/src/main/image/conf/* "$image/conf/"
 cp "$here"/src/main/image/systemd/* "$image/systemd/"
 
-# An AppCDS archive of the classes a run loads, to cut start-up.
-BERTH_JAVA_OPTS="-XX:ArchiveClassesAtExit=$image/lib/berth.jsa" "$image/bin/berth" simulate --nodes 20 --seed 1 >/dev/null 2>&1 \
-  || echo "build-image: no AppCDS archive (the training run failed); berth starts without it" >&2
+# The tarball first, so that it never holds the AOT cache made below for this build folder.
+tar --sort=name --owner=0 --group=0 --numeric-owner -C "$(dirname "$image")" -czf "$tarball" "$(basename "$image")"
+(cd "$(dirname "$tarball")" && sha256sum "$(basename "$tarball")" >"$tarball.sha256")
+echo "build-image: $tarball ($(du -h "$tarball" | cut -f1)) and its .sha256"
+
+# The AOT cache of this build folder, so that runtime-image/target/berth/bin/berth starts fast too.
+"$image/bin/berth-cache" || echo "build-image: no AOT cache; berth starts without it" >&2
 echo "build-image: $image ($(du -sh "$image" | cut -f1)), JDK modules: $mods"

@@ -1,6 +1,7 @@
 package dev.berth.image;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -8,7 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import javax.tools.ToolProvider;
@@ -20,30 +21,33 @@ import org.junit.jupiter.api.io.TempDir;
  * JAVA_HOME, so only the image's own runtime can run it.
  */
 class ImageTest {
-    private static final Path IMAGE = Path.of(System.getProperty("berth.image", "target/berth"));
+    private static final Path IMAGE = ImageProcess.IMAGE;
 
-    record Run(int code, String out, String err) {
-    }
-
-    private static Run berth(String... args) throws IOException, InterruptedException {
+    private static ImageProcess.Result berth(String... args) throws IOException, InterruptedException {
         var command = new ArrayList<String>();
         command.add(IMAGE.resolve("bin/berth").toString());
         command.addAll(List.of(args));
-        var pb = new ProcessBuilder(command);
-        pb.environment().clear();
-        pb.environment().put("PATH", "/usr/bin:/bin");
-        var out = Files.createTempFile("berth-out", ".txt");
-        var err = Files.createTempFile("berth-err", ".txt");
-        pb.redirectOutput(out.toFile()).redirectError(err.toFile());
-        var process = pb.start();
-        if (!process.waitFor(5, TimeUnit.MINUTES)) {
-            process.destroyForcibly();
-            throw new AssertionError("bin/berth " + String.join(" ", args) + " did not finish in 5 minutes");
+        return ImageProcess.run(Path.of("").toAbsolutePath(), Map.of(), command);
+    }
+
+    @Test
+    void helpGivesEveryCommandAOneLineSummary() throws Exception {
+        for (var group : List.of(List.of("--help"), List.of("store", "--help"), List.of("identity", "--help"),
+                List.of("device", "--help"))) {
+            var r = berth(group.toArray(String[]::new));
+            assertEquals(0, r.code(), r.toString());
+            var commands = r.out().lines().dropWhile(l -> !l.equals("Commands:")).skip(1).toList();
+            assertFalse(commands.isEmpty(), "berth " + String.join(" ", group) + " lists no command:\n" + r.out());
+            for (var line : commands) {
+                // "  name   Summary." on one line: a summary that wraps continues on a line of spaces and text
+                assertTrue(line.matches("  [a-z-]+ +\\S.*"), "a summary wrapped onto a second line: '" + line + "' in\n" + r.out());
+                assertTrue(line.length() < 80 && line.endsWith("."), "not a one-line summary: '" + line + "'");
+            }
         }
-        var run = new Run(process.exitValue(), Files.readString(out), Files.readString(err));
-        Files.delete(out);
-        Files.delete(err);
-        return run;
+        var top = berth("--help").out();
+        for (var command : List.of("claim", "keeper", "simulate", "store", "device", "identity", "iam-policy", "plugins")) {
+            assertTrue(top.lines().anyMatch(l -> l.startsWith("  " + command + " ")), command + " in\n" + top);
+        }
     }
 
     @Test
@@ -141,7 +145,7 @@ class ImageTest {
 
     @Test
     void identityInspectNamesThePublishedAvalancheStakingCertificate(@TempDir Path dir) throws Exception {
-        var published = Path.of(System.getProperty("berth.image", "target/berth")).toAbsolutePath()
+        var published = IMAGE
                 .getParent().getParent().getParent()
                 .resolve("plugins/identity-avalanche/src/test/resources/avalanchego/staker1.crt");
         Files.copy(published, dir.resolve("staker.crt"));

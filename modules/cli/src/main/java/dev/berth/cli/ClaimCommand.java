@@ -32,9 +32,10 @@ import picocli.CommandLine.Option;
 /** {@code berth claim}: claim a slot, attach and mount its volume, load its identity, write the env file. */
 @Singleton
 @Command(name = "claim", mixinStandardHelpOptions = true,
-        description = {"Claim one slot of the cluster for this instance: its volume attached and mounted, its identity",
-                "in place, and the env file written. Exit 0: ready; 3: no free slot (the full policy was applied);",
-                "1: failed (the message says why and what to do); 2: bad input."})
+        description = {"Claim this instance's slot: its volume, identity and env file.",
+                "Claims one slot of the cluster for this instance: its volume attached and mounted, its identity in place,"
+                        + " and the env file written. Exit 0: ready; 3: no free slot (the full policy was applied);"
+                        + " 1: failed (the message says why and what to do); 2: bad input."})
 final class ClaimCommand implements Callable<Integer> {
 
     @Option(names = "--config", description = "The YAML config file (default: none; flags and defaults only).")

@@ -22,9 +22,10 @@ final class DeviceCommand {
 
     @Singleton
     @Command(name = "probe", mixinStandardHelpOptions = true,
-            description = {"Show the device berth resolves (by path, or by EBS volume id through its NVMe serial or Xen",
-                    "name), its size, the signature found (or blank), the filesystem size, and what berth claim would do",
-                    "with it. Reads only; never writes."})
+            description = {"Show a device, its signature, and what berth claim would do.",
+                    "The device berth resolves (by path, or by EBS volume id through its NVMe serial or Xen name), its size,"
+                            + " the signature found (or blank), the filesystem size, and what berth claim would do with it."
+                            + " Reads only; never writes."})
     static final class Probe implements Callable<Integer> {
 
         @Parameters(arity = "0..1", paramLabel = "DEVICE", description = "A device path (/dev/nvme1n1, /dev/loop3, an image file).")

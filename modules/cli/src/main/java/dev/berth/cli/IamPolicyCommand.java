@@ -11,9 +11,9 @@ import picocli.CommandLine.Option;
 /** {@code berth iam-policy}: the least-privilege IAM policy the configuration needs. */
 @Singleton
 @Command(name = "iam-policy", mixinStandardHelpOptions = true,
-        description = {"Print the least-privilege IAM policy (JSON) that the instance role needs for this configuration:",
-                "the EC2, Auto Scaling, S3 and KMS actions of the features it turns on, scoped by the berth:cluster tag",
-                "where AWS allows it."})
+        description = {"Print the least-privilege IAM policy this configuration needs.",
+                "The policy (JSON) that the instance role needs: the EC2, Auto Scaling, S3 and KMS actions of the features"
+                        + " the configuration turns on, scoped by the berth:cluster tag where AWS allows it."})
 final class IamPolicyCommand implements Callable<Integer> {
 
     @Option(names = "--config", required = true, description = "The berth YAML config file.")

@@ -66,8 +66,9 @@ final class IdentityCommand {
 
     @Singleton
     @Command(name = "inspect", mixinStandardHelpOptions = true,
-            description = {"Name the identity in a directory of identity files as each client writes them (staker.crt,",
-                    "nodekey, node.crt): its public name and fingerprint, from the public part alone where that names it."})
+            description = {"Name the identity in a directory of identity files.",
+                    "The files as each client writes them (staker.crt, nodekey, node.crt): their public name and"
+                            + " fingerprint, from the public part alone where that names it."})
     static final class Inspect implements Callable<Integer> {
         @Option(names = "--kind", required = true, description = "avalanche, ethereum or x509.")
         String kind;
@@ -147,7 +148,8 @@ final class IdentityCommand {
 
     @Singleton
     @Command(name = "show", mixinStandardHelpOptions = true,
-            description = "Show the identity a slot records: kind, public name, fingerprint, whether a backup exists.")
+            description = {"Show the identity a slot records.",
+                    "Its kind, public name and fingerprint, and whether a backup exists."})
     static final class Show extends SlotCommand implements Callable<Integer> {
         @Option(names = "--json", description = "Print one JSON object.")
         boolean json;
@@ -180,8 +182,9 @@ final class IdentityCommand {
 
     @Singleton
     @Command(name = "restore", mixinStandardHelpOptions = true,
-            description = {"Restore a slot's identity from its encrypted backup into a directory that holds none, on",
-                    "purpose (the manual policy never does it by itself). Checks the restored fingerprint against the slot."})
+            description = {"Restore a slot's identity from its encrypted backup.",
+                    "Into a directory that holds none, on purpose (the manual policy never does it by itself)."
+                            + " Checks the restored fingerprint against the slot."})
     static final class Restore extends SlotCommand implements Callable<Integer> {
         @Option(names = "--dir", required = true, description = "Where to write the identity files (must hold none).")
         Path dir;

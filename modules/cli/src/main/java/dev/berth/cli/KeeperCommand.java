@@ -16,9 +16,11 @@ import picocli.CommandLine.Option;
 /** {@code berth keeper}: waits beside the workload for the termination notice, then lets go of the slot cleanly. */
 @Singleton
 @Command(name = "keeper", mixinStandardHelpOptions = true,
-        description = {"Stay beside the workload and watch for the instance's termination notice (Auto Scaling's",
-                "target lifecycle state Terminated or Warmed:*, a spot interruption). Then stop the workload unit,",
-                "unmount, detach, release the slot and, going to Terminated, complete the lifecycle hook. Exit 0 when done."})
+        description = {"Release the slot when the instance is told to terminate.",
+                "Stays beside the workload and watches for the instance's termination notice (Auto Scaling's target"
+                        + " lifecycle state Terminated or Warmed:*, a spot interruption). Then stops the workload unit,"
+                        + " unmounts, detaches, releases the slot and, going to Terminated, completes the lifecycle hook."
+                        + " Exit 0 when done."})
 final class KeeperCommand implements Callable<Integer> {
 
     @Option(names = "--config", required = true, description = "The berth YAML config file (as for berth claim).")

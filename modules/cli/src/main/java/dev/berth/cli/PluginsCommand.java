@@ -17,7 +17,8 @@ import picocli.CommandLine.Option;
 /** {@code berth plugins}: what berth can load, and where each provider comes from. */
 @Singleton
 @Command(name = "plugins", mixinStandardHelpOptions = true,
-        description = "List the providers berth can use: built in, and from each plugin folder (each in its own module layer).")
+        description = {"List the providers berth can use, and where each comes from.",
+                "Built in, or from a plugin folder (each plugin in its own module layer)."})
 final class PluginsCommand implements Callable<Integer> {
 
     @Option(names = "--plugins", description = "The plugin folder (default: the image's plugins/).")

@@ -17,9 +17,10 @@ import picocli.CommandLine.Option;
 /** {@code berth simulate}: replays a fleet on the simulated cloud and checks the invariants at every step. */
 @Singleton
 @Command(name = "simulate", mixinStandardHelpOptions = true,
-        description = {"Run a fleet of simulated nodes through a scenario on a simulated cloud, with the real claim",
-                "protocol, checking the invariants after every step. Exit 0: no violation; 1: a violation",
-                "(the shortest trace that shows it is printed)."})
+        description = {"Run a simulated fleet through a scenario; check the invariants.",
+                "A fleet of simulated nodes on a simulated cloud, with the real claim protocol, checking the invariants"
+                        + " after every step. Exit 0: no violation; 1: a violation (the shortest trace that shows it"
+                        + " is printed)."})
 final class SimulateCommand implements Callable<Integer> {
 
     @Option(names = "--nodes", defaultValue = "200", description = "Nodes in the group (desired capacity). Default: ${DEFAULT-VALUE}.")

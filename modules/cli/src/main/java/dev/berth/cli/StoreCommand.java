@@ -63,8 +63,9 @@ final class StoreCommand {
 
     @Singleton
     @Command(name = "bench", mixinStandardHelpOptions = true,
-            description = {"Measure claims per second and p50/p99 claim latency of a store on a scratch prefix:",
-                    "each claim lists the slots and compare-and-sets one to the next epoch. Cleans up after itself."})
+            description = {"Measure a store's claims per second and claim latency.",
+                    "Claims per second and p50/p99 claim latency on a scratch prefix: each claim lists the slots and"
+                            + " compare-and-sets one to the next epoch. Cleans up after itself."})
     static final class Bench implements Callable<Integer> {
         @Mixin
         StoreOptions storeOptions;
@@ -101,9 +102,10 @@ final class StoreCommand {
 
     @Singleton
     @Command(name = "check", mixinStandardHelpOptions = true,
-            description = {"Probe a store's put-if-absent, compare-and-set and conditional delete, race concurrent",
-                    "writers on a scratch prefix, clean up, and say 'safe' or exactly what is unsafe. The verdict is",
-                    "kept in the store: berth claim refuses a store found unsafe. Exit 0: safe; 1: unsafe."})
+            description = {"Check that a store is safe for claims, or say what is unsafe.",
+                    "Probes a store's put-if-absent, compare-and-set and conditional delete, races concurrent writers on"
+                            + " a scratch prefix, cleans up, and says 'safe' or exactly what is unsafe. The verdict is kept"
+                            + " in the store: berth claim refuses a store found unsafe. Exit 0: safe; 1: unsafe."})
     static final class Check implements Callable<Integer> {
 
         @Mixin
