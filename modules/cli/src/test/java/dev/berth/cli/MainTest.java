@@ -191,4 +191,17 @@ class MainTest {
         assertTrue(!r.out().contains("autoscaling:SetInstanceHealth"), "mark-unhealthy is off: " + r.out());
         assertTrue(r.out().contains("arn:aws:s3:::claims-bucket"), r.out());
     }
+
+    @Test
+    void forcedMkfsInTheConfigIsAOneLineUsageError(@TempDir Path dir) throws Exception {
+        for (var force : new String[] {"-F", "-f", "--force", "-qF"}) {
+            var config = dir.resolve("berth.yaml");
+            Files.writeString(config, "cluster: avax\nvolume:\n  mkfsArgs: [\"-m\", \"0\", \"" + force + "\"]\n");
+            assertUsage(run("iam-policy", "--config", config.toString()), "volume.mkfsArgs", "'" + force + "'",
+                    "remove it");
+        }
+        var fine = dir.resolve("fine.yaml");
+        Files.writeString(fine, "cluster: avax\nvolume:\n  mkfsArgs: [\"-m\", \"0\", \"-E\", \"lazy_itable_init=0\"]\n");
+        assertEquals(0, run("iam-policy", "--config", fine.toString()).code());
+    }
 }
