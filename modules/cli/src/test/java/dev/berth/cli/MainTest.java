@@ -204,4 +204,29 @@ class MainTest {
         Files.writeString(fine, "cluster: avax\nvolume:\n  mkfsArgs: [\"-m\", \"0\", \"-E\", \"lazy_itable_init=0\"]\n");
         assertEquals(0, run("iam-policy", "--config", fine.toString()).code());
     }
+
+    @Test
+    void iamPolicyForAKmsAliasNamesNoAliasOrBareKeyIdAsAResource(@TempDir Path dir) throws Exception {
+        var config = dir.resolve("berth.yaml");
+        Files.writeString(config, """
+                cluster: avax
+                volume:
+                  kmsKeyId: alias/berth
+                keys:
+                  provider: kms
+                  settings:
+                    keyId: alias/berth
+                providerSettings:
+                  region: us-gov-west-1
+                """);
+        var r = run("iam-policy", "--config", config.toString());
+        assertEquals(0, r.code(), r.err());
+        var resources = r.out().lines().filter(l -> l.contains("\"Resource\"") && l.contains(":kms:")).toList();
+        assertEquals(4, resources.size(), r.out());
+        for (var line : resources) {
+            assertTrue(line.contains("\"arn:aws-us-gov:kms:us-gov-west-1:*:key/*\""), line);
+        }
+        assertTrue(!r.out().contains("\"Resource\": \"alias/") && !r.out().contains(":alias/"), r.out());
+        assertTrue(r.out().contains("\"kms:RequestAlias\": \"alias/berth\""), r.out());
+    }
 }
