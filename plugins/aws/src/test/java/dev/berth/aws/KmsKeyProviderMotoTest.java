@@ -32,6 +32,12 @@ class KmsKeyProviderMotoTest {
                 "accessKeyId", "testing", "secretAccessKey", "testing")));
     }
 
+    private static KeyProvider providerInRegion(String keyId) {
+        return new KmsKeyProviderFactory().create(new PluginConfig("keys", java.util.Map.of(
+                "keyId", keyId, "endpoint", MotoWorld.endpoint().toString(), "region", "us-east-1",
+                "accessKeyId", "testing", "secretAccessKey", "testing")));
+    }
+
     @Test
     void wrapsAndUnwrapsWithTheSameContext() {
         var keys = provider(keyArn);
@@ -68,13 +74,13 @@ class KmsKeyProviderMotoTest {
             kms.createAlias(r -> r.aliasName(alias).targetKeyId(keyArn));
             otherArn = kms.createKey(r -> r.description("berth test, the alias's next key")).keyMetadata().arn();
         }
-        var keys = provider(alias);
+        var keys = providerInRegion(alias);
         var key = keys.newDataKey("cluster-a/slot-3");
         assertEquals("kms:" + keyArn, keys.keyReference(), "the backup's header names the key, not the alias");
         try (var kms = MotoWorld.kms()) {
             kms.updateAlias(r -> r.aliasName(alias).targetKeyId(otherArn));
         }
-        var later = provider(alias);
+        var later = providerInRegion(alias);
         assertArrayEquals(key.plaintext(), later.unwrap(key.wrapped(), "cluster-a/slot-3"));
         key.destroy();
     }
