@@ -152,6 +152,12 @@ public final class ClaimProtocol {
     }
 
     private Attached ensureVolume(InstanceIdentity me, SlotEntry held, boolean resumed) {
+        var pending = held.record().volumeIntent();
+        if (held.record().volume() == null && pending != null && !pending.zone().equals(me.zone())
+                && pending.sourceSnapshotId() == null && !held.record().formatted()
+                && settings.crossZone() != CrossZonePolicy.NEVER) {
+            held = retireNeverRecordedVolume(me, held, pending);
+        }
         var record = held.record();
         String volumeId;
         if (record.volume() != null && record.volume().zone().equals(me.zone())) {
@@ -189,6 +195,22 @@ public final class ClaimProtocol {
         var deviceName = attach(me, held.slot(), volumeId, resumed);
         attachedVolume = volumeId;
         return new Attached(held, volumeId, deviceName);
+    }
+
+    /**
+     * A blank volume being created in another zone when its holder died was never recorded, so
+     * never used: moving it would make a volume from a blank snapshot, which berth never formats.
+     * It is tagged and kept as retired, and the slot starts over in this zone.
+     */
+    private SlotEntry retireNeverRecordedVolume(InstanceIdentity me, SlotEntry held, SlotRecord.VolumeIntent intent) {
+        var there = createVolume(held.slot(), intent);
+        log("slot " + held.slot() + " has a never-recorded blank volume " + there + " in zone " + intent.zone()
+                + ": retiring it and creating the slot's volume in " + me.zone());
+        calls.run("tag the never-used volume " + there, () -> context.cloud().tag(there,
+                Map.of("berth:retired", "never recorded; replaced in " + me.zone())));
+        var retired = new ArrayList<>(held.record().retiredVolumes());
+        retired.add(new SlotRecord.VolumeRef(there, intent.zone()));
+        return updateHeld(me, held, r -> r.withVolume(null, retired));
     }
 
     private String createVolume(int slot, SlotRecord.VolumeIntent intent) {
