@@ -42,7 +42,12 @@ public interface CloudProvider extends AutoCloseable {
     /** Detaches a volume from this instance only; a no-op when it is not attached here. */
     void detachVolume(String volumeId);
 
-    /** Starts a snapshot of a volume (for a cross-zone move). */
+    /**
+     * Starts a snapshot of a volume (for a cross-zone move), or returns the pending or completed
+     * snapshot of that volume that already carries all of {@code tags}: snapshots have no client
+     * token, so the tags (which name the cluster, the slot and its epoch) stand in for one, and a
+     * crash between this call and its record makes no second snapshot.
+     */
     Snapshot createSnapshot(String volumeId, Map<String, String> tags);
 
     Optional<Snapshot> describeSnapshot(String snapshotId);

@@ -9,7 +9,10 @@ import java.util.OptionalLong;
  */
 public sealed interface DeviceSignature {
 
-    /** A short name: "blank", or the signature ("ext4", "xfs", "btrfs", "luks", "swap", "mbr", "gpt", "unknown-data"). */
+    /**
+     * A short name: "blank", the signature as blkid names it ("ext4", "xfs", "btrfs", "crypto_LUKS",
+     * "LVM2_member", "linux_raid_member", "zfs_member", "bcache", "swap", "mbr", "gpt"), or "unknown-data".
+     */
     String name();
 
     /** All zero where berth looked. The only content that may be formatted. */
@@ -22,7 +25,8 @@ public sealed interface DeviceSignature {
 
     /**
      * A recognised signature. {@code mountable} is true for filesystems berth can mount
-     * (ext2/3/4, xfs, btrfs), false for luks, swap and partition tables.
+     * (ext2/3/4, xfs, btrfs), false for encrypted and member devices (LUKS, LVM, md RAID, ZFS,
+     * bcache), swap and partition tables.
      */
     record Recognized(String type, boolean mountable, Optional<String> uuid, OptionalLong filesystemSizeBytes)
             implements DeviceSignature {

@@ -39,8 +39,18 @@ final class IamPolicyCommand implements Callable<Integer> {
                 settings.crossZone() == dev.berth.core.claim.CrossZonePolicy.SNAPSHOT, settings.volume().seedSnapshotId(),
                 settings.whenFull() == dev.berth.core.claim.FullPolicy.MARK_UNHEALTHY,
                 settings.whenFull() == dev.berth.core.claim.FullPolicy.TERMINATE_SELF,
-                resolved.providerSettings().get("lifecycleHook").isPresent(), resolved.providerSettings().get("group"));
+                resolved.providerSettings().get("lifecycleHook").isPresent(), resolved.providerSettings().get("group"),
+                resolved.providerSettings().get("region").or(() -> queryParameter(store, "region")));
         console.out().println(IamPolicy.json(features));
         return ExitCodes.OK;
+    }
+
+    private static Optional<String> queryParameter(java.net.URI uri, String name) {
+        var query = uri.getQuery();
+        if (query == null) {
+            return Optional.empty();
+        }
+        return java.util.Arrays.stream(query.split("&")).filter(p -> p.startsWith(name + "="))
+                .map(p -> p.substring(name.length() + 1)).filter(v -> !v.isEmpty()).findFirst();
     }
 }

@@ -191,4 +191,42 @@ class MainTest {
         assertTrue(!r.out().contains("autoscaling:SetInstanceHealth"), "mark-unhealthy is off: " + r.out());
         assertTrue(r.out().contains("arn:aws:s3:::claims-bucket"), r.out());
     }
+
+    @Test
+    void forcedMkfsInTheConfigIsAOneLineUsageError(@TempDir Path dir) throws Exception {
+        for (var force : new String[] {"-F", "-f", "--force", "-qF"}) {
+            var config = dir.resolve("berth.yaml");
+            Files.writeString(config, "cluster: avax\nvolume:\n  mkfsArgs: [\"-m\", \"0\", \"" + force + "\"]\n");
+            assertUsage(run("iam-policy", "--config", config.toString()), "volume.mkfsArgs", "'" + force + "'",
+                    "remove it");
+        }
+        var fine = dir.resolve("fine.yaml");
+        Files.writeString(fine, "cluster: avax\nvolume:\n  mkfsArgs: [\"-m\", \"0\", \"-E\", \"lazy_itable_init=0\"]\n");
+        assertEquals(0, run("iam-policy", "--config", fine.toString()).code());
+    }
+
+    @Test
+    void iamPolicyForAKmsAliasNamesNoAliasOrBareKeyIdAsAResource(@TempDir Path dir) throws Exception {
+        var config = dir.resolve("berth.yaml");
+        Files.writeString(config, """
+                cluster: avax
+                volume:
+                  kmsKeyId: alias/berth
+                keys:
+                  provider: kms
+                  settings:
+                    keyId: alias/berth
+                providerSettings:
+                  region: us-gov-west-1
+                """);
+        var r = run("iam-policy", "--config", config.toString());
+        assertEquals(0, r.code(), r.err());
+        var resources = r.out().lines().filter(l -> l.contains("\"Resource\"") && l.contains(":kms:")).toList();
+        assertEquals(4, resources.size(), r.out());
+        for (var line : resources) {
+            assertTrue(line.contains("\"arn:aws-us-gov:kms:us-gov-west-1:*:key/*\""), line);
+        }
+        assertTrue(!r.out().contains("\"Resource\": \"alias/") && !r.out().contains(":alias/"), r.out());
+        assertTrue(r.out().contains("\"kms:RequestAlias\": \"alias/berth\""), r.out());
+    }
 }

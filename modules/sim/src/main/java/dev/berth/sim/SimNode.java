@@ -316,7 +316,8 @@ final class SimNode implements Ticker {
             return call("ec2: create snapshot", World.CallKind.CLOUD, () -> {
                 var s = world.snapshot(volumeId, tags);
                 world.event(instance.id, "ec2: create snapshot", s.id + " of " + volumeId, -1);
-                return new Snapshot(s.id, volumeId, SnapshotState.PENDING, 0, tags);
+                return new Snapshot(s.id, volumeId, s.completed ? SnapshotState.COMPLETED : SnapshotState.PENDING,
+                        s.completed ? 100 : 0, s.sizeGiB, s.tags);
             });
         }
 
@@ -328,7 +329,7 @@ final class SimNode implements Ticker {
                     return Optional.<Snapshot>empty();
                 }
                 return Optional.of(new Snapshot(s.id, s.volumeId, s.completed ? SnapshotState.COMPLETED : SnapshotState.PENDING,
-                        s.completed ? 100 : 50, s.tags));
+                        s.completed ? 100 : 50, s.sizeGiB, s.tags));
             });
         }
 

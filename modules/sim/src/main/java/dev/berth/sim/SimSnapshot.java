@@ -6,6 +6,7 @@ import java.util.Map;
 final class SimSnapshot {
     final String id;
     final String volumeId;
+    final int sizeGiB;
     final long createdAt;
     final Map<String, String> tags;
     final String filesystem;
@@ -13,10 +14,11 @@ final class SimSnapshot {
     final String identityFingerprint;
     boolean completed;
 
-    SimSnapshot(String id, String volumeId, long createdAt, Map<String, String> tags, String filesystem,
+    SimSnapshot(String id, String volumeId, int sizeGiB, long createdAt, Map<String, String> tags, String filesystem,
                 Map<String, byte[]> files, String identityFingerprint) {
         this.id = id;
         this.volumeId = volumeId;
+        this.sizeGiB = sizeGiB;
         this.createdAt = createdAt;
         this.tags = tags;
         this.filesystem = filesystem;

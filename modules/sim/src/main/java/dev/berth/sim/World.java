@@ -578,6 +578,10 @@ final class World {
                 throw new CloudException(CloudException.Reason.NOT_FOUND, request.snapshotId().get(),
                         "snapshot " + request.snapshotId().get() + " does not exist");
             }
+            if (request.sizeGiB() < snap.sizeGiB) { // as EC2 answers
+                throw new CloudException(CloudException.Reason.INVALID, snap.id, "Volume of " + request.sizeGiB()
+                        + "GiB is smaller than snapshot '" + snap.id + "', expect size >= " + snap.sizeGiB + "GiB");
+            }
             fromFs = snap.filesystem;
         }
         var id = String.format("vol-%017x", ++volumeCounter);
@@ -674,8 +678,13 @@ final class World {
             throw new CloudException(CloudException.Reason.NOT_FOUND, volumeId, "volume " + volumeId + " does not exist");
         }
         checkZoneUp(volume.zone, volumeId);
+        for (var earlier : snapshots.values()) {
+            if (earlier.volumeId.equals(volumeId) && earlier.tags.entrySet().containsAll(tags.entrySet())) {
+                return earlier; // what AwsCloudProvider finds by volume and tags
+            }
+        }
         var id = String.format("snap-%017x", ++snapshotCounter);
-        var snap = new SimSnapshot(id, volumeId, now(), new TreeMap<>(tags), volume.filesystem,
+        var snap = new SimSnapshot(id, volumeId, volume.sizeGiB, now(), new TreeMap<>(tags), volume.filesystem,
                 new TreeMap<>(volume.files), volume.identityFingerprint);
         snapshots.put(id, snap);
         counters.snapshots++;

@@ -265,6 +265,97 @@ class RegressionScenariosTest {
         noViolations(w);
     }
 
+    private static ClaimSettings withVolumeSize(World w, int sizeGiB) {
+        var s = w.settings;
+        var v = s.volume();
+        var volume = new ClaimSettings.VolumeSettings(sizeGiB, v.type(), v.iops(), v.throughputMiBps(), v.encrypted(),
+                v.kmsKeyId(), v.seedSnapshotId(), v.filesystem(), v.mkfsArguments(), v.mountPoint(), v.mountOptions());
+        return new ClaimSettings(s.cluster(), s.capacity(), volume, s.identity(), s.whenFull(), s.crossZone(), s.waits(),
+                s.envFile(), s.forceSlot());
+    }
+
+    private static SimInstance moveToTheOtherZone(World w, SimInstance from) {
+        w.desired = 0;
+        w.terminate(from, "moved away");
+        assertTrue(w.runUntil(from::terminated, 30 * MINUTE));
+        var other = w.config.zones().stream().filter(z -> !z.equals(from.zone)).findFirst().orElseThrow();
+        w.desired = 1;
+        return w.launch(other);
+    }
+
+    @Test
+    void aVolumeMadeFromASnapshotIsAtLeastTheSnapshotsSizeWhateverTheConfigSays() {
+        var w = world(2, 4, FullPolicy.WAIT, CrossZonePolicy.SNAPSHOT);
+        w.setDesired(1);
+        var first = only(w);
+        first.settingsOverride = withVolumeSize(w, 500); // the volume was made (or grown) larger than the config says
+        assertTrue(w.runUntil(() -> ready(first), 10 * MINUTE));
+        assertEquals(500, w.volumes.get(slot(w, 0).volume().volumeId()).sizeGiB);
+        var mover = moveToTheOtherZone(w, first);
+        assertTrue(w.runUntil(() -> ready(mover), 60 * MINUTE), () -> "moved: " + w.failures.stream().limit(3).toList());
+        assertEquals(500, w.volumes.get(slot(w, 0).volume().volumeId()).sizeGiB, "the snapshot's 500 GiB, not the config's 100");
+        noViolations(w);
+    }
+
+    @Test
+    void aCrashAfterCreateSnapshotReusesThatSnapshot() {
+        var w = world(2, 4, FullPolicy.WAIT, CrossZonePolicy.SNAPSHOT);
+        w.setDesired(1);
+        var first = only(w);
+        assertTrue(w.runUntil(() -> ready(first), 10 * MINUTE));
+        var mover = moveToTheOtherZone(w, first);
+        w.crashAfterOp.put(mover.id, "ec2: create snapshot");
+        assertTrue(w.runUntil(() -> ready(mover), 60 * MINUTE), () -> "moved: " + w.failures.stream().limit(3).toList());
+        assertEquals(1, w.counters.crashes);
+        assertEquals(1, w.counters.snapshots, "the re-run found the snapshot its crash left unrecorded");
+        assertEquals(1, w.snapshots.size());
+        noViolations(w);
+    }
+
+    @Test
+    void aBlankVolumeMadeFromASnapshotIsNeverFormatted() {
+        var w = world(1, 4);
+        var seed = new SimSnapshot("snap-0blankseed", "vol-0gone", 100, 0, new java.util.TreeMap<>(), null,
+                new java.util.TreeMap<>(), null); // a snapshot of a volume that held nothing
+        seed.completed = true;
+        w.snapshots.put(seed.id, seed);
+        var s = w.settings;
+        var v = s.volume();
+        var seeded = new ClaimSettings(s.cluster(), s.capacity(), new ClaimSettings.VolumeSettings(v.sizeGiB(), v.type(),
+                v.iops(), v.throughputMiBps(), v.encrypted(), v.kmsKeyId(), java.util.Optional.of(seed.id), v.filesystem(),
+                v.mkfsArguments(), v.mountPoint(), v.mountOptions()), s.identity(), s.whenFull(), s.crossZone(), s.waits(),
+                s.envFile(), s.forceSlot());
+        w.setDesired(1);
+        var first = only(w);
+        first.settingsOverride = seeded;
+        w.runUntil(() -> ready(first), 20 * MINUTE);
+        assertFalse(ready(first), "a blank device of a snapshot's volume stops berth");
+        var stop = w.failures.stream().filter(ClaimException.class::isInstance).map(ClaimException.class::cast)
+                .filter(e -> e.kind() == ClaimException.Kind.DATA_SAFETY).findFirst().orElseThrow(() ->
+                        new AssertionError("no data-safety stop: " + w.failures.stream().limit(3).toList()));
+        assertTrue(stop.getMessage().contains("was created from snapshot snap-0blankseed"), stop.getMessage());
+        assertTrue(stop.getMessage().contains("never makes a filesystem over a snapshot's data"), stop.getMessage());
+        assertTrue(w.volumes.values().stream().allMatch(vol -> vol.formats == 0), "nothing was formatted");
+    }
+
+    @Test
+    void aNeverRecordedBlankVolumeInAnotherZoneIsRetiredNotMovedThroughABlankSnapshot() {
+        var w = world(2, 4, FullPolicy.WAIT, CrossZonePolicy.SNAPSHOT);
+        w.setDesired(1);
+        var first = only(w);
+        w.crashAfterOp.put(first.id, "ec2: attach volume"); // the volume is made and attached, never formatted
+        assertTrue(w.runUntil(() -> w.counters.crashes == 1, 10 * MINUTE));
+        var blank = w.volumes.values().iterator().next();
+        var mover = moveToTheOtherZone(w, first);
+        assertTrue(w.runUntil(() -> ready(mover), 60 * MINUTE), () -> "moved: " + w.failures.stream().limit(3).toList());
+        assertEquals(0, w.counters.snapshots, "a blank volume is not worth a snapshot");
+        assertEquals(mover.zone, slot(w, 0).volume().zone());
+        assertEquals(1, w.volumes.get(slot(w, 0).volume().volumeId()).formats);
+        assertEquals(List.of(blank.id), slot(w, 0).retiredVolumes().stream().map(SlotRecord.VolumeRef::volumeId).toList());
+        assertTrue(blank.tags.containsKey("berth:retired"));
+        noViolations(w);
+    }
+
     @Test
     void scaleInThenOutReusesTheIdleVolumes() {
         var report = Simulation.run(SimulationRequest.of(Scenario.SCALE_IN, 12, 3, 9));

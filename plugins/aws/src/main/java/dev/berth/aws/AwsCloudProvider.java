@@ -327,19 +327,46 @@ final class AwsCloudProvider implements CloudProvider {
 
     @Override
     public Snapshot createSnapshot(String volumeId, Map<String, String> tags) {
+        var earlier = earlierSnapshot(volumeId, tags);
+        if (earlier.isPresent()) {
+            return earlier.get();
+        }
         var response = call("ec2:CreateSnapshot", volumeId, "snapshot volume " + volumeId, () -> ec2().createSnapshot(r -> r
                 .volumeId(volumeId).description("berth: " + tags.getOrDefault("berth:cluster", "") + " " + volumeId)
                 .tagSpecifications(TagSpecification.builder().resourceType(ResourceType.SNAPSHOT).tags(tags(tags)).build())));
         return new Snapshot(response.snapshotId(), response.volumeId(), snapshotState(response.stateAsString()),
-                progress(response.progress()), tagMap(response.tags()));
+                progress(response.progress()), size(response.volumeSize()), tagMap(response.tags()));
+    }
+
+    /** A pending or completed snapshot of the volume, ours, carrying all the tags (CreateSnapshot has no client token). */
+    private Optional<Snapshot> earlierSnapshot(String volumeId, Map<String, String> tags) {
+        var filters = new ArrayList<Filter>();
+        filters.add(Filter.builder().name("volume-id").values(volumeId).build());
+        filters.add(Filter.builder().name("status").values("pending", "completed").build());
+        new TreeMap<>(tags).forEach((k, v) -> filters.add(Filter.builder().name("tag:" + k).values(v).build()));
+        var response = call("ec2:DescribeSnapshots", volumeId, "look for an earlier snapshot of volume " + volumeId,
+                () -> ec2().describeSnapshots(r -> r.ownerIds("self").filters(filters)));
+        return response.snapshots().stream()
+                .filter(s -> tagMap(s.tags()).entrySet().containsAll(tags.entrySet()))
+                .filter(s -> snapshotState(s.stateAsString()) != SnapshotState.ERROR)
+                .min(java.util.Comparator.comparing(s -> s.startTime() == null ? java.time.Instant.MAX : s.startTime()))
+                .map(AwsCloudProvider::snapshot);
+    }
+
+    private static Snapshot snapshot(software.amazon.awssdk.services.ec2.model.Snapshot s) {
+        return new Snapshot(s.snapshotId(), s.volumeId(), snapshotState(s.stateAsString()), progress(s.progress()),
+                size(s.volumeSize()), tagMap(s.tags()));
+    }
+
+    private static int size(Integer volumeSizeGiB) {
+        return volumeSizeGiB == null ? 0 : volumeSizeGiB;
     }
 
     @Override
     public Optional<Snapshot> describeSnapshot(String snapshotId) {
         try {
             var response = ec2().describeSnapshots(r -> r.snapshotIds(snapshotId));
-            return response.snapshots().stream().findFirst().map(s -> new Snapshot(s.snapshotId(), s.volumeId(),
-                    snapshotState(s.stateAsString()), progress(s.progress()), tagMap(s.tags())));
+            return response.snapshots().stream().findFirst().map(AwsCloudProvider::snapshot);
         } catch (SdkException e) {
             if ("InvalidSnapshot.NotFound".equals(code(e))) {
                 return Optional.empty();

@@ -43,7 +43,8 @@ final class Imds {
     InstanceIdentity identity() {
         String instanceId = require("meta-data/instance-id");
         String zone = require("meta-data/placement/availability-zone");
-        String region = get("meta-data/placement/region").orElseGet(() -> zone.replaceAll("[a-z]+$", ""));
+        // only placement/region: a Local Zone's or Wavelength Zone's name (us-west-2-lax-1a) is no region plus a letter
+        String region = require("meta-data/placement/region");
         String type = get("meta-data/instance-type").orElse("unknown");
         return new InstanceIdentity(instanceId, zone, region,
                 get("meta-data/tags/instance/aws:autoscaling:groupName"), type,

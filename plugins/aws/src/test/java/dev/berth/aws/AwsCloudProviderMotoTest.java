@@ -168,6 +168,23 @@ class AwsCloudProviderMotoTest {
     }
 
     @Test
+    void aSecondCreateSnapshotWithTheSameTagsReturnsTheFirstAndKnowsItsSize() {
+        var volume = provider.createVolume(request(provider.self().zone()));
+        var tags = Map.of("berth:cluster", "moto-test", "berth:slot", "7", "berth:epoch", "3");
+        var first = provider.createSnapshot(volume.volumeId(), tags);
+        assertEquals(2, first.sizeGiB());
+        var again = provider.createSnapshot(volume.volumeId(), tags);
+        assertEquals(first.snapshotId(), again.snapshotId(), "no second snapshot after a crash before its record");
+        assertEquals(2, provider.describeSnapshot(first.snapshotId()).orElseThrow().sizeGiB());
+        var nextEpoch = provider.createSnapshot(volume.volumeId(), Map.of("berth:cluster", "moto-test", "berth:slot", "7",
+                "berth:epoch", "4"));
+        assertNotEquals(first.snapshotId(), nextEpoch.snapshotId(), "another epoch's move takes a fresh snapshot");
+        var other = provider.createVolume(request(provider.self().zone()));
+        assertNotEquals(first.snapshotId(), provider.createSnapshot(other.volumeId(), tags).snapshotId(),
+                "another volume's snapshot is never reused");
+    }
+
+    @Test
     void marksItselfUnhealthy() throws Exception {
         String name = MotoWorld.unique("berth-unhealthy");
         var self = MotoWorld.createGroup(name, 1).getFirst();

@@ -94,4 +94,24 @@ class ImdsTest {
             assertTrue(imds.spotInstanceAction().orElseThrow().contains("terminate"));
         }
     }
+
+    @Test
+    void theRegionOfALocalZoneIsPlacementRegionNotItsNameWithoutTheLetter() throws Exception {
+        try (var fixture = ImdsFixture.of("i-0abc", "us-west-2-lax-1a", "g")) {
+            fixture.put("meta-data/placement/region", "us-west-2");
+            var me = imds(fixture).identity();
+            assertEquals("us-west-2-lax-1a", me.zone());
+            assertEquals("us-west-2", me.region());
+        }
+    }
+
+    @Test
+    void withoutPlacementRegionTheRegionIsNotGuessedFromTheZone() throws Exception {
+        try (var fixture = ImdsFixture.of("i-0abc", "us-west-2-lax-1a", "g")) {
+            fixture.remove("meta-data/placement/region");
+            var e = assertThrows(CloudException.class, () -> imds(fixture).identity());
+            assertEquals(CloudException.Reason.INVALID, e.reason());
+            assertTrue(e.getMessage().contains("'meta-data/placement/region'"), e.getMessage());
+        }
+    }
 }

@@ -32,6 +32,12 @@ class KmsKeyProviderMotoTest {
                 "accessKeyId", "testing", "secretAccessKey", "testing")));
     }
 
+    private static KeyProvider providerInRegion(String keyId) {
+        return new KmsKeyProviderFactory().create(new PluginConfig("keys", java.util.Map.of(
+                "keyId", keyId, "endpoint", MotoWorld.endpoint().toString(), "region", "us-east-1",
+                "accessKeyId", "testing", "secretAccessKey", "testing")));
+    }
+
     @Test
     void wrapsAndUnwrapsWithTheSameContext() {
         var keys = provider(keyArn);
@@ -58,5 +64,34 @@ class KmsKeyProviderMotoTest {
         var e = assertThrows(CloudException.class, () -> keys.newDataKey("c/s"));
         assertEquals(CloudException.Reason.NOT_FOUND, e.reason());
         assertTrue(e.getMessage().contains("kms:GenerateDataKey"), e.getMessage());
+    }
+
+    @Test
+    void aBackupMadeThroughAnAliasNamesTheKeyArnAndOpensAfterTheAliasIsRepointed() {
+        String alias = "alias/berth-repointed-" + System.nanoTime();
+        String otherArn;
+        try (var kms = MotoWorld.kms()) {
+            kms.createAlias(r -> r.aliasName(alias).targetKeyId(keyArn));
+            otherArn = kms.createKey(r -> r.description("berth test, the alias's next key")).keyMetadata().arn();
+        }
+        var keys = providerInRegion(alias);
+        var key = keys.newDataKey("cluster-a/slot-3");
+        assertEquals("kms:" + keyArn, keys.keyReference(), "the backup's header names the key, not the alias");
+        try (var kms = MotoWorld.kms()) {
+            kms.updateAlias(r -> r.aliasName(alias).targetKeyId(otherArn));
+        }
+        var later = providerInRegion(alias);
+        assertArrayEquals(key.plaintext(), later.unwrap(key.wrapped(), "cluster-a/slot-3"));
+        key.destroy();
+    }
+
+    @Test
+    void aDataKeyWrappedBeforeTheArnWasKeptStillOpens() {
+        try (var kms = MotoWorld.kms()) {
+            var made = kms.generateDataKey(r -> r.keyId(keyArn).keySpec("AES_256")
+                    .encryptionContext(java.util.Map.of(KmsKeyProvider.CONTEXT_KEY, "cluster-a/slot-3")));
+            assertArrayEquals(made.plaintext().asByteArray(),
+                    provider(keyArn).unwrap(made.ciphertextBlob().asByteArray(), "cluster-a/slot-3"));
+        }
     }
 }

@@ -38,7 +38,7 @@ class IamPolicyTest {
         expected.addAll(List.of("ec2:CreateSnapshot", "ec2:DescribeSnapshots", "autoscaling:SetInstanceHealth",
                 "autoscaling:TerminateInstanceInAutoScalingGroup", "autoscaling:CompleteLifecycleAction",
                 "autoscaling:RecordLifecycleActionHeartbeat", "kms:GenerateDataKey", "kms:Decrypt", "kms:DescribeKey",
-                "kms:GenerateDataKeyWithoutPlaintext", "kms:CreateGrant", "s3:GetObject", "s3:PutObject",
+                "kms:GenerateDataKeyWithoutPlaintext", "kms:ReEncrypt*", "kms:CreateGrant", "s3:GetObject", "s3:PutObject",
                 "s3:DeleteObject", "s3:ListBucket"));
         assertEquals(expected, actions(doc));
         assertEquals(List.copyOf(expected), IamPolicy.actions(all));
@@ -46,7 +46,8 @@ class IamPolicyTest {
         assertEquals("arn:aws:s3:::berth-claims/prod/*", statement(doc, "BerthClaimStoreObjects").get("Resource"));
         assertEquals("arn:aws:autoscaling:*:*:autoScalingGroup:*:autoScalingGroupName/avax-asg",
                 statement(doc, "BerthGroupActions").get("Resource"));
-        assertEquals(Map.of("StringEquals", Map.of("ec2:CreateAction", List.of("CreateVolume", "CreateSnapshot"))),
+        assertEquals(Map.of("StringEquals", Map.of("ec2:CreateAction", List.of("CreateVolume", "CreateSnapshot")),
+                        "ForAllValues:StringLike", Map.of("aws:TagKeys", List.of("berth:*", "Name"))),
                 statement(doc, "BerthTagOnCreate").get("Condition"));
     }
 
@@ -77,6 +78,91 @@ class IamPolicyTest {
         var doc = parse(IamPolicy.json(IamPolicy.Features.minimal("we\"ird\\name")));
         assertEquals(Map.of("StringEquals", Map.of("aws:RequestTag/berth:cluster", "we\"ird\\name")),
                 statement(doc, "BerthCreateTaggedVolumes").get("Condition"));
+    }
+
+    @Test
+    void aKmsAliasIsNeverAResourceButAConditionOnTheRegionsKeys() {
+        var features = new IamPolicy.Features("avax", Optional.empty(), "", Optional.of("alias/berth"),
+                Optional.of("alias/ebs-berth"), false, Optional.empty(), false, false, false, Optional.empty(),
+                Optional.of("eu-west-1"));
+        var doc = parse(IamPolicy.json(features));
+        for (var sid : List.of("BerthIdentityBackupKey", "BerthIdentityBackupOpen", "BerthEncryptedVolumes",
+                "BerthEncryptedVolumeGrants")) {
+            assertEquals("arn:aws:kms:eu-west-1:*:key/*", statement(doc, sid).get("Resource"), sid);
+        }
+        assertKmsResourcesAreKeyArns(doc);
+        assertEquals(Map.of("StringLike", Map.of("kms:EncryptionContext:berth:context", "cluster avax slot *"),
+                        "StringEquals", Map.of("kms:RequestAlias", "alias/berth")),
+                statement(doc, "BerthIdentityBackupKey").get("Condition"));
+        assertEquals(Map.of("StringLike", Map.of("kms:EncryptionContext:berth:context", "cluster avax slot *")),
+                statement(doc, "BerthIdentityBackupOpen").get("Condition"));
+        assertEquals(Map.of("ForAnyValue:StringEquals", Map.of("kms:ResourceAliases", "alias/ebs-berth")),
+                statement(doc, "BerthEncryptedVolumes").get("Condition"));
+        assertEquals(List.of("kms:DescribeKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:Decrypt", "kms:ReEncrypt*"),
+                statement(doc, "BerthEncryptedVolumes").get("Action"));
+    }
+
+    @Test
+    void aBareKeyIdOrAnAliasArnBecomesAKeyArn() {
+        var features = new IamPolicy.Features("avax", Optional.empty(), "", Optional.of("1234abcd-12ab-34cd-56ef-1234567890ab"),
+                Optional.of("arn:aws:kms:us-east-2:111122223333:alias/ebs"), false, Optional.empty(), false, false, false,
+                Optional.empty(), Optional.of("us-east-2"));
+        var doc = parse(IamPolicy.json(features));
+        assertEquals("arn:aws:kms:us-east-2:*:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+                statement(doc, "BerthIdentityBackupKey").get("Resource"));
+        assertEquals("arn:aws:kms:us-east-2:111122223333:key/*", statement(doc, "BerthEncryptedVolumes").get("Resource"));
+        assertKmsResourcesAreKeyArns(doc);
+    }
+
+    @Test
+    void arnsAreInThePartitionOfTheRegion() {
+        for (var regionAndPartition : List.of(List.of("us-gov-west-1", "aws-us-gov"), List.of("cn-north-1", "aws-cn"),
+                List.of("eu-central-1", "aws"))) {
+            var features = new IamPolicy.Features("avax", Optional.of("claims"), "", Optional.of("alias/berth"),
+                    Optional.empty(), true, Optional.of("snap-1"), true, false, false, Optional.of("avax-asg"),
+                    Optional.of(regionAndPartition.get(0)));
+            var json = IamPolicy.json(features);
+            var partition = regionAndPartition.get(1);
+            var arns = json.split("\"arn:");
+            for (int i = 1; i < arns.length; i++) {
+                assertTrue(arns[i].startsWith(partition + ":"), "arn:" + arns[i].split("\"")[0] + " in " + partition);
+            }
+            assertTrue(arns.length > 5, json);
+        }
+        var fromKeyArn = new IamPolicy.Features("avax", Optional.empty(), "", Optional.of("arn:aws-cn:kms:cn-north-1:1:key/k"),
+                Optional.empty(), false, Optional.empty(), false, false, false, Optional.empty());
+        assertTrue(IamPolicy.json(fromKeyArn).contains("\"arn:aws-cn:ec2:*:*:volume/*\""));
+    }
+
+    @Test
+    void volumesAttachOnlyToInstancesOfTheGroupAndTagsAreBerthsOwn() {
+        var named = parse(IamPolicy.json(new IamPolicy.Features("avax", Optional.empty(), "", Optional.empty(),
+                Optional.empty(), true, Optional.empty(), false, false, false, Optional.of("avax-asg"))));
+        assertEquals(Map.of("StringEquals", Map.of("aws:ResourceTag/aws:autoscaling:groupName", "avax-asg")),
+                statement(named, "BerthAttachToGroupInstances").get("Condition"));
+        assertEquals(Map.of("Null", Map.of("aws:ResourceTag/aws:autoscaling:groupName", "false")),
+                statement(parse(IamPolicy.json(IamPolicy.Features.minimal("avax"))), "BerthAttachToGroupInstances")
+                        .get("Condition"));
+        for (var sid : List.of("BerthTagOnCreate", "BerthTagOwnResources")) {
+            @SuppressWarnings("unchecked")
+            var condition = (Map<String, Object>) statement(named, sid).get("Condition");
+            assertEquals(Map.of("aws:TagKeys", List.of("berth:*", "Name")), condition.get("ForAllValues:StringLike"), sid);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void assertKmsResourcesAreKeyArns(Map<String, Object> doc) {
+        for (Object s : (List<Object>) doc.get("Statement")) {
+            var statement = (Map<String, Object>) s;
+            var actions = statement.get("Action") instanceof String one ? List.of(one) : (List<Object>) statement.get("Action");
+            if (actions.stream().noneMatch(a -> ((String) a).startsWith("kms:"))) {
+                continue;
+            }
+            var resources = statement.get("Resource") instanceof String one ? List.of(one) : (List<Object>) statement.get("Resource");
+            for (var r : resources) {
+                assertTrue(((String) r).matches("arn:[a-z-]+:kms:[^:]+:[^:]+:key/[^/]+"), statement.get("Sid") + ": " + r);
+            }
+        }
     }
 
     private static void assertAdds(IamPolicy.Features features, String... added) {

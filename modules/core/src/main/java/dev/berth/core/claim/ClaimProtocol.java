@@ -17,7 +17,9 @@ import dev.berth.spi.IdentityState;
 import dev.berth.spi.InstanceIdentity;
 import dev.berth.spi.MountSpec;
 import dev.berth.spi.NodeIdentity;
+import dev.berth.spi.Snapshot;
 import dev.berth.spi.SnapshotState;
+import dev.berth.spi.Volume;
 import dev.berth.spi.VolumeRequest;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -43,6 +45,7 @@ import java.util.function.UnaryOperator;
 public final class ClaimProtocol {
     private static final String TAG_CLUSTER = "berth:cluster";
     private static final String TAG_SLOT = "berth:slot";
+    private static final String TAG_EPOCH = "berth:epoch";
 
     private final ClaimSettings settings;
     private final ClaimContext context;
@@ -148,6 +151,12 @@ public final class ClaimProtocol {
     }
 
     private Attached ensureVolume(InstanceIdentity me, SlotEntry held, boolean resumed) {
+        var pending = held.record().volumeIntent();
+        if (held.record().volume() == null && pending != null && !pending.zone().equals(me.zone())
+                && pending.sourceSnapshotId() == null && !held.record().formatted()
+                && settings.crossZone() != CrossZonePolicy.NEVER) {
+            held = retireNeverRecordedVolume(me, held, pending);
+        }
         var record = held.record();
         String volumeId;
         if (record.volume() != null && record.volume().zone().equals(me.zone())) {
@@ -189,13 +198,35 @@ public final class ClaimProtocol {
         return new Attached(held, volumeId, attachment.deviceName());
     }
 
+    /**
+     * A blank volume being created in another zone when its holder died was never recorded, so
+     * never used: moving it would make a volume from a blank snapshot, which berth never formats.
+     * It is tagged and kept as retired, and the slot starts over in this zone.
+     */
+    private SlotEntry retireNeverRecordedVolume(InstanceIdentity me, SlotEntry held, SlotRecord.VolumeIntent intent) {
+        var there = createVolume(held.slot(), intent);
+        log("slot " + held.slot() + " has a never-recorded blank volume " + there + " in zone " + intent.zone()
+                + ": retiring it and creating the slot's volume in " + me.zone());
+        calls.run("tag the never-used volume " + there, () -> context.cloud().tag(there,
+                Map.of("berth:retired", "never recorded; replaced in " + me.zone())));
+        var retired = new ArrayList<>(held.record().retiredVolumes());
+        retired.add(new SlotRecord.VolumeRef(there, intent.zone()));
+        return updateHeld(me, held, r -> r.withVolume(null, retired));
+    }
+
     private String createVolume(int slot, SlotRecord.VolumeIntent intent) {
         var v = settings.volume();
         var tags = new LinkedHashMap<String, String>();
         tags.put(TAG_CLUSTER, settings.cluster());
         tags.put(TAG_SLOT, Integer.toString(slot));
         tags.put("Name", settings.cluster() + "-slot-" + slot);
-        var request = new VolumeRequest(intent.zone(), v.sizeGiB(), v.type(), v.iops(), v.throughputMiBps(),
+        int sizeGiB = v.sizeGiB();
+        if (intent.sourceSnapshotId() != null) { // EC2 refuses a volume smaller than its snapshot
+            var snapshotId = intent.sourceSnapshotId();
+            var snapshot = calls.run("describe snapshot " + snapshotId, () -> context.cloud().describeSnapshot(snapshotId));
+            sizeGiB = Math.max(sizeGiB, snapshot.map(Snapshot::sizeGiB).orElse(0));
+        }
+        var request = new VolumeRequest(intent.zone(), sizeGiB, v.type(), v.iops(), v.throughputMiBps(),
                 v.encrypted(), v.kmsKeyId(), Optional.ofNullable(intent.sourceSnapshotId()), tags, intent.clientToken());
         return calls.run("create the volume of slot " + slot, () -> context.cloud().createVolume(request)).volumeId();
     }
@@ -301,7 +332,9 @@ public final class ClaimProtocol {
         var intent = held.record().volumeIntent();
         if (intent == null || !intent.zone().equals(me.zone()) || intent.sourceSnapshotId() == null) {
             log("moving slot " + held.slot() + " from zone " + source.zone() + " to " + me.zone() + " through a snapshot");
-            var snapshotTags = Map.of(TAG_CLUSTER, settings.cluster(), TAG_SLOT, Integer.toString(held.slot()));
+            // the epoch too: the provider reuses a snapshot with these tags (one a crash left unrecorded), never an older move's
+            var snapshotTags = Map.of(TAG_CLUSTER, settings.cluster(), TAG_SLOT, Integer.toString(held.slot()),
+                    TAG_EPOCH, Long.toString(held.record().epoch()));
             var snapshot = calls.run("snapshot volume " + source.volumeId(),
                     () -> context.cloud().createSnapshot(source.volumeId(), snapshotTags));
             var token = VolumeClientToken.of(settings.cluster(), held.slot(), me.zone(), held.record().epoch());
@@ -352,6 +385,7 @@ public final class ClaimProtocol {
                             + " Check the volume (berth device probe --volume-id " + attached.volumeId()
                             + ") and restore it from a snapshot");
                 }
+                refuseToFormatASnapshotsVolume(held, attached, device);
                 log("device " + device.path() + " is blank: making " + volume.filesystem());
                 context.filesystems().makeFilesystem(device, new FilesystemSpec(volume.filesystem(),
                         volume.mkfsArguments(), Optional.empty()));
@@ -374,6 +408,21 @@ public final class ClaimProtocol {
         context.filesystems().mount(device, new MountSpec(volume.mountPoint(), volume.filesystem(), volume.mountOptions()));
         context.filesystems().grow(device, volume.mountPoint());
         return device;
+    }
+
+    /** A volume made from a snapshot holds the snapshot's data: one that reads blank is never formatted. */
+    private void refuseToFormatASnapshotsVolume(SlotEntry held, Attached attached, BlockDevice device) {
+        var intent = held.record().volumeIntent();
+        var volumeId = attached.volumeId();
+        var source = Optional.ofNullable(intent == null ? null : intent.sourceSnapshotId()).or(() -> calls.run(
+                "describe volume " + volumeId, () -> context.cloud().describeVolume(volumeId)).flatMap(Volume::snapshotId));
+        if (source.isPresent()) {
+            throw new ClaimException(ClaimException.Kind.DATA_SAFETY, "volume " + volumeId + " of slot " + held.slot()
+                    + " was created from snapshot " + source.get() + ", but device " + device.path() + " reads blank."
+                    + " berth never makes a filesystem over a snapshot's data; check the snapshot and the device"
+                    + " (berth device probe --volume-id " + volumeId + "). If the snapshot is truly empty, make the"
+                    + " filesystem yourself (mkfs." + settings.volume().filesystem() + " " + device.path() + ") and re-run");
+        }
     }
 
     private BlockDevice waitForDevice(int slot, Attached attached) {

@@ -66,8 +66,23 @@ public record ClaimSettings(
                 throw new BerthException("mount point '" + mountPoint + "' is not an absolute path: write it as /data");
             }
             mkfsArguments = List.copyOf(mkfsArguments);
+            for (var argument : mkfsArguments) {
+                if (forcesMkfs(argument)) {
+                    throw new BerthException("volume.mkfsArgs " + mkfsArguments + " contains '" + argument + "', which"
+                            + " makes mkfs overwrite an existing filesystem or signature: remove it (berth formats only"
+                            + " blank devices and never forces mkfs; write an option that takes a value apart from it)");
+                }
+            }
             mountOptions = List.copyOf(mountOptions);
         }
+    }
+
+    /**
+     * Whether an mkfs argument forces it over an existing signature: {@code --force}, or a
+     * cluster of short options with {@code f} or {@code F} (mkfs.xfs and mkfs.btrfs -f, mke2fs -F).
+     */
+    static boolean forcesMkfs(String argument) {
+        return argument.equals("--force") || argument.matches("-[A-Za-z]*[fF][A-Za-z]*");
     }
 
     /** The slot's identity: which kind (empty for none), where on the volume, and the restore policy. */

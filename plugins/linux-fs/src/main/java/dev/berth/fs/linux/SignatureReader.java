@@ -15,29 +15,55 @@ import java.util.OptionalLong;
 /**
  * Reads what a device holds from its own bytes, never from caches such as blkid's: the
  * filesystems berth mounts (ext2/3/4, XFS, btrfs), data it must never format over (LUKS,
- * swap, GPT and MBR partition tables), and otherwise any non-zero byte in the first and
- * last MiB. Only all zeros there is {@link Blank}.
+ * LVM, md RAID, ZFS and bcache members, swap, GPT and MBR partition tables), each named as
+ * blkid names it, and otherwise any non-zero byte in the first and last MiB. Only all zeros
+ * there is {@link Blank}.
  */
 final class SignatureReader {
     static final int SCAN_BYTES = 1 << 20;
     private static final int EXT_SUPERBLOCK = 1024;
     private static final int BTRFS_SUPERBLOCK = 0x10000;
     private static final int[] SWAP_PAGE_SIZES = {4096, 8192, 16384, 65536};
+    static final String LUKS = "crypto_LUKS";
     private static final byte[] LUKS_MAGIC = {'L', 'U', 'K', 'S', (byte) 0xba, (byte) 0xbe};
+    private static final byte[] LUKS2_SECONDARY_MAGIC = {'S', 'K', 'U', 'L', (byte) 0xba, (byte) 0xbe};
+    /** Where LUKS2 keeps its secondary header, found when the primary one is damaged (libblkid luks.c). */
+    private static final int[] LUKS2_SECONDARY_OFFSETS =
+        {0x4000, 0x8000, 0x10000, 0x20000, 0x40000, 0x80000, 0x100000, 0x200000, 0x400000};
+    private static final int LUKS_UUID = 168;
+    private static final int LUKS2_HEADER_OFFSET = 256;
 
     DeviceSignature probe(Path device, long sizeBytes) {
         try (var bytes = DeviceBytes.open(device)) {
             long size = sizeBytes > 0 ? sizeBytes : bytes.channelSize();
-            return recognize(bytes).map(DeviceSignature.class::cast).orElseGet(() -> scanForData(bytes, size));
+            return MemberSignatures.probe(bytes, size).or(() -> luks(bytes)).or(() -> recognize(bytes))
+                    .map(DeviceSignature.class::cast).orElseGet(() -> scanForData(bytes, size));
         }
+    }
+
+    /** LUKS1 or LUKS2 at the start, else a LUKS2 secondary header that names its own offset. */
+    private static Optional<Recognized> luks(DeviceBytes bytes) {
+        var head = bytes.read(0, 512);
+        if (startsWith(head, 0, LUKS_MAGIC)) {
+            return Optional.of(luks(head));
+        }
+        for (int offset : LUKS2_SECONDARY_OFFSETS) {
+            var header = bytes.read(offset, 512);
+            if (startsWith(header, 0, LUKS2_SECONDARY_MAGIC)
+                    && ByteBuffer.wrap(header).getLong(LUKS2_HEADER_OFFSET) == offset) {
+                return Optional.of(luks(header));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static Recognized luks(byte[] header) {
+        var uuid = new String(header, LUKS_UUID, 40, StandardCharsets.US_ASCII).replace("\0", "").trim();
+        return new Recognized(LUKS, false, nonEmpty(uuid), OptionalLong.empty());
     }
 
     private Optional<Recognized> recognize(DeviceBytes bytes) {
         var head = bytes.read(0, 4096);
-        if (startsWith(head, 0, LUKS_MAGIC)) {
-            var uuid = new String(head, 168, 40, StandardCharsets.US_ASCII).trim();
-            return Optional.of(new Recognized("luks", false, nonEmpty(uuid.replace("\0", "")), OptionalLong.empty()));
-        }
         if (startsWith(head, 0, ascii("XFSB"))) {
             return Optional.of(xfs(head));
         }

@@ -128,7 +128,7 @@ class SignatureReaderTest {
         var file = image(SIZE);
         write(file, 0, new byte[] {'L', 'U', 'K', 'S', (byte) 0xba, (byte) 0xbe, 0, 2});
         write(file, 168, UUID.getBytes(StandardCharsets.US_ASCII));
-        assertEquals(new Recognized("luks", false, Optional.of(UUID), OptionalLong.empty()), probe(file));
+        assertEquals(new Recognized("crypto_LUKS", false, Optional.of(UUID), OptionalLong.empty()), probe(file));
     }
 
     @Test
