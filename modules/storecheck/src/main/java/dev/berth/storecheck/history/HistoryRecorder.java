@@ -41,6 +41,12 @@ public final class HistoryRecorder {
      * passed), over {@code keys}, which must not exist yet.
      */
     public static History run(ClaimStore store, List<String> keys, int clients, int operations, Duration limit) {
+        return run(List.of(store), keys, clients, operations, limit);
+    }
+
+    /** As {@link #run(ClaimStore, List, int, int, Duration)}, client {@code c} calling {@code stores[c % stores.size()]}. */
+    public static History run(List<? extends ClaimStore> stores, List<String> keys, int clients, int operations,
+                              Duration limit) {
         if (clients < 1 || operations < 1 || keys.isEmpty()) {
             throw new IllegalArgumentException("a recording needs clients, operations and keys (got " + clients + ", "
                     + operations + ", " + keys.size() + ")");
@@ -51,7 +57,7 @@ public final class HistoryRecorder {
         var threads = new ArrayList<Thread>();
         long seed = System.nanoTime();
         for (int c = 0; c < clients; c++) {
-            var client = new Client(store, keys, c, seed + c, op -> recorded.put(op.id(), op));
+            var client = new Client(stores.get(c % stores.size()), keys, c, seed + c, op -> recorded.put(op.id(), op));
             threads.add(Thread.ofPlatform().daemon().name("berth-history-" + c).start(() -> {
                 while (budget.getAndDecrement() > 0 && System.nanoTime() < deadline) {
                     client.step();
