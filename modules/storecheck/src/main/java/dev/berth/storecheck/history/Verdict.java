@@ -32,7 +32,8 @@ public record Verdict(int operations, long unknown, int keys, boolean linearizab
                 + ",\"checkerMillis\":" + elapsed.toMillis() + "}";
     }
 
-    private static String quote(String text) {
+    /** {@code text} as a JSON string. */
+    public static String quote(String text) {
         var out = new StringBuilder("\"");
         for (char c : text.toCharArray()) {
             switch (c) {
