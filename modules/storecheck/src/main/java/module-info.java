@@ -3,4 +3,6 @@ module dev.berth.storecheck {
     requires transitive dev.berth.spi;
 
     exports dev.berth.storecheck;
+    // the linearizability checker and history recorder, also used by the store trials' tests
+    exports dev.berth.storecheck.history;
 }

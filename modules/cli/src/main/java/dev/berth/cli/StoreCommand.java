@@ -5,13 +5,17 @@ import dev.berth.spi.BerthException;
 import dev.berth.spi.ClaimStoreFactory;
 import dev.berth.spi.PluginConfig;
 import dev.berth.spi.Redaction;
+import dev.berth.storecheck.HistoryCheck;
 import dev.berth.storecheck.StoreCheck;
+import dev.berth.storecheck.history.Verdict;
 import jakarta.inject.Singleton;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -117,6 +121,13 @@ final class StoreCommand {
         @Option(names = "--rounds", defaultValue = "20", description = "Rounds of the race. Default: ${DEFAULT-VALUE}.")
         int rounds;
 
+        @Option(names = "--history", defaultValue = "0", description = {"Also record N operations of --threads clients on"
+                + " a few scratch keys and check that history for linearizability (0: do not)."})
+        int history;
+
+        @Option(names = "--json", description = "Print one JSON object: safe, operations, unknown, linearizable, anomaly.")
+        boolean json;
+
         private final Console console;
         private final BerthHome home;
 
@@ -127,16 +138,23 @@ final class StoreCommand {
 
         @Override
         public Integer call() {
-            if (threads < 2 || threads > 256 || rounds < 1 || rounds > 10_000) {
-                throw new UsageException("--threads must be 2 to 256 and --rounds 1 to 10000 (got " + threads + " and "
-                        + rounds + ")");
+            if (threads < 2 || threads > 256 || rounds < 1 || rounds > 10_000 || history < 0 || history > 1_000_000) {
+                throw new UsageException("--threads must be 2 to 256, --rounds 1 to 10000 and --history 0 to 1000000 (got "
+                        + threads + ", " + rounds + " and " + history + ")");
             }
             try (var claimStore = storeOptions.open(home)) {
                 var scratch = "berth-store-check/" + UUID.randomUUID().toString().substring(0, 8) + "/";
                 var report = StoreCheck.run(claimStore, scratch, threads, rounds);
-                console.out().println(report.summary());
-                new StoreVerdict(report.safe(), System.currentTimeMillis(), report.summary()).save(claimStore);
-                return report.safe() ? ExitCodes.OK : ExitCodes.FAILED;
+                Optional<HistoryCheck.Result> checked = history > 0
+                        ? Optional.of(HistoryCheck.run(claimStore, scratch, history, threads)) : Optional.empty();
+                boolean safe = report.safe() && checked.map(c -> c.verdict().linearizable()).orElse(true);
+                var summary = report.summary() + checked.map(c -> "\nhistory: " + c.verdict().summary()
+                        + c.notes().stream().map(n -> "\n  note: " + n).collect(Collectors.joining())).orElse("");
+                console.out().println(!json ? summary : "{\"safe\":" + safe + ",\"store\":" + Verdict.quote(report.store())
+                        + checked.map(c -> "," + c.verdict().json().substring(1, c.verdict().json().length() - 1)).orElse("")
+                        + ",\"summary\":" + Verdict.quote(summary) + "}");
+                new StoreVerdict(safe, System.currentTimeMillis(), summary).save(claimStore);
+                return safe ? ExitCodes.OK : ExitCodes.FAILED;
             }
         }
     }

@@ -7,6 +7,7 @@ import dev.berth.spi.Deleted;
 import dev.berth.spi.Versioned;
 import dev.berth.spi.WriteResult;
 import dev.berth.spi.Written;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -27,10 +28,18 @@ public final class FaultyClaimStore implements ClaimStore {
         /** Ignores the condition headers altogether, like old S3-compatible servers. */
         IGNORES_CONDITIONS,
         /** Uses a hash of the value as version, like a plain ETag. */
-        CONTENT_HASH_VERSIONS
+        CONTENT_HASH_VERSIONS,
+        /** Correct writes, but one get in {@value #STALE_EVERY} serves the key's value from before its last write. */
+        STALE_READS
     }
 
+    /** How often a {@link Mode#STALE_READS} store serves a stale read. */
+    public static final int STALE_EVERY = 25;
+
     private final TreeMap<String, Versioned> map = new TreeMap<>();
+    /** Per key, what it held before its last write (absent: held nothing). */
+    private final HashMap<String, Optional<Versioned>> before = new HashMap<>();
+    private long gets;
     private final AtomicLong revision = new AtomicLong();
     private final Mode mode;
 
@@ -41,6 +50,9 @@ public final class FaultyClaimStore implements ClaimStore {
     @Override
     public Optional<Versioned> get(String key) {
         synchronized (map) {
+            if (mode == Mode.STALE_READS && ++gets % STALE_EVERY == 0 && before.containsKey(key)) {
+                return before.get(key);
+            }
             return Optional.ofNullable(map.get(key));
         }
     }
@@ -100,7 +112,7 @@ public final class FaultyClaimStore implements ClaimStore {
         String version = mode == Mode.CONTENT_HASH_VERSIONS
                 ? Integer.toHexString(java.util.Arrays.hashCode(value))
                 : Long.toString(revision.incrementAndGet());
-        map.put(key, new Versioned(key, value, version));
+        before.put(key, Optional.ofNullable(map.put(key, new Versioned(key, value, version))));
         return new Written(version);
     }
 
@@ -110,9 +122,11 @@ public final class FaultyClaimStore implements ClaimStore {
             if (mode != Mode.IGNORES_CONDITIONS && !holds(key, expectedVersion)) {
                 return Conflict.unknown();
             }
-            if (map.remove(key) == null) {
+            var removed = map.remove(key);
+            if (removed == null) {
                 return Conflict.unknown();
             }
+            before.put(key, Optional.of(removed));
             return new Deleted();
         }
     }
