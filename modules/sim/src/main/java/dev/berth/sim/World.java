@@ -382,17 +382,19 @@ final class World {
             return;
         }
         instance.spotNoticeAt = now();
-        boolean holder = instance.workloadSlot.isPresent();
+        // an instance in a failed zone is lost already: it cannot act on the notice, and nobody expects it to
+        boolean holder = instance.workloadSlot.isPresent() && !zonesDown.contains(instance.zone);
         event(instance.id, "spot interruption notice", "reclaimed in 120 s", -1);
-        if (instance.keeperActive && instance.berth != null && instance.berth.finished()) {
+        if (holder && instance.keeperActive && instance.berth != null && instance.berth.finished()) {
             var node = new SimNode(this, instance);
             var proc = new Scheduler.Proc(instance.id + "#keeper", () -> runKeeper(node));
             node.proc = proc;
             instance.keeper = proc;
             scheduler.start(proc, now() + between(100, 5_000));   // the keeper polls IMDS every few seconds
         }
+        long noticeAt = now();
         scheduler.at(now() + 120_000, () -> {
-            if (holder && !zonesDown.contains(instance.zone)) {
+            if (holder && !zonesDown.contains(instance.zone) && !zoneDownSince(instance.zone, noticeAt)) {
                 for (var v : store.list(keys().slotsPrefix())) {
                     var n = keys().slotOf(v.key());
                     if (n.isEmpty()) {
@@ -490,10 +492,19 @@ final class World {
         }
     }
 
+    /** When each zone last came back from an outage. */
+    private final Map<String, Long> zoneRecoveredAt = new java.util.HashMap<>();
+
+    /** Whether the zone was down at some time since {@code since} (and may be still). */
+    boolean zoneDownSince(String zone, long since) {
+        return zonesDown.contains(zone) || zoneRecoveredAt.getOrDefault(zone, Long.MIN_VALUE) >= since;
+    }
+
     /** A zone comes back: EC2 finishes detaching the volumes of instances that terminated meanwhile. */
     void recoverZone(String zone) {
         outageSeen = true;
         zonesDown.remove(zone);
+        zoneRecoveredAt.put(zone, now());
         for (var v : volumes.values()) {
             if (!v.zone.equals(zone)) {
                 continue;
