@@ -71,7 +71,8 @@ final class LatestSnapshotMove {
                         why = "zone " + source.zone() + " cannot snapshot it (" + firstLine(e.getMessage()) + ")";
                     }
                     if (!fallback) {
-                        return BoundedWait.Poll.pending(why);
+                        return BoundedWait.Poll.pending(why + "; crossZone: snapshot waits for the zone (latest-snapshot"
+                                + " would move the slot from its latest periodic snapshot)");
                     }
                     var verdict = latest(held, source);
                     if (verdict instanceof Verdict.Usable(var chosen)) {
