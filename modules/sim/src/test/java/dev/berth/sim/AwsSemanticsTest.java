@@ -13,6 +13,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.core.claim.ClaimException;
 import dev.berth.core.claim.ClaimSettings;
+import dev.berth.core.claim.CrossZonePolicy;
+import dev.berth.core.claim.FullPolicy;
 import dev.berth.spi.AttachmentState;
 import dev.berth.spi.VolumeState;
 import java.util.OptionalInt;
@@ -79,5 +81,19 @@ class AwsSemanticsTest {
         assertNotEquals(dead.getFirst().id, live, "the slot names the live volume");
         assertNull(slot(w, 0).volumeIntent(), "the intent was fulfilled and cleared");
         noViolations(w);
+    }
+
+    @Test
+    void duringLaunchBeforeTerminateAReplacementNeverJudgesTheClusterFull() {
+        var waited = Simulation.run(SimulationRequest.of(Scenario.INSTANCE_REFRESH, 30, 3, 2));
+        assertEquals(0, waited.violations(), () -> String.join("\n", waited.shortestTrace()));
+        for (var policy : new FullPolicy[] {FullPolicy.TERMINATE_SELF, FullPolicy.MARK_UNHEALTHY}) {
+            var report = Simulation.run(SimulationRequest.of(Scenario.INSTANCE_REFRESH, 30, 3, 2)
+                    .withPolicies(policy, CrossZonePolicy.NEVER));
+            assertEquals(0, report.violations(), () -> String.join("\n", report.shortestTrace()));
+            assertEquals(0, report.fullOutcomes(), policy + ": the old instances are still in service, the cluster is not full");
+            assertTrue(report.convergeMillis() <= waited.convergeMillis() * 1.2, policy + " converged in "
+                    + report.convergeMillis() + " ms, wait in " + waited.convergeMillis() + " ms");
+        }
     }
 }
