@@ -188,6 +188,13 @@ public final class Simulation {
                         world.terminate(victim, "plan: kill");
                     }
                 }
+                case PlanAction.Spot sp -> {
+                    var victim = world.instances.get(instanceId(sp.instance()));
+                    if (victim != null && !victim.terminated() && !victim.terminationRequested) {
+                        victim.replaceOnTermination = true;
+                        world.spotInterruption(victim);
+                    }
+                }
                 case PlanAction.Refresh r -> instanceRefresh();
                 case PlanAction.Scale sc -> world.setDesired(sc.to());
                 case PlanAction.Outage o -> {
