@@ -73,7 +73,8 @@ class AwsFailuresTest {
         assertEquals(Reason.INVALID, AwsFailures.reason("InvalidZone.NotFound", 400));
         assertEquals(Reason.INVALID, AwsFailures.reason("InvalidVolume.ZoneMismatch", 400));
         assertEquals(Reason.INVALID, AwsFailures.reason("InvalidParameterValue", 400));
-        assertEquals(Reason.INVALID, AwsFailures.reason("IdempotentParameterMismatch", 400));
+        assertEquals(Reason.TOKEN_MISMATCH, AwsFailures.reason("IdempotentParameterMismatch", 400), "a new creation intent, not a retry");
+        assertFalse(Reason.TOKEN_MISMATCH.retryable());
         assertEquals(Reason.INVALID, AwsFailures.reason("ValidationError", 400));
         assertEquals(Reason.UNAVAILABLE, AwsFailures.reason("InternalError", 500));
         assertEquals(Reason.UNAVAILABLE, AwsFailures.reason(null, 503));
