@@ -13,6 +13,7 @@ import java.util.OptionalInt;
  *
  * @param capacity   the number of slots; empty to follow the group's desired capacity
  * @param forceSlot  an operator's {@code --force --slot N}: take slot N even from a live holder
+ * @param network    the {@code network:} section (a slot's Elastic IP and interface); none by default
  */
 public record ClaimSettings(
         String cluster,
@@ -23,9 +24,22 @@ public record ClaimSettings(
         CrossZonePolicy crossZone,
         Waits waits,
         Path envFile,
-        OptionalInt forceSlot) {
+        OptionalInt forceSlot,
+        NetworkSettings network) {
+
+    /** Settings without a {@code network:} section (no slot address). */
+    public ClaimSettings(String cluster, OptionalInt capacity, VolumeSettings volume, IdentitySettings identity,
+                         FullPolicy whenFull, CrossZonePolicy crossZone, Waits waits, Path envFile, OptionalInt forceSlot) {
+        this(cluster, capacity, volume, identity, whenFull, crossZone, waits, envFile, forceSlot, NetworkSettings.none());
+    }
+
+    /** The same settings with a {@code network:} section. */
+    public ClaimSettings withNetwork(NetworkSettings newNetwork) {
+        return new ClaimSettings(cluster, capacity, volume, identity, whenFull, crossZone, waits, envFile, forceSlot, newNetwork);
+    }
 
     public ClaimSettings {
+        Objects.requireNonNull(network, "network");
         SlotKeys.validCluster(cluster);
         Objects.requireNonNull(volume, "volume");
         Objects.requireNonNull(identity, "identity");

@@ -17,6 +17,8 @@ import java.util.Objects;
  * @param formatted     whether the slot's volume was ever given a filesystem by berth
  * @param identity      the public name and fingerprint of the slot's identity, or null
  * @param identityBackup the encrypted identity backup (base64), or null
+ * @param address       the slot's Elastic IP and network interface (DESIGN step 6b), or null when none was
+ *                      configured yet; absent in records written before addresses existed
  */
 @Json
 public record SlotRecord(
@@ -30,13 +32,21 @@ public record SlotRecord(
         List<VolumeRef> retiredVolumes,
         boolean formatted,
         IdentityRef identity,
-        String identityBackup) {
+        String identityBackup,
+        AddressRef address) {
 
     public static final int SCHEMA = 1;
 
     public SlotRecord {
         Objects.requireNonNull(cluster, "cluster");
         retiredVolumes = retiredVolumes == null ? List.of() : List.copyOf(retiredVolumes);
+    }
+
+    /** A record without an address (as every record was before addresses existed). */
+    public SlotRecord(int schema, String cluster, int slot, long epoch, Holder holder, VolumeRef volume,
+                      VolumeIntent volumeIntent, List<VolumeRef> retiredVolumes, boolean formatted, IdentityRef identity,
+                      String identityBackup) {
+        this(schema, cluster, slot, epoch, holder, volume, volumeIntent, retiredVolumes, formatted, identity, identityBackup, null);
     }
 
     /** A new, unclaimed slot. */
@@ -49,23 +59,28 @@ public record SlotRecord(
     }
 
     public SlotRecord withHolder(Holder newHolder, long newEpoch) {
-        return new SlotRecord(schema, cluster, slot, newEpoch, newHolder, volume, volumeIntent, retiredVolumes, formatted, identity, identityBackup);
+        return new SlotRecord(schema, cluster, slot, newEpoch, newHolder, volume, volumeIntent, retiredVolumes, formatted, identity, identityBackup, address);
     }
 
     public SlotRecord withVolumeIntent(VolumeIntent intent) {
-        return new SlotRecord(schema, cluster, slot, epoch, holder, volume, intent, retiredVolumes, formatted, identity, identityBackup);
+        return new SlotRecord(schema, cluster, slot, epoch, holder, volume, intent, retiredVolumes, formatted, identity, identityBackup, address);
     }
 
     public SlotRecord withVolume(VolumeRef newVolume, List<VolumeRef> retired) {
-        return new SlotRecord(schema, cluster, slot, epoch, holder, newVolume, null, retired, formatted, identity, identityBackup);
+        return new SlotRecord(schema, cluster, slot, epoch, holder, newVolume, null, retired, formatted, identity, identityBackup, address);
     }
 
     public SlotRecord withFormatted(boolean isFormatted) {
-        return new SlotRecord(schema, cluster, slot, epoch, holder, volume, volumeIntent, retiredVolumes, isFormatted, identity, identityBackup);
+        return new SlotRecord(schema, cluster, slot, epoch, holder, volume, volumeIntent, retiredVolumes, isFormatted, identity, identityBackup, address);
     }
 
     public SlotRecord withIdentity(IdentityRef ref, String backup) {
-        return new SlotRecord(schema, cluster, slot, epoch, holder, volume, volumeIntent, retiredVolumes, formatted, ref, backup);
+        return new SlotRecord(schema, cluster, slot, epoch, holder, volume, volumeIntent, retiredVolumes, formatted, ref, backup, address);
+    }
+
+    public SlotRecord withAddress(AddressRef newAddress) {
+        return new SlotRecord(schema, cluster, slot, epoch, holder, volume, volumeIntent, retiredVolumes, formatted, identity,
+                identityBackup, newAddress);
     }
 
     /** Who holds a slot: the instance, its zone, and since when (epoch milliseconds). */
@@ -89,5 +104,65 @@ public record SlotRecord(
     /** An identity's public face, as the slot remembers it. */
     @Json
     public record IdentityRef(String kind, String publicName, String fingerprint) {
+    }
+
+    /**
+     * The slot's network address (DESIGN step 6b). Every field may be null. An Elastic IP: the intent
+     * token recorded before AllocateAddress (the allocation is tagged with it and looked up by it), then
+     * the allocation, its public address, and the instance it was last associated with by the slot's
+     * holder. A network interface: the client token recorded before CreateNetworkInterface, then the
+     * interface, its zone and private address, and the instance it was last attached to. Interfaces left
+     * behind in another zone are kept in {@code retiredInterfaces} for cleanup.
+     */
+    @Json
+    public record AddressRef(
+            String allocationToken,
+            String allocationId,
+            String publicIp,
+            String associatedWith,
+            String interfaceToken,
+            String interfaceId,
+            String interfaceZone,
+            String privateIp,
+            String attachedTo,
+            List<String> retiredInterfaces) {
+
+        public AddressRef {
+            retiredInterfaces = retiredInterfaces == null ? List.of() : List.copyOf(retiredInterfaces);
+        }
+
+        public static AddressRef none() {
+            return new AddressRef(null, null, null, null, null, null, null, null, null, List.of());
+        }
+
+        public AddressRef withAllocationToken(String token) {
+            return new AddressRef(token, allocationId, publicIp, associatedWith, interfaceToken, interfaceId, interfaceZone,
+                    privateIp, attachedTo, retiredInterfaces);
+        }
+
+        public AddressRef withAllocation(String id, String ip) {
+            return new AddressRef(allocationToken, id, ip, associatedWith, interfaceToken, interfaceId, interfaceZone,
+                    privateIp, attachedTo, retiredInterfaces);
+        }
+
+        public AddressRef withAssociatedWith(String instance) {
+            return new AddressRef(allocationToken, allocationId, publicIp, instance, interfaceToken, interfaceId, interfaceZone,
+                    privateIp, attachedTo, retiredInterfaces);
+        }
+
+        public AddressRef withInterfaceToken(String token, String zone) {
+            return new AddressRef(allocationToken, allocationId, publicIp, associatedWith, token, interfaceId, zone,
+                    privateIp, attachedTo, retiredInterfaces);
+        }
+
+        public AddressRef withInterface(String id, String zone, String ip, List<String> retired) {
+            return new AddressRef(allocationToken, allocationId, publicIp, associatedWith, interfaceToken, id, zone,
+                    ip, attachedTo, retired);
+        }
+
+        public AddressRef withAttachedTo(String instance) {
+            return new AddressRef(allocationToken, allocationId, publicIp, associatedWith, interfaceToken, interfaceId,
+                    interfaceZone, privateIp, instance, retiredInterfaces);
+        }
     }
 }
