@@ -15,6 +15,9 @@ import java.util.List;
  * @param singleClaimMillis   berth start-to-ready of a lone node in an otherwise empty world
  * @param unexplainedClaimErrors claim errors that no planned fault explains (each is also a violation)
  * @param shortestTrace       the steps that show the first violation (its nodes and slot)
+ * @param addressesAllocated  Elastic IPs allocated (with --elastic-ip)
+ * @param addressMoves        times a slot's address or interface went to a new holder (one per slot and holder)
+ * @param interfacesCreated   network interfaces created (with --interface)
  */
 @Json
 public record SimulationReport(
@@ -48,7 +51,10 @@ public record SimulationReport(
         long steps,
         int violations,
         List<Violation> violationDetails,
-        List<String> shortestTrace) {
+        List<String> shortestTrace,
+        long addressesAllocated,
+        long addressMoves,
+        long interfacesCreated) {
 
     public SimulationReport {
         violationDetails = List.copyOf(violationDetails);
