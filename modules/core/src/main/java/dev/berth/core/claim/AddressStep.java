@@ -169,8 +169,9 @@ final class AddressStep {
                         associationMade = calls.run("associate Elastic IP " + allocationId,
                                 () -> context.cloud().associateAddress(allocationId));
                     } catch (CloudException e) {
-                        if (e.reason() == CloudException.Reason.CONFLICT) {
-                            return BoundedWait.Poll.pending("still associated elsewhere");
+                        if (e.reason() == CloudException.Reason.CONFLICT || e.reason() == CloudException.Reason.NOT_FOUND) {
+                            return BoundedWait.Poll.pending(e.reason() == CloudException.Reason.CONFLICT
+                                    ? "still associated elsewhere" : "not visible to EC2 yet");
                         }
                         throw e;
                     }
@@ -275,8 +276,9 @@ final class AddressStep {
                         attachmentMade = calls.run("attach network interface " + interfaceId, () ->
                                 context.cloud().attachNetworkInterface(interfaceId, NetworkSettings.INTERFACE_DEVICE_INDEX));
                     } catch (CloudException e) {
-                        if (e.reason() == CloudException.Reason.CONFLICT) {
-                            return BoundedWait.Poll.pending("still attached elsewhere");
+                        if (e.reason() == CloudException.Reason.CONFLICT || e.reason() == CloudException.Reason.NOT_FOUND) {
+                            return BoundedWait.Poll.pending(e.reason() == CloudException.Reason.CONFLICT
+                                    ? "still attached elsewhere" : "not visible to EC2 yet");
                         }
                         throw e;
                     }
