@@ -41,7 +41,10 @@ final class IamPolicyCommand implements Callable<Integer> {
                 settings.whenFull() == dev.berth.core.claim.FullPolicy.TERMINATE_SELF,
                 resolved.providerSettings().get("lifecycleHook").isPresent(), resolved.providerSettings().get("group"),
                 resolved.providerSettings().get("region").or(() -> queryParameter(store, "region")));
-        console.out().println(IamPolicy.json(features));
+        var network = settings.network();
+        var addresses = new IamPolicy.Network(network.elasticIp() != dev.berth.core.claim.NetworkSettings.ElasticIp.NONE,
+                network.pool(), network.interfaces() != dev.berth.core.claim.NetworkSettings.Interfaces.NONE);
+        console.out().println(IamPolicy.json(features, addresses));
         return ExitCodes.OK;
     }
 
