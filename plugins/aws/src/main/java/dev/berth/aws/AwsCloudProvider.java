@@ -384,7 +384,7 @@ final class AwsCloudProvider implements CloudProvider {
     // Addresses and network interfaces (DESIGN step 6b), in AwsNetwork ----------------------------
 
     private AwsNetwork network() {
-        return new AwsNetwork(this::ec2, () -> self().instanceId());
+        return new AwsNetwork(this::ec2, () -> self().instanceId(), settings.interfaceSubnets(), settings.interfaceSecurityGroups());
     }
 
     @Override

@@ -30,9 +30,9 @@ import software.amazon.awssdk.services.ec2.model.TagSpecification;
  * DisassociateAddress, DescribeAddresses, CreateNetworkInterface, AttachNetworkInterface,
  * DetachNetworkInterface, DescribeNetworkInterfaces, and nothing else (so the IAM policy can name exactly
  * these). Associations never reassociate: taking an address from another instance is always a
- * disassociation of that one association, by its id. A new interface goes into the subnet and security
- * groups of this instance's primary interface (same zone, same network rules); attached after launch, it is
- * kept when the instance terminates (EC2's default for such attachments).
+ * disassociation of that one association, by its id. A new interface goes into the subnet the settings name
+ * for its zone (else this instance's own subnet) with the settings' security groups (else this instance's);
+ * attached after launch, it is kept when the instance terminates (EC2's default for such attachments).
  */
 final class AwsNetwork {
     private static final System.Logger LOG = System.getLogger("dev.berth.aws");
@@ -40,10 +40,14 @@ final class AwsNetwork {
 
     private final Supplier<Ec2Client> ec2;
     private final Supplier<String> instanceId;
+    private final Map<String, String> subnets;
+    private final List<String> securityGroups;
 
-    AwsNetwork(Supplier<Ec2Client> ec2, Supplier<String> instanceId) {
+    AwsNetwork(Supplier<Ec2Client> ec2, Supplier<String> instanceId, Map<String, String> subnets, List<String> securityGroups) {
         this.ec2 = ec2;
         this.instanceId = instanceId;
+        this.subnets = subnets;
+        this.securityGroups = securityGroups;
     }
 
     // Elastic IPs -----------------------------------------------------------------------------------
@@ -119,21 +123,24 @@ final class AwsNetwork {
                 .describeInstances(r -> r.instanceIds(me)).reservations().stream()
                 .flatMap(x -> x.instances().stream()).findFirst()).orElseThrow(() -> new CloudException(Reason.NOT_FOUND, me,
                 "instance " + me + " is not visible to DescribeInstances yet; re-run in a moment"));
-        if (!request.zone().equals(instance.placement().availabilityZone())) {
-            throw new CloudException(Reason.INVALID, request.zone(), "a network interface for zone " + request.zone()
-                    + " is made in the subnet of an instance in that zone, and " + me + " is in "
-                    + instance.placement().availabilityZone());
+        var subnet = subnets.get(request.zone());
+        if (subnet == null && !request.zone().equals(instance.placement().availabilityZone())) {
+            throw new CloudException(Reason.INVALID, request.zone(), "no subnet for a network interface in zone "
+                    + request.zone() + ": instance " + me + " is in " + instance.placement().availabilityZone()
+                    + "; name one in providerSettings.interfaceSubnets (" + request.zone() + "=subnet-...)");
         }
-        var groups = instance.securityGroups().stream().map(GroupIdentifier::groupId).toList();
+        var subnetId = subnet != null ? subnet : instance.subnetId();
+        var groups = !securityGroups.isEmpty() ? securityGroups
+                : instance.securityGroups().stream().map(GroupIdentifier::groupId).toList();
         var tags = new LinkedHashMap<>(request.tags());
         tags.put(TAG_CLIENT_TOKEN, request.clientToken());
-        var made = call("ec2:CreateNetworkInterface", instance.subnetId(), "create a network interface in subnet "
-                + instance.subnetId(), () -> ec2.get().createNetworkInterface(r -> r.subnetId(instance.subnetId())
+        var made = call("ec2:CreateNetworkInterface", subnetId, "create a network interface in subnet "
+                + subnetId, () -> ec2.get().createNetworkInterface(r -> r.subnetId(subnetId)
                 .groups(groups).clientToken(request.clientToken()).description("berth " + tags.getOrDefault("Name", ""))
                 .tagSpecifications(TagSpecification.builder().resourceType(ResourceType.NETWORK_INTERFACE)
                         .tags(tags(tags)).build()))).networkInterface();
         LOG.log(System.Logger.Level.INFO, "created network interface {0} ({1}) in {2}", made.networkInterfaceId(),
-                made.privateIpAddress(), instance.subnetId());
+                made.privateIpAddress(), subnetId);
         return networkInterface(made);
     }
 
