@@ -266,11 +266,11 @@ final class SimNetwork {
     private void check() {
         for (var a : addresses.values()) {
             var on = a.now();
-            judge(slotTag(a.tags), "Elastic IP " + a.publicIp, on == null ? null : on.instanceId(), true);
+            judge(slotTag(a.tags), a.allocationId, "Elastic IP " + a.publicIp, on == null ? null : on.instanceId(), true);
         }
         for (var ni : interfaces.values()) {
             var on = ni.now();
-            judge(slotTag(ni.tags), "network interface " + ni.id, on == null ? null : on.instanceId(), false);
+            judge(slotTag(ni.tags), ni.id, "network interface " + ni.id, on == null ? null : on.instanceId(), false);
         }
     }
 
@@ -283,7 +283,7 @@ final class SimNetwork {
         }
     }
 
-    private void judge(int slot, String what, String on, boolean address) {
+    private void judge(int slot, String id, String what, String on, boolean address) {
         var record = records.get(slot);
         var holder = record == null || record.holder() == null ? null : record.holder().instanceId();
         if (on != null && live(on) && !on.equals(holder)) {
@@ -295,8 +295,10 @@ final class SimNetwork {
         if (holder == null || record.address() == null || !live(holder)) {
             return;
         }
+        // only for the address or interface the slot names now (not one retired by a move to another zone)
+        var named = address ? record.address().allocationId() : record.address().interfaceId();
         var given = address ? record.address().associatedWith() : record.address().attachedTo();
-        if (holder.equals(given) && !holder.equals(on)) {
+        if (id.equals(named) && holder.equals(given) && !holder.equals(on)) {
             report(slot,
                     on == null ? List.of(holder) : List.of(holder, on),
                     what + " of slot " + slot + " was taken from its live holder " + holder

@@ -33,6 +33,17 @@ class AddressScenarioTest {
         assertEquals(0, report.addressesAllocated());
     }
 
+    /** Found by the property test: the interface a zone move left behind is not the slot's any more. */
+    @Test
+    void aSlotThatMovesZoneGetsANewInterfaceAndTheOldOneIsNoViolation() {
+        var request = SimulationRequest.plan(1, 2, 6754924868561901344L, List.of(new PlanAction.Kill(1, 542)))
+                .withPolicies(dev.berth.core.claim.FullPolicy.WAIT, dev.berth.core.claim.CrossZonePolicy.SNAPSHOT)
+                .withNetwork(false, true);
+        var report = Simulation.run(request);
+        assertEquals(0, report.violations(), () -> String.join("\n", report.shortestTrace()));
+        assertEquals(2, report.interfacesCreated(), "a new interface in the new zone");
+    }
+
     @Test
     void theCommandLineReplaysTheAddressSwitches() {
         var line = refresh(true, true).commandLine();
