@@ -81,4 +81,17 @@ class NetworkConfigTest {
         assertEquals(2, r.code(), r.err());
         assertTrue(r.err().contains("static") && r.err().contains("network"), r.err());
     }
+
+    @Test
+    void simulateWithElasticIpsReportsEverySlotsAddressMovingToItsReplacement() {
+        for (var flag : new String[] {"--elastic-ip", "--interface"}) {
+            var r = MainTest.run("simulate", "--scenario", "instance-refresh", "--nodes", "30", "--zones", "3", "--seed", "1",
+                    flag, "--json");
+            assertEquals(0, r.code(), r.err());
+            assertTrue(r.out().contains("\"violations\":0"), r.out());
+            assertTrue(r.out().contains(flag.equals("--elastic-ip") ? "\"addressesAllocated\":30" : "\"interfacesCreated\":30"),
+                    r.out());
+            assertTrue(r.out().contains("\"addressMoves\":30"), r.out());
+        }
+    }
 }
