@@ -34,6 +34,8 @@ final class SimNetwork {
     private final Set<String> moves = new TreeSet<>();
     private final Map<String, String> lastOnAddress = new HashMap<>();
     private final Map<String, String> lastOnInterface = new HashMap<>();
+    /** Addresses and interfaces their own instance let go of (keeper, release): not taken from it. */
+    private final Map<String, String> letGoBy = new HashMap<>();
     long allocated;
     long interfacesCreated;
     private int counter;
@@ -101,6 +103,7 @@ final class SimNetwork {
         }
         var id = String.format("eipassoc-%017x", ++counter);
         a.association.set(world.now(), new SimAddress.Association(caller.id, id));
+        letGoBy.remove(allocationId);
         moved(lastOnAddress, allocationId, slotTag(a.tags), caller.id);
         world.event(caller.id, "ec2: associate address", a.publicIp + " (" + allocationId + ")", slotTag(a.tags));
         check();
@@ -111,6 +114,9 @@ final class SimNetwork {
         for (var a : addresses.values()) {
             var now = a.now();
             if (now != null && now.associationId().equals(associationId)) {
+                if (now.instanceId().equals(caller.id)) {
+                    letGoBy.put(a.allocationId, caller.id);
+                }
                 a.association.set(world.now(), null);
                 world.event(caller.id, "ec2: disassociate address", a.publicIp + " from " + now.instanceId(), slotTag(a.tags));
                 check();
@@ -174,6 +180,7 @@ final class SimNetwork {
         var id = String.format("eni-attach-%017x", ++counter);
         var attaching = new NetworkInterface.Attachment(id, caller.id, deviceIndex, AttachmentState.ATTACHING);
         ni.attachment.set(world.now(), attaching);
+        letGoBy.remove(interfaceId);
         moved(lastOnInterface, interfaceId, slotTag(ni.tags), caller.id);
         world.event(caller.id, "ec2: attach network interface", interfaceId + " (" + ni.privateIp + ")", slotTag(ni.tags));
         check();
@@ -190,6 +197,9 @@ final class SimNetwork {
         for (var ni : interfaces.values()) {
             var now = ni.now();
             if (now != null && now.attachmentId().equals(attachmentId) && now.state() != AttachmentState.DETACHING) {
+                if (now.instanceId().equals(caller.id)) {
+                    letGoBy.put(ni.id, caller.id);
+                }
                 ni.attachment.set(world.now(), new NetworkInterface.Attachment(attachmentId, now.instanceId(), now.deviceIndex(),
                         AttachmentState.DETACHING));
                 world.event(caller.id, "ec2: detach network interface", ni.id + " from " + now.instanceId(), slotTag(ni.tags));
@@ -266,11 +276,15 @@ final class SimNetwork {
     private void check() {
         for (var a : addresses.values()) {
             var on = a.now();
-            judge(slotTag(a.tags), a.allocationId, "Elastic IP " + a.publicIp, on == null ? null : on.instanceId(), true);
+            var instance = on == null ? null : on.instanceId();
+            judge(slotTag(a.tags), a.allocationId, "Elastic IP " + a.publicIp, instance, instance, true);
         }
         for (var ni : interfaces.values()) {
             var on = ni.now();
-            judge(slotTag(ni.tags), ni.id, "network interface " + ni.id, on == null ? null : on.instanceId(), false);
+            // an interface detaching has been let go of: its instance no longer has it for the rule, though it is still there
+            var instance = on == null ? null : on.instanceId();
+            var using = on == null || on.state() == AttachmentState.DETACHING ? null : instance;
+            judge(slotTag(ni.tags), ni.id, "network interface " + ni.id, using, instance, false);
         }
     }
 
@@ -283,7 +297,8 @@ final class SimNetwork {
         }
     }
 
-    private void judge(int slot, String id, String what, String on, boolean address) {
+    /** {@code on}: the instance using it now; {@code there}: the instance it is on, detaching or not. */
+    private void judge(int slot, String id, String what, String on, String there, boolean address) {
         var record = records.get(slot);
         var holder = record == null || record.holder() == null ? null : record.holder().instanceId();
         if (on != null && live(on) && !on.equals(holder)) {
@@ -298,11 +313,11 @@ final class SimNetwork {
         // only for the address or interface the slot names now (not one retired by a move to another zone)
         var named = address ? record.address().allocationId() : record.address().interfaceId();
         var given = address ? record.address().associatedWith() : record.address().attachedTo();
-        if (id.equals(named) && holder.equals(given) && !holder.equals(on)) {
+        if (id.equals(named) && holder.equals(given) && !holder.equals(there) && !holder.equals(letGoBy.get(id))) {
             report(slot,
-                    on == null ? List.of(holder) : List.of(holder, on),
+                    there == null ? List.of(holder) : List.of(holder, there),
                     what + " of slot " + slot + " was taken from its live holder " + holder
-                            + (on == null ? "" : " and given to " + on));
+                            + (there == null ? "" : " and given to " + there));
         }
     }
 }

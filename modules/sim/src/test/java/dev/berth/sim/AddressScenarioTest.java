@@ -44,6 +44,25 @@ class AddressScenarioTest {
         assertEquals(2, report.interfacesCreated(), "a new interface in the new zone");
     }
 
+    /** Found by the property test: a spot holder lets go of its interface (detaching) and releases at once. */
+    @Test
+    void aSpotInterruptedHolderLetsGoOfItsInterfaceWithoutAViolation() {
+        var request = SimulationRequest.plan(1, 1, 442103566098294446L, List.of(PlanText.parse("spot:1@85").getFirst()))
+                .withNetwork(true, true);
+        var report = Simulation.run(request);
+        assertEquals(0, report.violations(), () -> String.join("\n", report.shortestTrace()));
+    }
+
+    /** Found by the property test: a spot holder disassociating its own address is letting go, not being robbed. */
+    @Test
+    void aSpotInterruptedHolderLetsGoOfItsAddressWithoutAViolation() {
+        var request = SimulationRequest.plan(4, 1, 514928574745968467L, List.of(PlanText.parse("spot:4@108").getFirst()))
+                .withPolicies(dev.berth.core.claim.FullPolicy.WAIT, dev.berth.core.claim.CrossZonePolicy.SNAPSHOT)
+                .withNetwork(true, false);
+        var report = Simulation.run(request);
+        assertEquals(0, report.violations(), () -> String.join("\n", report.shortestTrace()));
+    }
+
     @Test
     void theCommandLineReplaysTheAddressSwitches() {
         var line = refresh(true, true).commandLine();
