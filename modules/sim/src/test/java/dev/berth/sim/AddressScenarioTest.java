@@ -108,7 +108,8 @@ class AddressScenarioTest {
         waiter.forceClaim = true;
         var s = w.settings;
         waiter.settingsOverride = new dev.berth.core.claim.ClaimSettings(s.cluster(), java.util.OptionalInt.empty(), s.volume(),
-                s.identity(), s.whenFull(), s.crossZone(), s.waits(), s.envFile(), java.util.OptionalInt.of(0), s.network());
+                s.identity(), s.whenFull(), s.crossZone(), s.waits(), s.envFile(), java.util.OptionalInt.of(0), s.snapshots(),
+                s.network());
         w.scheduler.kill(waiter.berth);
         w.startBerth(waiter);
         w.runUntil(() -> waiter.workloadSlot.isPresent(), 90 * MINUTE);
