@@ -39,27 +39,11 @@ public record SlotRecord(
 
     public static final int SCHEMA = 1;
 
-    @Json.Creator // the canonical constructor: the others exist for callers that predate a field
     public SlotRecord {
         Objects.requireNonNull(cluster, "cluster");
         retiredVolumes = retiredVolumes == null ? List.of() : List.copyOf(retiredVolumes);
     }
 
-    /** A record without a periodic snapshot (the shape before {@code berth snapshot} existed). */
-    public SlotRecord(int schema, String cluster, int slot, long epoch, Holder holder, VolumeRef volume,
-                      VolumeIntent volumeIntent, List<VolumeRef> retiredVolumes, boolean formatted, IdentityRef identity,
-                      String identityBackup) {
-        this(schema, cluster, slot, epoch, holder, volume, volumeIntent, retiredVolumes, formatted, identity, identityBackup,
-                (SnapshotRef) null);
-    }
-
-    /** A record without an address (as every record was before addresses existed). */
-    public SlotRecord(int schema, String cluster, int slot, long epoch, Holder holder, VolumeRef volume,
-                      VolumeIntent volumeIntent, List<VolumeRef> retiredVolumes, boolean formatted, IdentityRef identity,
-                      String identityBackup, SnapshotRef latestSnapshot) {
-        this(schema, cluster, slot, epoch, holder, volume, volumeIntent, retiredVolumes, formatted, identity, identityBackup,
-                latestSnapshot, null);
-    }
 
     /** Whether this volume was left behind by a move: it is never the slot's volume again. */
     public boolean retired(String volumeId) {
@@ -68,7 +52,7 @@ public record SlotRecord(
 
     /** A new, unclaimed slot. */
     public static SlotRecord fresh(String cluster, int slot) {
-        return new SlotRecord(SCHEMA, cluster, slot, 0, null, null, null, List.of(), false, null, null);
+        return new SlotRecord(SCHEMA, cluster, slot, 0, null, null, null, List.of(), false, null, null, null, null);
     }
 
     public boolean heldBy(String instanceId) {
