@@ -93,6 +93,68 @@ public interface CloudProvider extends AutoCloseable {
     default void heartbeatLifecycleAction(String hookName) {
     }
 
+    // Addresses and network interfaces (DESIGN step 6b). Optional: a provider that has none refuses
+    // them, and berth asks for them only when the configuration's network: section turns them on.
+
+    /**
+     * Finds the Elastic IP carrying all of {@code tags} (which name the cluster, the slot and an intent
+     * token), or allocates one tagged so: AllocateAddress has no client token, so the tags stand in for
+     * one and a crash between the call and its record makes no second address.
+     */
+    default ElasticAddress allocateAddress(Map<String, String> tags) {
+        throw unsupported("allocate an Elastic IP");
+    }
+
+    /** One Elastic IP by allocation id; empty when the cloud does not (yet) know it. May lag behind writes. */
+    default Optional<ElasticAddress> describeAddress(String allocationId) {
+        throw unsupported("describe Elastic IP " + allocationId);
+    }
+
+    /**
+     * Associates an Elastic IP with this instance without reassociation: it fails with
+     * {@link CloudException.Reason#CONFLICT} when the address is associated elsewhere, so that taking an
+     * address from someone is always a separate, deliberate {@link #disassociateAddress}. Returns the
+     * association id; associating an address already associated here returns its association.
+     */
+    default String associateAddress(String allocationId) {
+        throw unsupported("associate Elastic IP " + allocationId);
+    }
+
+    /** Ends exactly one association (by its id); a no-op when it has already ended. */
+    default void disassociateAddress(String associationId) {
+        throw unsupported("disassociate Elastic IP association " + associationId);
+    }
+
+    /** Creates a network interface, idempotent on {@link NetworkInterfaceRequest#clientToken()}. */
+    default NetworkInterface createNetworkInterface(NetworkInterfaceRequest request) {
+        throw unsupported("create a network interface");
+    }
+
+    /** One network interface; empty when the cloud does not (yet) know it. May lag behind writes. */
+    default Optional<NetworkInterface> describeNetworkInterface(String interfaceId) {
+        throw unsupported("describe network interface " + interfaceId);
+    }
+
+    /**
+     * Attaches a network interface to this instance at {@code deviceIndex}, kept when the instance
+     * terminates (delete-on-termination off). Fails with {@link CloudException.Reason#CONFLICT} when it is
+     * attached elsewhere. Returns the attachment id.
+     */
+    default String attachNetworkInterface(String interfaceId, int deviceIndex) {
+        throw unsupported("attach network interface " + interfaceId);
+    }
+
+    /** Ends exactly one attachment (by its id); a no-op when it has already ended. */
+    default void detachNetworkInterface(String attachmentId) {
+        throw unsupported("detach network interface attachment " + attachmentId);
+    }
+
+    private CloudException unsupported(String what) {
+        return new CloudException(CloudException.Reason.INVALID, getClass().getName(), "cannot " + what + ": addresses and"
+                + " network interfaces are not supported by provider " + getClass().getName()
+                + "; remove the network: section from the configuration (or set elasticIp and interface to none)");
+    }
+
     @Override
     default void close() {
     }

@@ -39,7 +39,8 @@ record ClaimConfig(
     private static final int MAX_WAIT_SECONDS = 7 * 24 * 3600;
 
     static final Set<String> TOP = Set.of("cluster", "provider", "providerSettings", "store", "storeSettings", "capacity",
-            "envFile", "plugins", "whenFull", "crossZone", "volume", "identity", "keys", "devices", "waits", "sim", "snapshots");
+            "envFile", "plugins", "whenFull", "crossZone", "volume", "identity", "keys", "devices", "waits", "sim", "snapshots",
+            "network");
 
     /** Flags given on the command line (null when not given). */
     record Flags(String cluster, String provider, String store, Integer capacity, String envFile, String plugins,
@@ -115,7 +116,8 @@ record ClaimConfig(
         var settings = new ClaimSettings(cluster, capacity.map(OptionalInt::of).orElse(OptionalInt.empty()), volume, identity,
                 whenFull, crossZone, waits, envFile,
                 flags.forceSlot() == null ? OptionalInt.empty() : OptionalInt.of(flags.forceSlot()),
-                snapshots(file.section("snapshots").only(Set.of("everyMinutes", "keep", "maxSnapshotAgeMinutes")), crossZone));
+                snapshots(file.section("snapshots").only(Set.of("everyMinutes", "keep", "maxSnapshotAgeMinutes")), crossZone))
+                .withNetwork(network(file, provider));
 
         var keys = file.section("keys").only(Set.of("provider", "settings"));
         var devices = file.section("devices").only(Set.of("provider", "settings"));
@@ -128,6 +130,21 @@ record ClaimConfig(
                 new PluginConfig("keys.settings", keys.flat("settings")),
                 first(flags.instanceId(), sim.string("instanceId")).orElse("i-local"),
                 first(flags.zone(), sim.string("zone")).orElse("local-a"));
+    }
+
+    /** The {@code network:} section (DESIGN step 6b); off when absent. */
+    private static dev.berth.core.claim.NetworkSettings network(ConfigFile file, String provider) {
+        var n = file.section("network").only(Set.of("elasticIp", "elasticIpPool", "interface"));
+        var network = new dev.berth.core.claim.NetworkSettings(
+                dev.berth.core.claim.NetworkSettings.ElasticIp.parse(n.string("elasticIp").orElse("none")),
+                n.list("elasticIpPool"),
+                dev.berth.core.claim.NetworkSettings.Interfaces.parse(n.string("interface").orElse("none")));
+        if (network.enabled() && provider.equals("static")) {
+            throw new UsageException("the network: section asks for an Elastic IP or a network interface per slot, and"
+                    + " the static (bare-metal) provider has neither: remove the network: section, or set"
+                    + " network.elasticIp and network.interface to none");
+        }
+        return network;
     }
 
     /**

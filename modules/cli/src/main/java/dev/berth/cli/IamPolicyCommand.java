@@ -42,7 +42,10 @@ final class IamPolicyCommand implements Callable<Integer> {
                 resolved.providerSettings().get("lifecycleHook").isPresent(), resolved.providerSettings().get("group"),
                 resolved.providerSettings().get("region").or(() -> queryParameter(store, "region")),
                 settings.snapshots().everyMinutes() > 0);
-        console.out().println(IamPolicy.json(features));
+        var network = settings.network();
+        var addresses = new IamPolicy.Network(network.elasticIp() != dev.berth.core.claim.NetworkSettings.ElasticIp.NONE,
+                network.pool(), network.interfaces() != dev.berth.core.claim.NetworkSettings.Interfaces.NONE);
+        console.out().println(IamPolicy.json(features, addresses));
         return ExitCodes.OK;
     }
 

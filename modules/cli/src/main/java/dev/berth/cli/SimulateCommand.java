@@ -52,6 +52,12 @@ final class SimulateCommand implements Callable<Integer> {
             "T and S simulated seconds, Z zone from 0)."})
     String plan;
 
+    @Option(names = "--elastic-ip", description = "Give every slot its own Elastic IP (network.elasticIp: allocate) for the run.")
+    boolean elasticIp;
+
+    @Option(names = "--interface", description = "Give every slot its own network interface (network.interface: per-slot) for the run.")
+    boolean networkInterface;
+
     @Option(names = "--shrink", description = "On a violation, cut the run down to the smallest one that still fails and print it.")
     boolean shrink;
 
@@ -79,7 +85,7 @@ final class SimulateCommand implements Callable<Integer> {
                         + " --plan 'kill:1@120,stale@0+600' (see berth simulate --help) or pick a named scenario");
             }
             request = new SimulationRequest(kind, nodes, zones, seed, FullPolicy.parse(whenFull),
-                    CrossZonePolicy.parse(crossZone), true, PlanText.parse(plan));
+                    CrossZonePolicy.parse(crossZone), true, PlanText.parse(plan)).withNetwork(elasticIp, networkInterface);
         } catch (dev.berth.spi.BerthException e) {
             throw new UsageException(e.getMessage());
         }
@@ -136,7 +142,8 @@ final class SimulateCommand implements Callable<Integer> {
     }
 
     private static SimulationRequest withSeed(SimulationRequest r, long seed) {
-        return new SimulationRequest(r.scenario(), r.nodes(), r.zones(), seed, r.whenFull(), r.crossZone(), false, r.plan());
+        return new SimulationRequest(r.scenario(), r.nodes(), r.zones(), seed, r.whenFull(), r.crossZone(), false, r.plan())
+                .withNetwork(r.elasticIp(), r.networkInterface());
     }
 
     private void printTable(SimulationReport r) {
@@ -154,6 +161,10 @@ final class SimulateCommand implements Callable<Integer> {
                     + r.maxDataLossMinutes() + " min (bound " + r.maxSnapshotAgeMinutes() + " min)");
         }
         row(out, "retired volumes attached", r.retiredVolumesAttached());
+        if (r.addressesAllocated() > 0 || r.interfacesCreated() > 0) {
+            row(out, "addresses", r.addressesAllocated() + " Elastic IPs, " + r.interfacesCreated() + " interfaces, "
+                    + r.addressMoves() + " moves to a new holder");
+        }
         row(out, "CAS attempts per node", String.format("%.3f (%d in all)", r.casAttemptsPerNode(), r.casAttempts()));
         row(out, "happy-path calls", r.happyPathCalls() + " sequential cloud/store calls (max " + r.happyPathCallsMax() + ")");
         row(out, "time to converge", seconds(r.convergeMillis()) + " simulated (last phase)");

@@ -8,7 +8,8 @@ import java.util.SplittableRandom;
 /**
  * Generates a random fleet and a random list of steps from one seed: boots, crashes of berth
  * at any SPI call (before or after the call took effect), stalls, terminations, instance
- * refreshes, scaling, zone outages, stale describe windows, throttling and a slow store.
+ * refreshes, scaling, zone outages, stale describe windows, throttling and a slow store; in a
+ * share of the tries each slot also has an Elastic IP and/or a network interface.
  * The same seed gives the same plan.
  */
 public final class PlanGenerator {
@@ -62,6 +63,9 @@ public final class PlanGenerator {
             plan.replaceAll(step -> step instanceof PlanAction.Crash c && c.instance() > last.getAsInt()
                     ? new PlanAction.Crash(last.getAsInt(), c.call(), c.afterEffect()) : step);
         }
-        return new SimulationRequest(Scenario.PLAN, nodes, zones, r.nextLong(1, Long.MAX_VALUE), full, cross, true, plan);
+        // Addresses in a share of the tries, drawn from a source of their own so that every seed keeps the plan it had.
+        var a = new SplittableRandom(seed ^ 0x6164647265737365L);
+        return new SimulationRequest(Scenario.PLAN, nodes, zones, r.nextLong(1, Long.MAX_VALUE), full, cross, true, plan,
+                a.nextInt(3) == 0, a.nextInt(4) == 0);
     }
 }

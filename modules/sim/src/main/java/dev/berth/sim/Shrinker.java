@@ -86,7 +86,7 @@ public final class Shrinker {
             case CHAOS -> PlanGenerator.generate(request.seed(), n).plan();
         };
         return new SimulationRequest(Scenario.PLAN, n, request.zones(), request.seed(), request.whenFull(),
-                request.crossZone(), request.trace(), plan);
+                request.crossZone(), request.trace(), plan, request.elasticIp(), request.networkInterface());
     }
 
     /** Smaller runs, the biggest cuts first: fewer nodes, fewer zones, fewer steps, then simpler steps. */

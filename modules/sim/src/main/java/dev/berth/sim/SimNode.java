@@ -364,6 +364,68 @@ final class SimNode implements Ticker {
                 if (v != null) {
                     v.tags.putAll(tags);
                 }
+                var ni = world.network.interfaces.get(resourceId);
+                if (ni != null) {
+                    ni.tags.putAll(tags);
+                }
+                return null;
+            });
+        }
+
+        @Override
+        public dev.berth.spi.ElasticAddress allocateAddress(Map<String, String> tags) {
+            return call("ec2: allocate address", World.CallKind.CLOUD, () -> {
+                var a = world.network.allocate(instance, tags);
+                world.event(instance.id, "ec2: allocate address", a.publicIp() + " (" + a.allocationId() + ")",
+                        SimNetwork.slotTag(tags));
+                return a;
+            });
+        }
+
+        @Override
+        public Optional<dev.berth.spi.ElasticAddress> describeAddress(String allocationId) {
+            return call("ec2: describe address", World.CallKind.CLOUD, () -> world.network.describe(allocationId));
+        }
+
+        @Override
+        public String associateAddress(String allocationId) {
+            return call("ec2: associate address", World.CallKind.CLOUD, () -> world.network.associate(instance, allocationId));
+        }
+
+        @Override
+        public void disassociateAddress(String associationId) {
+            call("ec2: disassociate address", World.CallKind.CLOUD, () -> {
+                world.network.disassociate(instance, associationId);
+                return null;
+            });
+        }
+
+        @Override
+        public dev.berth.spi.NetworkInterface createNetworkInterface(dev.berth.spi.NetworkInterfaceRequest request) {
+            return call("ec2: create network interface", World.CallKind.CLOUD, () -> {
+                var ni = world.network.create(instance, request);
+                world.event(instance.id, "ec2: create network interface", ni.interfaceId() + " (" + ni.privateIp() + ")",
+                        SimNetwork.slotTag(request.tags()));
+                return ni;
+            });
+        }
+
+        @Override
+        public Optional<dev.berth.spi.NetworkInterface> describeNetworkInterface(String interfaceId) {
+            return call("ec2: describe network interface", World.CallKind.CLOUD,
+                    () -> world.network.describeInterface(interfaceId));
+        }
+
+        @Override
+        public String attachNetworkInterface(String interfaceId, int deviceIndex) {
+            return call("ec2: attach network interface", World.CallKind.CLOUD,
+                    () -> world.network.attach(instance, interfaceId, deviceIndex));
+        }
+
+        @Override
+        public void detachNetworkInterface(String attachmentId) {
+            call("ec2: detach network interface", World.CallKind.CLOUD, () -> {
+                world.network.detach(instance, attachmentId);
                 return null;
             });
         }

@@ -1,9 +1,11 @@
 package dev.berth.sim;
 
+import dev.berth.core.claim.AddressTakeover;
 import dev.berth.core.claim.CasSlotSelection;
 import dev.berth.core.claim.ClaimLog;
 import dev.berth.core.claim.ClaimSettings;
 import dev.berth.core.claim.IdentityPolicy;
+import dev.berth.core.claim.NetworkSettings;
 import dev.berth.core.claim.SlotSelection;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,6 +27,7 @@ public final class Simulation {
     private final SimulationRequest request;
     private final Supplier<SlotSelection> selection;
     private final SimulationProgress progress;
+    private AddressTakeover takeover = AddressTakeover.LIVENESS_RULE;
     private World world;
     private long phaseStart;
     private long convergedAt = -1;
@@ -52,6 +55,15 @@ public final class Simulation {
         });
     }
 
+    /** Runs with another rule for taking a slot's address: how tests show that a broken rule gets caught. */
+    public static SimulationReport run(SimulationRequest request, AddressTakeover takeover) {
+        return Scheduler.onVirtualThread(() -> {
+            var simulation = new Simulation(request, defaultSelection(), SimulationProgress.none());
+            simulation.takeover = takeover;
+            return simulation.play(-1);
+        });
+    }
+
     static Supplier<SlotSelection> defaultSelection() {
         return CasSlotSelection::new;
     }
@@ -63,12 +75,14 @@ public final class Simulation {
                         Optional.empty(), Optional.empty(), "ext4", List.of(), Path.of("/data"), List.of("noatime")),
                 new ClaimSettings.IdentitySettings(Optional.of("sim"), Path.of("identity"), IdentityPolicy.AUTO),
                 request.whenFull(), request.crossZone(), ClaimSettings.Waits.defaults(), Path.of("/etc/berth/berth.env"),
-                OptionalInt.empty());
+                OptionalInt.empty()).withNetwork(new NetworkSettings(
+                        request.elasticIp() ? NetworkSettings.ElasticIp.ALLOCATE : NetworkSettings.ElasticIp.NONE, List.of(),
+                        request.networkInterface() ? NetworkSettings.Interfaces.PER_SLOT : NetworkSettings.Interfaces.NONE));
     }
 
     private static long singleClaimMillis(SimulationRequest request, Supplier<SlotSelection> selection) {
         var lone = new SimulationRequest(Scenario.MASS_BOOT, 1, request.zones(), request.seed(), request.whenFull(),
-                request.crossZone(), false, List.of());
+                request.crossZone(), false, List.of(), request.elasticIp(), request.networkInterface());
         var sim = new Simulation(lone, selection, SimulationProgress.none());
         sim.world = sim.newWorld();
         sim.world.desired = 1;
@@ -92,6 +106,7 @@ public final class Simulation {
         var config = SimConfig.of(request.zones(), request.nodes());
         var w = new World(config, settings(request), request.seed(), selectionFor(), this::notable);
         w.traceEnabled = request.trace();
+        w.takeover = takeover;
         w.periodicSnapshots = request.crossZone() == dev.berth.core.claim.CrossZonePolicy.LATEST_SNAPSHOT;
         return w;
     }
@@ -548,7 +563,8 @@ public final class Simulation {
                 ShortestTrace.of(world.trace, world.violations), world.counters.snapshotsTaken,
                 world.counters.snapshotsDeleted, world.counters.movesFromLatestSnapshot,
                 Math.round(world.counters.maxDataLossMillis / 6_000.0) / 10.0, world.settings.snapshots().maxSnapshotAgeMinutes(),
-                world.counters.retiredAttached, waitingMessages());
+                world.counters.retiredAttached, waitingMessages(), world.network.allocated, world.network.moves(),
+                world.network.interfacesCreated);
     }
 
     private final java.util.Set<String> notable = new java.util.LinkedHashSet<>();

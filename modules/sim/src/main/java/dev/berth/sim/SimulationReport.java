@@ -23,6 +23,9 @@ import java.util.List;
  * @param maxSnapshotAgeMinutes the RPO bound in force
  * @param retiredVolumesAttached attachments of a volume its slot had retired (0 is the only good answer)
  * @param waitingMessages     distinct reasons claims gave for waiting or failing in the run (at most 5, shortened)
+ * @param addressesAllocated  Elastic IPs allocated (with --elastic-ip)
+ * @param addressMoves        times a slot's address or interface went to a new holder (one per slot and holder)
+ * @param interfacesCreated   network interfaces created (with --interface)
  */
 @Json
 public record SimulationReport(
@@ -63,7 +66,10 @@ public record SimulationReport(
         double maxDataLossMinutes,
         int maxSnapshotAgeMinutes,
         long retiredVolumesAttached,
-        List<String> waitingMessages) {
+        List<String> waitingMessages,
+        long addressesAllocated,
+        long addressMoves,
+        long interfacesCreated) {
 
     public SimulationReport {
         violationDetails = List.copyOf(violationDetails);

@@ -17,7 +17,20 @@ public record SimulationRequest(
         FullPolicy whenFull,
         CrossZonePolicy crossZone,
         boolean trace,
-        List<PlanAction> plan) {
+        List<PlanAction> plan,
+        boolean elasticIp,
+        boolean networkInterface) {
+
+    /** A request without addresses (network: none). */
+    public SimulationRequest(Scenario scenario, int nodes, int zones, long seed, FullPolicy whenFull, CrossZonePolicy crossZone,
+                             boolean trace, List<PlanAction> plan) {
+        this(scenario, nodes, zones, seed, whenFull, crossZone, trace, plan, false, false);
+    }
+
+    /** The same run with each slot's Elastic IP and/or network interface turned on (--elastic-ip, --interface). */
+    public SimulationRequest withNetwork(boolean withElasticIp, boolean withInterface) {
+        return new SimulationRequest(scenario, nodes, zones, seed, whenFull, crossZone, trace, plan, withElasticIp, withInterface);
+    }
 
     public static final int MAX_NODES = 20_000;
 
@@ -105,15 +118,15 @@ public record SimulationRequest(
     }
 
     public SimulationRequest withPolicies(FullPolicy full, CrossZonePolicy cross) {
-        return new SimulationRequest(scenario, nodes, zones, seed, full, cross, trace, plan);
+        return new SimulationRequest(scenario, nodes, zones, seed, full, cross, trace, plan, elasticIp, networkInterface);
     }
 
     public SimulationRequest withShape(int newNodes, int newZones, List<PlanAction> newPlan) {
-        return new SimulationRequest(scenario, newNodes, newZones, seed, whenFull, crossZone, trace, newPlan);
+        return new SimulationRequest(scenario, newNodes, newZones, seed, whenFull, crossZone, trace, newPlan, elasticIp, networkInterface);
     }
 
     public SimulationRequest withSeed(long newSeed) {
-        return new SimulationRequest(scenario, nodes, zones, newSeed, whenFull, crossZone, trace, plan);
+        return new SimulationRequest(scenario, nodes, zones, newSeed, whenFull, crossZone, trace, plan, elasticIp, networkInterface);
     }
 
     /** The command line that replays this run. */
@@ -129,6 +142,12 @@ public record SimulationRequest(
         }
         if (crossZone != CrossZonePolicy.NEVER) {
             line.append(" --cross-zone ").append(crossZone.configName());
+        }
+        if (elasticIp) {
+            line.append(" --elastic-ip");
+        }
+        if (networkInterface) {
+            line.append(" --interface");
         }
         return line.toString();
     }

@@ -75,6 +75,12 @@ final class World {
     final Map<String, String> volumeByToken = new HashMap<>();
     final Set<String> zonesDown = new HashSet<>();
     final Counters counters = new Counters();
+    /** Elastic IPs and network interfaces, and their invariants. */
+    final SimNetwork network = new SimNetwork(this);
+    /** The rule the simulated berth takes a slot's address by: the real one, unless a test breaks it. */
+    dev.berth.core.claim.AddressTakeover takeover = dev.berth.core.claim.AddressTakeover.LIVENESS_RULE;
+    /** The largest desired capacity of the run: the most slots it can have. */
+    int maxDesired;
     final List<TraceStep> trace = new ArrayList<>();
     final List<Violation> violations = new ArrayList<>();
     final Map<String, CrashPlan> crashPlans = new HashMap<>();
@@ -220,7 +226,7 @@ final class World {
 
     private void runBerth(SimNode node) {
         var instance = node.instance;
-        var protocol = new ClaimProtocol(settingsFor(instance), node.context(), selection.get());
+        var protocol = new ClaimProtocol(settingsFor(instance), node.context(), selection.get(), takeover);
         String result;
         try {
             var outcome = protocol.claim();
@@ -462,6 +468,7 @@ final class World {
             instance.lifecycle.set(now(), LifecycleState.TERMINATED);
             instance.workloadSlot = java.util.OptionalInt.empty();
             instance.mountedVolume = null;
+            network.onTerminated(instance);
             for (var set : believedHolders.values()) {
                 set.remove(instance.id);
             }
@@ -551,6 +558,7 @@ final class World {
             scheduler.at(now() + 30_000, this::capacityCheck);
         }
         desired = n;
+        maxDesired = Math.max(maxDesired, n);
         while (liveCount() < desired) {
             launch(null);
         }
@@ -939,6 +947,7 @@ final class World {
             return;
         }
         int n = slot.getAsInt();
+        network.onSlotWritten(writer, n, record);
         var believers = believedHolders.computeIfAbsent(n, k -> new java.util.TreeSet<>());
         if (record.holder() == null) {
             believers.remove(writer.id);

@@ -422,6 +422,52 @@ final class AwsCloudProvider implements CloudProvider {
                 () -> ec2().createTags(r -> r.resources(resourceId).tags(tags(tags))));
     }
 
+    // Addresses and network interfaces (DESIGN step 6b), in AwsNetwork ----------------------------
+
+    private AwsNetwork network() {
+        return new AwsNetwork(this::ec2, () -> self().instanceId(), settings.interfaceSubnets(), settings.interfaceSecurityGroups());
+    }
+
+    @Override
+    public dev.berth.spi.ElasticAddress allocateAddress(Map<String, String> tags) {
+        return network().allocateAddress(tags);
+    }
+
+    @Override
+    public Optional<dev.berth.spi.ElasticAddress> describeAddress(String allocationId) {
+        return network().describeAddress(allocationId);
+    }
+
+    @Override
+    public String associateAddress(String allocationId) {
+        return network().associateAddress(allocationId);
+    }
+
+    @Override
+    public void disassociateAddress(String associationId) {
+        network().disassociateAddress(associationId);
+    }
+
+    @Override
+    public dev.berth.spi.NetworkInterface createNetworkInterface(dev.berth.spi.NetworkInterfaceRequest request) {
+        return network().createNetworkInterface(request);
+    }
+
+    @Override
+    public Optional<dev.berth.spi.NetworkInterface> describeNetworkInterface(String interfaceId) {
+        return network().describeNetworkInterface(interfaceId);
+    }
+
+    @Override
+    public String attachNetworkInterface(String interfaceId, int deviceIndex) {
+        return network().attachNetworkInterface(interfaceId, deviceIndex);
+    }
+
+    @Override
+    public void detachNetworkInterface(String attachmentId) {
+        network().detachNetworkInterface(attachmentId);
+    }
+
     @Override
     public void markSelfUnhealthy(String reason) {
         var me = self();

@@ -24,7 +24,9 @@ final class AwsFailures {
             "InvalidAccessKeyId", "IncompleteSignature");
     private static final Set<String> CONFLICT = Set.of("VolumeInUse", "IncorrectState", "IncorrectInstanceState",
             "ResourceInUse", "ScalingActivityInProgress", "ScalingActivityInProgressFault", "ResourceContention",
-            "InvalidVolume.InUse", "KMSInvalidStateException", "ConcurrentModificationException");
+            "InvalidVolume.InUse", "KMSInvalidStateException", "ConcurrentModificationException",
+            // an Elastic IP associated elsewhere, a network interface attached elsewhere (DESIGN step 6b)
+            "Resource.AlreadyAssociated", "InvalidNetworkInterface.InUse");
     private static final Set<String> UNAVAILABLE = Set.of("InternalError", "InternalFailure", "ServiceUnavailable",
             "Unavailable", "InsufficientVolumeCapacity", "KMSInternalException", "DependencyTimeoutException");
 

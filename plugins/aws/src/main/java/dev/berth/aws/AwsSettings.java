@@ -4,6 +4,8 @@ import dev.berth.spi.ConfigException;
 import dev.berth.spi.PluginConfig;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -22,18 +24,23 @@ import java.util.regex.Pattern;
  *   <li>{@code imdsTimeoutMillis}: per IMDS request, default 1000</li>
  *   <li>{@code group}: the Auto Scaling group name, else from IMDS tags or DescribeAutoScalingInstances</li>
  *   <li>{@code keyId}: the KMS key (id, ARN or alias) of the {@code kms} key provider</li>
+ *   <li>{@code interfaceSubnets}: with {@code network.interface: per-slot}, the subnet of a slot's interface per
+ *   zone ({@code us-east-1a=subnet-1,us-east-1b=subnet-2}); else the subnet of the instance's own interface</li>
+ *   <li>{@code interfaceSecurityGroups}: the security groups of a slot's interface ({@code sg-1,sg-2}); else the
+ *   instance's own</li>
  * </ul>
  */
 record AwsSettings(String section, Optional<String> region, Optional<URI> endpoint, URI imdsEndpoint,
                    Optional<String> accessKeyId, Optional<String> secretAccessKey, Optional<String> sessionToken,
                    Duration timeout, Duration imdsTimeout, Optional<String> group,
-                   Optional<String> keyId, Optional<String> lifecycleHook) {
+                   Optional<String> keyId, Optional<String> lifecycleHook, Map<String, String> interfaceSubnets,
+                   List<String> interfaceSecurityGroups) {
 
     static final URI DEFAULT_IMDS = URI.create("http://169.254.169.254");
     /** Every key the aws provider and the kms key provider read; any other is an error. */
     static final Set<String> KEYS = Set.of("region", "endpoint", "imdsEndpoint", "accessKeyId", "secretAccessKey",
             "sessionToken", "maxAttempts", "timeoutMillis", "imdsAttempts", "imdsTimeoutMillis", "group", "keyId",
-            "lifecycleHook");
+            "lifecycleHook", "interfaceSubnets", "interfaceSecurityGroups");
     private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d+");
 
     /** Settings of earlier versions that would now be silently wrong: refused with what to set instead. */
@@ -68,7 +75,26 @@ record AwsSettings(String section, Optional<String> region, Optional<URI> endpoi
         int imdsTimeoutMillis = positive(config, "imdsTimeoutMillis", 1_000);
         return new AwsSettings(s, region, endpoint, imds, accessKeyId, secretAccessKey, config.get("sessionToken"),
                 Duration.ofMillis(timeoutMillis), Duration.ofMillis(imdsTimeoutMillis),
-                config.get("group"), config.get("keyId"), config.get("lifecycleHook"));
+                config.get("group"), config.get("keyId"), config.get("lifecycleHook"), subnets(config),
+                config.get("interfaceSecurityGroups").map(v -> List.of(v.split(","))).orElse(List.of()).stream()
+                        .map(String::trim).filter(v -> !v.isEmpty()).toList());
+    }
+
+    /** {@code zone=subnet,...}: the subnet a slot's network interface is created in, per zone. */
+    private static Map<String, String> subnets(PluginConfig config) {
+        var map = new java.util.TreeMap<String, String>();
+        for (var pair : config.get("interfaceSubnets").orElse("").split(",")) {
+            if (pair.isBlank()) {
+                continue;
+            }
+            var kv = pair.split("=", 2);
+            if (kv.length != 2 || kv[0].isBlank() || !kv[1].trim().startsWith("subnet-")) {
+                throw new ConfigException("setting '" + config.section() + ".interfaceSubnets' has '" + pair.trim()
+                        + "': write zone=subnet pairs separated by commas, such as us-east-1a=subnet-0abc,us-east-1b=subnet-0def");
+            }
+            map.put(kv[0].trim(), kv[1].trim());
+        }
+        return Map.copyOf(map);
     }
 
     private static int positive(PluginConfig config, String key, int fallback) {

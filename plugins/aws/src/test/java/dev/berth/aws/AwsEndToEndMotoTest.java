@@ -230,6 +230,54 @@ class AwsEndToEndMotoTest {
                         .collect(Collectors.toSet()));
     }
 
+    /** DESIGN step 6b on moto: each slot's Elastic IP and interface follow it through a refresh; the old instances keep none. */
+    @Test
+    void instanceRefreshKeepsEverySlotsElasticIpAndInterface() throws Exception {
+        fleet = new Fleet(cluster, tmp, 3);
+        fleet.network = new dev.berth.core.claim.NetworkSettings(dev.berth.core.claim.NetworkSettings.ElasticIp.ALLOCATE,
+                List.of(), dev.berth.core.claim.NetworkSettings.Interfaces.PER_SLOT);
+        var before = new LinkedHashMap<Node, Map<String, String>>();
+        for (var entry : fleet.bootAll().entrySet()) {
+            claimed(entry.getValue());
+            var env = readEnv(entry.getKey().envFile);
+            assertTrue(env.containsKey("BERTH_SLOT_PUBLIC_IP") && env.containsKey("BERTH_SLOT_PRIVATE_IP")
+                    && env.get("BERTH_INTERFACE_ID").startsWith("eni-"), env + "\n" + fleet.log());
+            before.put(entry.getKey(), env);
+        }
+        assertEquals(3, before.values().stream().map(e -> e.get("BERTH_SLOT_PUBLIC_IP")).distinct().count(), "one address per slot");
+        for (var old : before.entrySet()) {
+            var replacement = fleet.replace(old.getKey());
+            claimed(fleet.claim(replacement));
+            var env = readEnv(replacement.envFile);
+            for (var key : List.of("BERTH_SLOT", "BERTH_SLOT_PUBLIC_IP", "BERTH_SLOT_PRIVATE_IP", "BERTH_INTERFACE_ID")) {
+                assertEquals(old.getValue().get(key), env.get(key), key + " after the refresh of " + old.getKey().instanceId
+                        + "\n" + fleet.log());
+            }
+        }
+        try (var ec2 = MotoWorld.ec2()) {
+            var addresses = ec2.describeAddresses(r -> r.filters(Filter.builder().name("tag:" + TAG_CLUSTER).values(cluster)
+                    .build())).addresses();
+            assertEquals(3, addresses.size(), "no address beyond the three slots: " + addresses);
+            var interfaces = ec2.describeNetworkInterfacesPaginator(r -> r.filters(Filter.builder().name("tag:" + TAG_CLUSTER)
+                    .values(cluster).build())).networkInterfaces().stream().toList();
+            assertEquals(3, interfaces.size(), "no interface beyond the three slots: " + interfaces);
+            var oldIds = before.keySet().stream().map(n -> n.instanceId).collect(Collectors.toSet());
+            for (var a : addresses) {
+                assertTrue(a.instanceId() != null && !oldIds.contains(a.instanceId()), "address " + a.publicIp() + " on " + a.instanceId());
+            }
+            for (var n : interfaces) {
+                assertTrue(n.attachment() != null && !oldIds.contains(n.attachment().instanceId()),
+                        "interface " + n.networkInterfaceId() + " attached to " + n.attachment());
+                assertEquals(1, n.attachment().deviceIndex());
+            }
+        }
+        var records = fleet.records();
+        for (var record : records.values()) {
+            assertEquals(record.holder().instanceId(), record.address().associatedWith());
+            assertEquals(record.holder().instanceId(), record.address().attachedTo());
+        }
+    }
+
     // 3 ------------------------------------------------------------------------------------------
 
     @Test
@@ -341,10 +389,17 @@ class AwsEndToEndMotoTest {
         final Path envFile;
 
         Node(String instanceId, String zone, String group, Path home) throws IOException {
+            this(instanceId, zone, group, home, "");
+        }
+
+        /** {@code interfaceSubnets}: the provider setting naming each zone's subnet for slot interfaces. */
+        Node(String instanceId, String zone, String group, Path home, String interfaceSubnets) throws IOException {
             this.instanceId = instanceId;
             this.zone = zone;
             this.imds = ImdsFixture.of(instanceId, zone, group);
-            this.provider = new AwsCloudProviderFactory().create(MotoWorld.config(imds.endpoint()));
+            var config = MotoWorld.config(imds.endpoint());
+            this.provider = new AwsCloudProviderFactory().create(interfaceSubnets.isEmpty() ? config
+                    : config.with("interfaceSubnets", interfaceSubnets));
             this.mountPoint = home.resolve(instanceId).resolve("data").toAbsolutePath();
             this.envFile = home.resolve(instanceId).resolve("etc/berth/slot.env").toAbsolutePath();
         }
@@ -396,12 +451,23 @@ class AwsEndToEndMotoTest {
             var members = MotoWorld.members(group);
             assertEquals(desired, members.size());
             for (int i = 0; i < members.size(); i++) {
-                nodes.add(new Node(members.get(i).instanceId(), MotoWorld.ZONES.get(i % 3), group, home));
+                nodes.add(new Node(members.get(i).instanceId(), MotoWorld.ZONES.get(i % 3), group, home, interfaceSubnets()));
             }
         }
 
         List<Node> nodes() {
             return List.copyOf(nodes);
+        }
+
+        /** The network: section the fleet's claims run with; none unless a test sets it. */
+        dev.berth.core.claim.NetworkSettings network = dev.berth.core.claim.NetworkSettings.none();
+
+        String interfaceSubnets() {
+            var pairs = new ArrayList<String>();
+            for (int i = 0; i < subnetIds.size(); i++) {
+                pairs.add(MotoWorld.ZONES.get(i) + "=" + subnetIds.get(i));
+            }
+            return String.join(",", pairs);
         }
 
         /** Runs berth claim on every instance, one after another. */
@@ -425,7 +491,7 @@ class AwsEndToEndMotoTest {
             // every wait bounded and short: moto answers at once
             var waits = new ClaimSettings.Waits(500, 5_000, 30_000, 60_000, 10_000, 60_000, 30_000, 30_000, 8, 3);
             var settings = new ClaimSettings(cluster, OptionalInt.empty(), volume, identity, FullPolicy.WAIT,
-                    CrossZonePolicy.NEVER, waits, node.envFile, OptionalInt.empty());
+                    CrossZonePolicy.NEVER, waits, node.envFile, OptionalInt.empty()).withNetwork(network);
             var ethereum = new EthereumIdentityProviderFactory().create(PluginConfig.empty("identity"));
             try (var store = store()) {
                 var context = new ClaimContext(cloud, store, devices, devices, Optional.of(ethereum), Optional.of(keys()),
@@ -455,7 +521,7 @@ class AwsEndToEndMotoTest {
             }
             var fresh = MotoWorld.members(group).stream().filter(m -> !known.contains(m.instanceId())).toList();
             assertEquals(1, fresh.size(), "one replacement for " + old.instanceId + ": " + fresh);
-            var node = new Node(fresh.getFirst().instanceId(), old.zone, group, home);
+            var node = new Node(fresh.getFirst().instanceId(), old.zone, group, home, interfaceSubnets());
             nodes.add(node);
             return node;
         }
@@ -511,6 +577,20 @@ class AwsEndToEndMotoTest {
                     }
                     quietly(() -> ec2.deleteVolume(r -> r.volumeId(volume.volumeId())));
                 }
+                quietly(() -> ec2.describeNetworkInterfacesPaginator(r -> r.filters(Filter.builder().name("tag:" + TAG_CLUSTER)
+                        .values(cluster).build())).networkInterfaces().forEach(n -> {
+                            if (n.attachment() != null) {
+                                quietly(() -> ec2.detachNetworkInterface(r -> r.attachmentId(n.attachment().attachmentId()).force(true)));
+                            }
+                            quietly(() -> ec2.deleteNetworkInterface(r -> r.networkInterfaceId(n.networkInterfaceId())));
+                        }));
+                quietly(() -> ec2.describeAddresses(r -> r.filters(Filter.builder().name("tag:" + TAG_CLUSTER)
+                        .values(cluster).build())).addresses().forEach(a -> {
+                            if (a.associationId() != null) {
+                                quietly(() -> ec2.disassociateAddress(r -> r.associationId(a.associationId())));
+                            }
+                            quietly(() -> ec2.releaseAddress(r -> r.allocationId(a.allocationId())));
+                        }));
                 subnetIds.forEach(id -> quietly(() -> ec2.deleteSubnet(r -> r.subnetId(id))));
                 quietly(() -> ec2.deleteVpc(r -> r.vpcId(vpcId)));
                 quietly(() -> s3.listObjectsV2Paginator(r -> r.bucket(BUCKET).prefix(cluster + "/")).contents()

@@ -82,6 +82,20 @@ public final class IamPolicy {
         }
     }
 
+    /**
+     * The {@code network:} section: a slot's Elastic IP ({@code pool}: the operator's allocation ids, which berth did
+     * not tag, named one by one; else berth's own, tagged with the cluster) and a slot's network interface.
+     */
+    public record Network(boolean elasticIps, List<String> pool, boolean interfaces) {
+        public Network {
+            pool = List.copyOf(pool);
+        }
+
+        public static Network none() {
+            return new Network(false, List.of(), false);
+        }
+    }
+
     /** One statement: actions on resources, with an optional condition (operator → key → value). */
     record Statement(String sid, List<String> actions, List<String> resources, Map<String, Map<String, List<String>>> condition) {
     }
@@ -108,9 +122,15 @@ public final class IamPolicy {
 
     /** The policy document as pretty-printed JSON. */
     public static String json(Features features) {
+        return json(features, Network.none());
+    }
+
+    /** The policy document, with the actions the {@code network:} section needs. */
+    public static String json(Features features, Network network) {
         var out = new StringBuilder();
         out.append("{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [");
         var statements = statements(features);
+        statements.addAll(NetworkStatements.of(features, network));
         for (int i = 0; i < statements.size(); i++) {
             var s = statements.get(i);
             out.append(i == 0 ? "\n" : ",\n").append("    {\n");
@@ -139,8 +159,14 @@ public final class IamPolicy {
 
     /** Every action the policy allows, sorted. */
     public static List<String> actions(Features features) {
+        return actions(features, Network.none());
+    }
+
+    /** Every action the policy allows with a {@code network:} section, sorted. */
+    public static List<String> actions(Features features, Network network) {
         var all = new TreeSet<String>();
         statements(features).forEach(s -> all.addAll(s.actions()));
+        NetworkStatements.of(features, network).forEach(s -> all.addAll(s.actions()));
         return List.copyOf(all);
     }
 
@@ -238,7 +264,7 @@ public final class IamPolicy {
     }
 
     /** Conditions of two maps together; a key under the same operator in both is not expected. */
-    private static Map<String, Map<String, List<String>>> merge(Map<String, Map<String, List<String>>> a,
+    static Map<String, Map<String, List<String>>> merge(Map<String, Map<String, List<String>>> a,
                                                                 Map<String, Map<String, List<String>>> b) {
         var all = new java.util.LinkedHashMap<String, Map<String, List<String>>>();
         a.forEach((op, kv) -> all.put(op, new java.util.LinkedHashMap<>(kv)));

@@ -39,6 +39,8 @@ import java.util.function.UnaryOperator;
  *   <li>to 4. {@link SlotSelection}: choose a free slot and claim it by compare-and-set;</li>
  *   <li value="5">{@link #ensureVolume}: reuse, move or create the slot's volume, attach it;</li>
  *   <li>{@link #prepareFilesystem}: find the device, mkfs only a blank never-formatted one, mount, grow;</li>
+ *   <li>6b. {@link AddressStep}: when configured, the slot's Elastic IP and network interface, taken only by the rule of
+ *   {@link AddressTakeover};</li>
  *   <li>{@link #ensureIdentity}: load, restore or generate the slot's identity;</li>
  *   <li>{@link #recordSlot} and {@link #writeEnvFile}.</li>
  * </ol>
@@ -53,17 +55,24 @@ public final class ClaimProtocol {
     private final SlotSelection selection;
     private final SlotRepository slots;
     private final Calls calls;
+    private final AddressStep addresses;
 
     public ClaimProtocol(ClaimSettings settings, ClaimContext context) {
         this(settings, context, new CasSlotSelection());
     }
 
     public ClaimProtocol(ClaimSettings settings, ClaimContext context, SlotSelection selection) {
+        this(settings, context, selection, AddressTakeover.LIVENESS_RULE);
+    }
+
+    /** With another rule for taking a slot's address: only the simulator's broken variants pass one. */
+    public ClaimProtocol(ClaimSettings settings, ClaimContext context, SlotSelection selection, AddressTakeover takeover) {
         this.settings = settings;
         this.context = context;
         this.selection = selection;
         this.calls = new Calls(context.ticker(), settings.waits(), context.log());
         this.slots = new SlotRepository(context.store(), new SlotKeys(settings.cluster()), new SlotCodec(), calls::run);
+        this.addresses = new AddressStep(settings, context, calls, slots, takeover, this::updateHeldByMe);
     }
 
     public ClaimOutcome claim() {
@@ -72,6 +81,7 @@ public final class ClaimProtocol {
             return claimAs(me);
         } catch (ClaimException e) {
             if (e.kind() == ClaimException.Kind.FENCED) {
+                addresses.undo(me);
                 letGo(me);
             }
             throw e;
@@ -126,12 +136,15 @@ public final class ClaimProtocol {
         var attached = ensureVolume(me, held, existing.isPresent());
         held = attached.held();
         var device = prepareFilesystem(held, attached);
+        claimant = me;
+        var address = addresses.ensure(me, held);
+        held = address.held();
         var identity = ensureIdentity(held);
         held = recordSlot(me, held, attached.volumeId(), identity);
         var lease = new SlotLease(settings.cluster(), held.slot(), held.record().epoch(), me.instanceId(), me.zone(),
                 attached.volumeId(), device.path(), settings.volume().mountPoint(), identity.map(Id::identity),
                 me.privateIp(), me.publicIp());
-        writeEnvFile(lease);
+        writeEnvFile(lease, address);
         log("slot " + lease.slot() + " ready: volume " + lease.volumeId() + " mounted at " + lease.mountPoint()
                 + lease.identity().map(i -> ", identity " + i.publicName()).orElse(""));
         return existing.isPresent() ? new ClaimOutcome.Resumed(lease) : new ClaimOutcome.Claimed(lease);
@@ -592,7 +605,7 @@ public final class ClaimProtocol {
                 .withIdentity(ref != null ? ref : rec.identity(), backup != null ? backup : rec.identityBackup()));
     }
 
-    private void writeEnvFile(SlotLease lease) {
+    private void writeEnvFile(SlotLease lease, AddressStep.Result address) {
         var env = new LinkedHashMap<String, String>();
         env.put("BERTH_CLUSTER", lease.cluster());
         env.put("BERTH_SLOT", Integer.toString(lease.slot()));
@@ -610,6 +623,12 @@ public final class ClaimProtocol {
         });
         lease.privateIp().ifPresent(ip -> env.put("BERTH_PRIVATE_IP", ip));
         lease.publicIp().ifPresent(ip -> env.put("BERTH_PUBLIC_IP", ip));
+        address.publicIp().ifPresent(ip -> env.put("BERTH_SLOT_PUBLIC_IP", ip));
+        address.privateIp().ifPresent(ip -> env.put("BERTH_SLOT_PRIVATE_IP", ip));
+        address.interfaceId().ifPresent(id -> env.put("BERTH_INTERFACE_ID", id));
+        if (address.privateIpChanged()) {
+            env.put("BERTH_SLOT_PRIVATE_IP_CHANGED", "1");
+        }
         context.envFiles().write(settings.envFile(), env);
     }
 
@@ -634,6 +653,13 @@ public final class ClaimProtocol {
         }
         throw new ClaimException(ClaimException.Kind.TIMEOUT, "slot " + held.slot() + " kept changing under this"
                 + " instance while it held it: another process writes the record; check for a second berth on this instance");
+    }
+
+    /** The instance of this claim, once known: the address step writes through {@link #updateHeld} as it. */
+    private InstanceIdentity claimant;
+
+    private SlotEntry updateHeldByMe(SlotEntry held, UnaryOperator<SlotRecord> change) {
+        return updateHeld(claimant, held, change);
     }
 
     private ClaimException fenced(SlotEntry held, Optional<SlotEntry> now) {

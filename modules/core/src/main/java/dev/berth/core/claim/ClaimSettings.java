@@ -14,6 +14,7 @@ import java.util.OptionalInt;
  * @param capacity   the number of slots; empty to follow the group's desired capacity
  * @param forceSlot  an operator's {@code --force --slot N}: take slot N even from a live holder
  * @param snapshots  periodic snapshots ({@code berth snapshot}) and the RPO bound of {@code crossZone: latest-snapshot}
+ * @param network    the {@code network:} section (a slot's Elastic IP and interface); none by default
  */
 public record ClaimSettings(
         String cluster,
@@ -25,19 +26,36 @@ public record ClaimSettings(
         Waits waits,
         Path envFile,
         OptionalInt forceSlot,
-        SnapshotSettings snapshots) {
+        SnapshotSettings snapshots,
+        NetworkSettings network) {
 
-    /** Settings without periodic snapshots' own section: its defaults. */
+    /** Settings without periodic snapshots' own section nor a {@code network:} section: their defaults. */
     public ClaimSettings(String cluster, OptionalInt capacity, VolumeSettings volume, IdentitySettings identity,
                          FullPolicy whenFull, CrossZonePolicy crossZone, Waits waits, Path envFile, OptionalInt forceSlot) {
-        this(cluster, capacity, volume, identity, whenFull, crossZone, waits, envFile, forceSlot, SnapshotSettings.defaults());
+        this(cluster, capacity, volume, identity, whenFull, crossZone, waits, envFile, forceSlot, SnapshotSettings.defaults(),
+                NetworkSettings.none());
+    }
+
+    /** Settings without a {@code network:} section (no slot address). */
+    public ClaimSettings(String cluster, OptionalInt capacity, VolumeSettings volume, IdentitySettings identity,
+                         FullPolicy whenFull, CrossZonePolicy crossZone, Waits waits, Path envFile, OptionalInt forceSlot,
+                         SnapshotSettings snapshots) {
+        this(cluster, capacity, volume, identity, whenFull, crossZone, waits, envFile, forceSlot, snapshots, NetworkSettings.none());
     }
 
     public ClaimSettings withSnapshots(SnapshotSettings newSnapshots) {
-        return new ClaimSettings(cluster, capacity, volume, identity, whenFull, crossZone, waits, envFile, forceSlot, newSnapshots);
+        return new ClaimSettings(cluster, capacity, volume, identity, whenFull, crossZone, waits, envFile, forceSlot, newSnapshots,
+                network);
+    }
+
+    /** The same settings with a {@code network:} section. */
+    public ClaimSettings withNetwork(NetworkSettings newNetwork) {
+        return new ClaimSettings(cluster, capacity, volume, identity, whenFull, crossZone, waits, envFile, forceSlot, snapshots,
+                newNetwork);
     }
 
     public ClaimSettings {
+        Objects.requireNonNull(network, "network");
         SlotKeys.validCluster(cluster);
         Objects.requireNonNull(volume, "volume");
         Objects.requireNonNull(identity, "identity");

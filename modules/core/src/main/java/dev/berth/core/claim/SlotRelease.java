@@ -61,6 +61,10 @@ public final class SlotRelease {
                 }
             }
         }
+        if (entry.record().address() != null) {
+            new AddressStep(settings, context, calls, slots, AddressTakeover.LIVENESS_RULE, (e, change) -> e)
+                    .release(me, entry.record());
+        }
         var released = slots.replace(entry, entry.record().withHolder(null, entry.record().epoch()));
         if (released.isEmpty()) {
             throw new ClaimException(ClaimException.Kind.FENCED, "slot " + entry.slot() + " changed while this instance"

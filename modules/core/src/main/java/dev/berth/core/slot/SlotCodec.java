@@ -116,10 +116,58 @@ public final class SlotCodec {
                 throw corrupt(key, "its identity field is incomplete or malformed");
             }
         }
+        if (record.address() != null) {
+            checkAddress(key, record.address());
+        }
         if (record.identityBackup() != null && record.identityBackup().length() > MAX_BACKUP_CHARS) {
             throw corrupt(key, "its identity backup is larger than " + MAX_BACKUP_CHARS + " characters");
         }
         return record;
+    }
+
+    /** Every field of an address is optional, but one that is there must be an identifier or an IPv4 address. */
+    private static void checkAddress(String key, SlotRecord.AddressRef a) {
+        optionalId(key, "address.allocationToken", a.allocationToken());
+        optionalId(key, "address.allocationId", a.allocationId());
+        optionalIp(key, "address.publicIp", a.publicIp());
+        optionalId(key, "address.associatedWith", a.associatedWith());
+        optionalId(key, "address.interfaceToken", a.interfaceToken());
+        optionalId(key, "address.interfaceId", a.interfaceId());
+        optionalId(key, "address.interfaceZone", a.interfaceZone());
+        optionalIp(key, "address.privateIp", a.privateIp());
+        optionalId(key, "address.attachedTo", a.attachedTo());
+        if (a.retiredInterfaces().size() > 64) {
+            throw corrupt(key, "it lists " + a.retiredInterfaces().size() + " retired interfaces (at most 64)");
+        }
+        for (var retired : a.retiredInterfaces()) {
+            checkId(key, "address.retiredInterfaces", retired);
+        }
+    }
+
+    private static void optionalId(String key, String field, String value) {
+        if (value != null) {
+            checkId(key, field, value);
+        }
+    }
+
+    private static void optionalIp(String key, String field, String value) {
+        if (value != null && !isIpv4(value)) {
+            throw corrupt(key, "field " + field + " is '" + shorten(value) + "', which is not an IPv4 address");
+        }
+    }
+
+    static boolean isIpv4(String value) {
+        var parts = value.split("\\.", -1);
+        if (parts.length != 4) {
+            return false;
+        }
+        for (var part : parts) {
+            if (part.isEmpty() || part.length() > 3 || !part.chars().allMatch(c -> c >= '0' && c <= '9')
+                    || Integer.parseInt(part) > 255) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean isHex(String s) {

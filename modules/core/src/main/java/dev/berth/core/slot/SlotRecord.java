@@ -18,6 +18,8 @@ import java.util.Objects;
  * @param identity      the public name and fingerprint of the slot's identity, or null
  * @param identityBackup the encrypted identity backup (base64), or null
  * @param latestSnapshot the newest completed periodic snapshot of the slot's volume ({@code berth snapshot}), or null
+ * @param address       the slot's Elastic IP and network interface (DESIGN step 6b), or null when none was
+ *                      configured yet; absent in records written before addresses existed
  */
 @Json
 public record SlotRecord(
@@ -32,7 +34,8 @@ public record SlotRecord(
         boolean formatted,
         IdentityRef identity,
         String identityBackup,
-        SnapshotRef latestSnapshot) {
+        SnapshotRef latestSnapshot,
+        AddressRef address) {
 
     public static final int SCHEMA = 1;
 
@@ -41,12 +44,6 @@ public record SlotRecord(
         retiredVolumes = retiredVolumes == null ? List.of() : List.copyOf(retiredVolumes);
     }
 
-    /** A record without a periodic snapshot (the shape before {@code berth snapshot} existed). */
-    public SlotRecord(int schema, String cluster, int slot, long epoch, Holder holder, VolumeRef volume,
-                      VolumeIntent volumeIntent, List<VolumeRef> retiredVolumes, boolean formatted, IdentityRef identity,
-                      String identityBackup) {
-        this(schema, cluster, slot, epoch, holder, volume, volumeIntent, retiredVolumes, formatted, identity, identityBackup, null);
-    }
 
     /** Whether this volume was left behind by a move: it is never the slot's volume again. */
     public boolean retired(String volumeId) {
@@ -55,7 +52,7 @@ public record SlotRecord(
 
     /** A new, unclaimed slot. */
     public static SlotRecord fresh(String cluster, int slot) {
-        return new SlotRecord(SCHEMA, cluster, slot, 0, null, null, null, List.of(), false, null, null);
+        return new SlotRecord(SCHEMA, cluster, slot, 0, null, null, null, List.of(), false, null, null, null, null);
     }
 
     public boolean heldBy(String instanceId) {
@@ -63,27 +60,32 @@ public record SlotRecord(
     }
 
     public SlotRecord withHolder(Holder newHolder, long newEpoch) {
-        return new SlotRecord(schema, cluster, slot, newEpoch, newHolder, volume, volumeIntent, retiredVolumes, formatted, identity, identityBackup, latestSnapshot);
+        return new SlotRecord(schema, cluster, slot, newEpoch, newHolder, volume, volumeIntent, retiredVolumes, formatted, identity, identityBackup, latestSnapshot, address);
     }
 
     public SlotRecord withVolumeIntent(VolumeIntent intent) {
-        return new SlotRecord(schema, cluster, slot, epoch, holder, volume, intent, retiredVolumes, formatted, identity, identityBackup, latestSnapshot);
+        return new SlotRecord(schema, cluster, slot, epoch, holder, volume, intent, retiredVolumes, formatted, identity, identityBackup, latestSnapshot, address);
     }
 
     public SlotRecord withVolume(VolumeRef newVolume, List<VolumeRef> retired) {
-        return new SlotRecord(schema, cluster, slot, epoch, holder, newVolume, null, retired, formatted, identity, identityBackup, latestSnapshot);
+        return new SlotRecord(schema, cluster, slot, epoch, holder, newVolume, null, retired, formatted, identity, identityBackup, latestSnapshot, address);
     }
 
     public SlotRecord withFormatted(boolean isFormatted) {
-        return new SlotRecord(schema, cluster, slot, epoch, holder, volume, volumeIntent, retiredVolumes, isFormatted, identity, identityBackup, latestSnapshot);
+        return new SlotRecord(schema, cluster, slot, epoch, holder, volume, volumeIntent, retiredVolumes, isFormatted, identity, identityBackup, latestSnapshot, address);
     }
 
     public SlotRecord withIdentity(IdentityRef ref, String backup) {
-        return new SlotRecord(schema, cluster, slot, epoch, holder, volume, volumeIntent, retiredVolumes, formatted, ref, backup, latestSnapshot);
+        return new SlotRecord(schema, cluster, slot, epoch, holder, volume, volumeIntent, retiredVolumes, formatted, ref, backup, latestSnapshot, address);
     }
 
     public SlotRecord withLatestSnapshot(SnapshotRef snapshot) {
-        return new SlotRecord(schema, cluster, slot, epoch, holder, volume, volumeIntent, retiredVolumes, formatted, identity, identityBackup, snapshot);
+        return new SlotRecord(schema, cluster, slot, epoch, holder, volume, volumeIntent, retiredVolumes, formatted, identity, identityBackup, snapshot, address);
+    }
+
+    public SlotRecord withAddress(AddressRef newAddress) {
+        return new SlotRecord(schema, cluster, slot, epoch, holder, volume, volumeIntent, retiredVolumes, formatted, identity,
+                identityBackup, latestSnapshot, newAddress);
     }
 
     /** Who holds a slot: the instance, its zone, and since when (epoch milliseconds). */
@@ -116,5 +118,65 @@ public record SlotRecord(
     /** An identity's public face, as the slot remembers it. */
     @Json
     public record IdentityRef(String kind, String publicName, String fingerprint) {
+    }
+
+    /**
+     * The slot's network address (DESIGN step 6b). Every field may be null. An Elastic IP: the intent
+     * token recorded before AllocateAddress (the allocation is tagged with it and looked up by it), then
+     * the allocation, its public address, and the instance it was last associated with by the slot's
+     * holder. A network interface: the client token recorded before CreateNetworkInterface, then the
+     * interface, its zone and private address, and the instance it was last attached to. Interfaces left
+     * behind in another zone are kept in {@code retiredInterfaces} for cleanup.
+     */
+    @Json
+    public record AddressRef(
+            String allocationToken,
+            String allocationId,
+            String publicIp,
+            String associatedWith,
+            String interfaceToken,
+            String interfaceId,
+            String interfaceZone,
+            String privateIp,
+            String attachedTo,
+            List<String> retiredInterfaces) {
+
+        public AddressRef {
+            retiredInterfaces = retiredInterfaces == null ? List.of() : List.copyOf(retiredInterfaces);
+        }
+
+        public static AddressRef none() {
+            return new AddressRef(null, null, null, null, null, null, null, null, null, List.of());
+        }
+
+        public AddressRef withAllocationToken(String token) {
+            return new AddressRef(token, allocationId, publicIp, associatedWith, interfaceToken, interfaceId, interfaceZone,
+                    privateIp, attachedTo, retiredInterfaces);
+        }
+
+        public AddressRef withAllocation(String id, String ip) {
+            return new AddressRef(allocationToken, id, ip, associatedWith, interfaceToken, interfaceId, interfaceZone,
+                    privateIp, attachedTo, retiredInterfaces);
+        }
+
+        public AddressRef withAssociatedWith(String instance) {
+            return new AddressRef(allocationToken, allocationId, publicIp, instance, interfaceToken, interfaceId, interfaceZone,
+                    privateIp, attachedTo, retiredInterfaces);
+        }
+
+        public AddressRef withInterfaceToken(String token, String zone) {
+            return new AddressRef(allocationToken, allocationId, publicIp, associatedWith, token, interfaceId, zone,
+                    privateIp, attachedTo, retiredInterfaces);
+        }
+
+        public AddressRef withInterface(String id, String zone, String ip, List<String> retired) {
+            return new AddressRef(allocationToken, allocationId, publicIp, associatedWith, interfaceToken, id, zone,
+                    ip, attachedTo, retired);
+        }
+
+        public AddressRef withAttachedTo(String instance) {
+            return new AddressRef(allocationToken, allocationId, publicIp, associatedWith, interfaceToken, interfaceId,
+                    interfaceZone, privateIp, instance, retiredInterfaces);
+        }
     }
 }
