@@ -185,6 +185,9 @@ public final class Simulation {
                     }
                 }
                 case PlanAction.Refresh r -> instanceRefresh();
+                case PlanAction.Gc g -> world.gc.start(g.slots());
+                case PlanAction.WarmPool w -> world.warmPool = new WarmPool(world);
+                case PlanAction.Resize z -> world.volumeSizeGiB = z.sizeGiB();
                 case PlanAction.Scale sc -> world.setDesired(sc.to());
                 case PlanAction.Outage o -> {
                     var zone = world.config.zones().get(o.zone());
