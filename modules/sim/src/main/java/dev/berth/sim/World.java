@@ -794,6 +794,9 @@ final class World {
                 believers.add(holder);
             }
         }
+        if (record.identity() == null && record.volume() == null && writer.id.startsWith("operator-")) {
+            firstIdentity.remove(n);   // gc emptied a slot above capacity: a new identity may come later
+        }
         if (record.identity() != null) {
             var first = firstIdentity.putIfAbsent(n, record.identity().fingerprint());
             if (first != null && !first.equals(record.identity().fingerprint())) {

@@ -109,11 +109,6 @@ public final class FleetReader {
         for (var corrupt : table.corrupt()) {
             findings.add(new Finding(Finding.Kind.CORRUPT_SLOT, -1, "slot record", corrupt.getMessage()));
         }
-        if (table.slots().size() + table.corruptSlots().size() > capacity) {
-            findings.add(new Finding(Finding.Kind.ABOVE_CAPACITY, -1, "cluster " + cluster, (table.slots().size()
-                    + table.corruptSlots().size()) + " slots for a capacity of " + capacity + ": the slots numbered "
-                    + capacity + " and above keep their volumes until you remove them (berth gc --slots-above-capacity)"));
-        }
         for (var v : volumes) {
             if (protection.protects(v)) {
                 continue;
@@ -162,10 +157,7 @@ public final class FleetReader {
                     + (now - r.holder().sinceMillis()) / 60_000 + " min: check the claim of " + r.holder().instanceId()
                     + " (journalctl -u berth) and the volume in the console"));
         }
-        if (slot >= capacity && !status.free()) {
-            return;
-        }
-        if (slot >= capacity) {
+        if (slot >= capacity && status.free() && (r.volume() != null || r.identity() != null)) {
             findings.add(new Finding(Finding.Kind.ABOVE_CAPACITY, slot, "slot " + slot, "slot " + slot
                     + " is above the capacity of " + capacity + " and unheld"
                     + (r.volume() == null ? "" : "; its volume " + r.volume().volumeId() + " stays until you name the slot"

@@ -43,6 +43,9 @@ public final class GcPlanner {
             }
             var status = view.holders().getOrDefault(n, HolderStatus.NONE);
             var r = entry.record();
+            if (r.volume() == null && r.volumeIntent() == null && r.identity() == null && r.holder() == null) {
+                continue;   // already empty
+            }
             if (!status.free()) {
                 keep.add(new GcPlan.Item(GcPlan.Kind.SLOT, "slot " + n, n, "held by " + r.holder().instanceId()
                         + " (" + status.name().toLowerCase() + ")"));
@@ -64,7 +67,7 @@ public final class GcPlanner {
                 continue;
             }
             delete.add(new GcPlan.Item(GcPlan.Kind.SLOT, "slot " + n, n, "above the capacity of " + view.capacity()
-                    + ", unheld, named by --slots-above-capacity (its identity backup goes with it)"));
+                    + ", unheld, named by --slots-above-capacity: emptied (its volume, identity and backup go)"));
             if (r.volume() != null) {
                 slotVolumes.add(r.volume().volumeId());
                 delete.add(new GcPlan.Item(GcPlan.Kind.VOLUME, r.volume().volumeId(), n, "the volume of slot " + n

@@ -4,19 +4,19 @@ import dev.berth.core.claim.Calls;
 import dev.berth.core.claim.ClaimLog;
 import dev.berth.core.slot.SlotCodec;
 import dev.berth.core.slot.SlotKeys;
+import dev.berth.core.slot.SlotRecord;
 import dev.berth.core.slot.SlotRepository;
 import dev.berth.spi.ClaimStore;
 import dev.berth.spi.CloudException;
 import dev.berth.spi.CloudProvider;
-import dev.berth.spi.Deleted;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 
 /**
- * {@code berth gc --apply}: deletes what a {@link GcPlan} lists, safe while claims run. A slot record
- * goes first, by delete-if-version against the version gc read (a slot claimed meanwhile is kept,
- * and so is its volume); before each volume or snapshot the slot table is read again and anything a
+ * {@code berth gc --apply}: deletes what a {@link GcPlan} lists, safe while claims run. A slot above
+ * capacity is emptied first (no volume, no identity, its epoch raised), by compare-and-set against the
+ * version gc read (a slot claimed meanwhile is kept, and so is its volume); before each volume or snapshot the slot table is read again and anything a
  * slot or an intent names by now is kept. A volume that turns out attached is kept (EC2 refuses too).
  */
 public final class GcRun {
@@ -48,11 +48,13 @@ public final class GcRun {
                 continue;
             }
             var read = view.table().slot(item.slot()).orElseThrow();
-            var key = slots.keys().slot(item.slot());
-            var result = calls.run("delete slot record " + key, () -> store.deleteIfVersion(key, read.version()));
-            if (result instanceof Deleted) {
-                log.info("deleted slot " + item.slot() + " (above capacity)");
-                done.add(new Done(item, true, "deleted"));
+            // Emptied, not deleted: the epoch keeps rising, so a slot made again later never repeats an old
+            // volume's client token (cluster, slot, zone, epoch), which EC2 would answer with the deleted volume.
+            var emptied = SlotRecord.fresh(cluster, item.slot()).withHolder(null, Math.addExact(read.record().epoch(), 1));
+            if (slots.replace(read, emptied).isPresent()) {
+                log.info("emptied slot " + item.slot() + " (above capacity): no volume, no identity, epoch "
+                        + emptied.epoch());
+                done.add(new Done(item, true, "emptied"));
             } else {
                 keptSlots.add(item.slot());
                 done.add(new Done(item, false, "kept: the slot changed since gc read it (claimed again?)"));
