@@ -283,7 +283,7 @@ public final class Simulation {
 
     /** Auto Scaling's AZ rebalance: launch in the emptiest zone, then terminate from the fullest. */
     private void rebalance() {
-        for (int round = 0; round < request.nodes(); round++) {
+        for (int round = 0; round < Math.max(request.nodes(), world.desired); round++) {
             var counts = new java.util.TreeMap<String, Integer>();
             world.config.zones().forEach(z -> counts.put(z, 0));
             for (var i : world.instances.values()) {

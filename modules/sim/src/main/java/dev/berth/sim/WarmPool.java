@@ -19,6 +19,13 @@ final class WarmPool {
 
     /** Called instead of the boot of a new instance: warm it, stop it, then put it in service. */
     void warm(SimInstance instance, Runnable bootIntoService) {
+        if (instance.terminationRequested || instance.terminated()) {
+            return;
+        }
+        if (world.zonesDown.contains(instance.zone)) {
+            world.scheduler.at(world.now() + 60_000, () -> warm(instance, bootIntoService));
+            return;
+        }
         instance.state.set(world.now(), InstanceState.RUNNING);
         instance.lifecycle.set(world.now(), LifecycleState.WARMED);
         world.event(instance.id, "warm pool", "warming (Warmed:Running)", -1);
