@@ -250,13 +250,51 @@ public final class ClaimProtocol {
         }
         var request = new VolumeRequest(intent.zone(), sizeGiB, v.type(), v.iops(), v.throughputMiBps(),
                 v.encrypted(), v.kmsKeyId(), Optional.ofNullable(intent.sourceSnapshotId()), tags, intent.clientToken());
-        return calls.run("create the volume of slot " + slot, () -> context.cloud().createVolume(request)).volumeId();
+        try {
+            return calls.run("create the volume of slot " + slot, () -> context.cloud().createVolume(request)).volumeId();
+        } catch (CloudException e) {
+            if (e.reason() != CloudException.Reason.TOKEN_MISMATCH) {
+                throw e;
+            }
+            // The intent's zone and snapshot are recorded; only the configured size can differ (volume.sizeGiB changed
+            // while the intent was pending). The volume made under the token is the slot's: use it; step 5 grows it.
+            // The cloud says a volume exists under the token; describe calls may not show it yet.
+            var made = BoundedWait.forThe("the volume made for slot " + slot + " under client token " + intent.clientToken()
+                            + " to be visible in " + intent.zone(), context.ticker(), context.log())
+                    .bound(BoundedWait.Bound.of("waits.attachSeconds", settings.waits().attachMillis()))
+                    .backoff(1_000, 10_000)
+                    .hint("find the volume tagged berth:slot=" + slot + " in " + intent.zone() + " in the console; if"
+                            + " there are several, retire the extra ones (tag berth:retired) and re-run")
+                    .until(() -> madeUnder(slot, intent).<BoundedWait.Poll<String>>map(BoundedWait.Poll::done)
+                            .orElseGet(() -> BoundedWait.Poll.pending("not visible yet")));
+            log("volume " + made + " was made for slot " + slot + " under client token " + intent.clientToken()
+                    + " with other parameters (volume.sizeGiB changed?): using it");
+            return made;
+        }
     }
 
     /** How many creation intents one claim tries when each volume it makes goes to error. */
     private static final int MAX_CREATION_INTENTS = 3;
 
     /** A volume made for the slot, and the slot as last written (its intent may have been renewed). */
+    /**
+     * The volume a pending intent already made, when the cloud refuses its token for other parameters: the
+     * one volume of the slot in the intent's zone that is not retired (a slot has at most one live volume per zone).
+     */
+    private Optional<String> madeUnder(int slot, SlotRecord.VolumeIntent intent) {
+        var found = calls.run("find the volume of slot " + slot + " in " + intent.zone(), () -> context.cloud().findVolumes(
+                new dev.berth.spi.VolumeQuery(Map.of(TAG_CLUSTER, settings.cluster(), TAG_SLOT, Integer.toString(slot)),
+                        Optional.of(intent.zone()))));
+        var candidates = found.stream()
+                .filter(v -> !v.tags().containsKey("berth:retired"))
+                .filter(v -> v.tags().getOrDefault("berth:client-token", intent.clientToken()).equals(intent.clientToken()))
+                .filter(v -> v.state() != dev.berth.spi.VolumeState.ERROR && v.state() != dev.berth.spi.VolumeState.DELETING
+                        && v.state() != dev.berth.spi.VolumeState.DELETED)
+                .map(Volume::volumeId)
+                .toList();
+        return candidates.size() == 1 ? Optional.of(candidates.getFirst()) : Optional.empty();
+    }
+
     private record Made(SlotEntry held, String volumeId) {
     }
 
