@@ -365,8 +365,10 @@ final class SimNode implements Ticker {
 
         @Override
         public Optional<dev.berth.spi.TerminationNotice> terminationNotice() {
-            return call("imds: target lifecycle state", World.CallKind.CLOUD, () ->
-                    instance.lifecycle.now() == dev.berth.spi.LifecycleState.TERMINATING_WAIT
+            return call("imds: target lifecycle state", World.CallKind.CLOUD, () -> instance.spotNoticeAt >= 0
+                    ? Optional.of(new dev.berth.spi.TerminationNotice("spot interruption notice", Optional.empty(),
+                            dev.berth.spi.TerminationNotice.Kind.SPOT))
+                    : instance.lifecycle.now() == dev.berth.spi.LifecycleState.TERMINATING_WAIT
                             ? Optional.of(new dev.berth.spi.TerminationNotice("target lifecycle state Terminated",
                                     Optional.of("berth-release")))
                             : Optional.<dev.berth.spi.TerminationNotice>empty());

@@ -394,12 +394,55 @@ final class World {
         }
     }
 
+    /**
+     * A spot interruption: the notice now, and EC2 reclaims the instance two minutes later whatever
+     * happens (no lifecycle hook holds a spot instance). A holder whose workload ran must have
+     * released its slot by then.
+     */
+    void spotInterruption(SimInstance instance) {
+        if (instance.spotNoticeAt >= 0 || instance.terminated()) {
+            return;
+        }
+        instance.spotNoticeAt = now();
+        boolean holder = instance.workloadSlot.isPresent();
+        event(instance.id, "spot interruption notice", "reclaimed in 120 s", -1);
+        if (instance.keeperActive && instance.berth != null && instance.berth.finished()) {
+            var node = new SimNode(this, instance);
+            var proc = new Scheduler.Proc(instance.id + "#keeper", () -> runKeeper(node));
+            node.proc = proc;
+            instance.keeper = proc;
+            scheduler.start(proc, now() + between(100, 5_000));   // the keeper polls IMDS every few seconds
+        }
+        scheduler.at(now() + 120_000, () -> {
+            if (holder && !zonesDown.contains(instance.zone)) {
+                for (var v : store.list(keys().slotsPrefix())) {
+                    var n = keys().slotOf(v.key());
+                    if (n.isEmpty()) {
+                        continue;
+                    }
+                    var record = codec().decode(v.key(), n.getAsInt(), keys().cluster(), v.value());
+                    if (record.heldBy(instance.id)) {
+                        violation("a spot holder releases its slot within the two-minute notice", n.getAsInt(),
+                                List.of(instance.id), "slot " + n.getAsInt() + " still held when EC2 reclaimed the instance");
+                    }
+                }
+            }
+            if (!instance.terminationRequested) {
+                instance.terminationRequested = true;
+                event(instance.id, "terminate", "spot: reclaimed by EC2", -1);
+                killProcesses(instance);
+                shutDown(instance);
+            }
+        });
+    }
+
     private void runKeeper(SimNode node) {
         var instance = node.instance;
         try {
             var context = node.context();
             var keeper = new dev.berth.core.claim.SlotKeeper(settings, context);
-            var notice = context.cloud().terminationNotice().orElseThrow();
+            // as berth keeper does: poll the notice through the retry layer (a throttled IMDS read is a bad second)
+            var notice = keeper.awaitNotice(5_000, 60_000).orElseThrow(() -> new BerthException("no termination notice"));
             keeper.letGo(notice, Optional.empty(), reason -> node.workloadStopped());
         } catch (BerthException e) {
             event(instance.id, "keeper fails", firstWords(e.getMessage()), -1);

@@ -13,6 +13,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.core.claim.ClaimException;
 import dev.berth.core.claim.ClaimSettings;
+import dev.berth.core.claim.CrossZonePolicy;
+import dev.berth.core.claim.FullPolicy;
 import dev.berth.spi.AttachmentState;
 import dev.berth.spi.VolumeState;
 import java.util.OptionalInt;
@@ -79,5 +81,46 @@ class AwsSemanticsTest {
         assertNotEquals(dead.getFirst().id, live, "the slot names the live volume");
         assertNull(slot(w, 0).volumeIntent(), "the intent was fulfilled and cleared");
         noViolations(w);
+    }
+
+    @Test
+    void duringLaunchBeforeTerminateAReplacementNeverJudgesTheClusterFull() {
+        var waited = Simulation.run(SimulationRequest.of(Scenario.INSTANCE_REFRESH, 30, 3, 2));
+        assertEquals(0, waited.violations(), () -> String.join("\n", waited.shortestTrace()));
+        for (var policy : new FullPolicy[] {FullPolicy.TERMINATE_SELF, FullPolicy.MARK_UNHEALTHY}) {
+            var report = Simulation.run(SimulationRequest.of(Scenario.INSTANCE_REFRESH, 30, 3, 2)
+                    .withPolicies(policy, CrossZonePolicy.NEVER));
+            assertEquals(0, report.violations(), () -> String.join("\n", report.shortestTrace()));
+            assertEquals(0, report.fullOutcomes(), policy + ": the old instances are still in service, the cluster is not full");
+            assertTrue(report.convergeMillis() <= waited.convergeMillis() * 1.2, policy + " converged in "
+                    + report.convergeMillis() + " ms, wait in " + waited.convergeMillis() + " ms");
+        }
+    }
+
+    @Test
+    void aSpotHolderReleasesItsSlotWithinTheTwoMinuteNoticeAndItsReplacementTakesIt() {
+        var request = new SimulationRequest(Scenario.PLAN, 3, 1, 7, FullPolicy.WAIT, CrossZonePolicy.NEVER, true,
+                PlanText.parse("spot:1@300,spot:2@320"));
+        var report = Simulation.run(request);
+        assertEquals(0, report.violations(), () -> String.join("\n", report.shortestTrace()));
+        assertEquals(3, report.slotsHeld(), "the replacements hold the released slots");
+        assertEquals(3, report.volumesCreated(), "and reuse their volumes");
+    }
+
+    @Test
+    void aThousandGeneratedRunsWithSpotInterruptionsHaveNoViolation() {
+        int spots = 0;
+        for (long seed = 1; seed <= 1_000; seed++) {
+            var request = PlanGenerator.generate(424_242L * seed, 5);
+            if (request.plan().stream().noneMatch(a -> a instanceof PlanAction.Spot)) {
+                continue;
+            }
+            spots++;
+            var report = Simulation.run(request);
+            assertEquals(0, report.violations(), () -> "replay: berth simulate --nodes " + request.nodes() + " --zones "
+                    + request.zones() + " --seed " + request.seed() + " --plan '" + PlanText.format(request.plan()) + "'\n"
+                    + String.join("\n", report.shortestTrace()));
+        }
+        assertTrue(spots >= 100, "only " + spots + " generated runs had a spot interruption");
     }
 }
