@@ -52,6 +52,23 @@ public interface CloudProvider extends AutoCloseable {
 
     Optional<Snapshot> describeSnapshot(String snapshotId);
 
+    /**
+     * Snapshots owned by this account that carry all of {@code tags} (berth's periodic snapshots of
+     * one slot). May lag behind writes. A provider without snapshots refuses with {@link CloudException.Reason#INVALID}.
+     */
+    default List<Snapshot> findSnapshots(Map<String, String> tags) {
+        throw new CloudException(CloudException.Reason.INVALID, "snapshots", "this cloud provider keeps no snapshots:"
+                + " set snapshots.everyMinutes to 0 (no periodic snapshots) and crossZone to never or snapshot");
+    }
+
+    /**
+     * Deletes a snapshot berth made (retention); a no-op when it is already gone. Providers refuse a
+     * snapshot without the {@code berth:cluster} tag.
+     */
+    default void deleteSnapshot(String snapshotId) {
+        throw new CloudException(CloudException.Reason.INVALID, snapshotId, "this cloud provider cannot delete snapshots");
+    }
+
     /** Adds or replaces tags on a volume or snapshot. */
     void tag(String resourceId, Map<String, String> tags);
 
@@ -95,16 +112,6 @@ public interface CloudProvider extends AutoCloseable {
     /** Deletes a volume that is attached nowhere; a no-op when it is already gone. */
     default void deleteVolume(String volumeId) {
         throw unsupported("delete volume " + volumeId, volumeId);
-    }
-
-    /** Snapshots carrying all the given tags (owned by this account). May lag behind writes. */
-    default List<Snapshot> findSnapshots(Map<String, String> tags) {
-        throw unsupported("list snapshots", "snapshots");
-    }
-
-    /** Deletes a snapshot; a no-op when it is already gone. */
-    default void deleteSnapshot(String snapshotId) {
-        throw unsupported("delete snapshot " + snapshotId, snapshotId);
     }
 
     /**

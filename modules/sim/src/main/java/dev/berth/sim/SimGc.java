@@ -19,13 +19,12 @@ import java.util.Set;
 /**
  * The operator's {@code berth gc --apply} in the simulated world, run from a machine outside the group
  * while claims go on, and the invariant it must keep: nothing a slot record or an in-flight intent names
- * is ever deleted (checked against the store at the moment of each delete, and whenever a slot is
- * written naming something deleted).
+ * is ever deleted (checked against the store at the moment of each volume's delete, and whenever a slot
+ * is written naming something deleted; World checks each snapshot's delete).
  */
 final class SimGc {
     private final World world;
     final Set<String> deletedVolumes = new HashSet<>();
-    final Set<String> deletedSnapshots = new HashSet<>();
     private int runs;
 
     SimGc(World world) {
@@ -79,21 +78,12 @@ final class SimGc {
         deletedVolumes.add(volumeId);
     }
 
-    void checkSnapshot(String snapshotId, String by) {
-        for (var r : records()) {
-            if (r.volumeIntent() != null && snapshotId.equals(r.volumeIntent().sourceSnapshotId())) {
-                world.violation("gc never deletes what a slot or an in-flight intent names", r.slot(), List.of(by),
-                        "snapshot " + snapshotId + " deleted while the intent of slot " + r.slot() + " names it");
-            }
-        }
-        deletedSnapshots.add(snapshotId);
-    }
-
     /** After a slot is written: it must not name anything gc deleted. */
     void checkWritten(SlotRecord r, String by) {
         var intent = r.volumeIntent();
         if ((r.volume() != null && deletedVolumes.contains(r.volume().volumeId()))
-                || (intent != null && intent.sourceSnapshotId() != null && deletedSnapshots.contains(intent.sourceSnapshotId()))) {
+                || (intent != null && intent.sourceSnapshotId() != null && world.snapshots.containsKey(intent.sourceSnapshotId())
+                && world.snapshots.get(intent.sourceSnapshotId()).deleted)) {
             world.violation("gc never deletes what a slot or an in-flight intent names", r.slot(), List.of(by),
                     "slot " + r.slot() + " was written naming a volume or snapshot gc deleted: " + r.volume() + " " + intent);
         }

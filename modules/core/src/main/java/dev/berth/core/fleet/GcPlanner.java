@@ -23,7 +23,9 @@ public final class GcPlanner {
 
     /** A snapshot berth made to move a slot's volume across zones (tagged with the slot's epoch). */
     static boolean isMoveSnapshot(Snapshot s) {
-        return s.tags().containsKey(TAG_EPOCH) && s.tags().containsKey(Protection.TAG_SLOT);
+        return s.tags().containsKey(TAG_EPOCH) && s.tags().containsKey(Protection.TAG_SLOT)
+                && !dev.berth.core.claim.SnapshotRetention.KIND_PERIODIC.equals(
+                        s.tags().get(dev.berth.core.claim.SnapshotRetention.TAG_KIND));
     }
 
     /**

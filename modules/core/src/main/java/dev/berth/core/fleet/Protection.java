@@ -8,7 +8,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * What gc must never delete, from one read of the slot table: every slot's volume, every source
+ * What gc must never delete, from one read of the slot table: every slot's volume and latest periodic
+ * snapshot, every source
  * snapshot and source volume of an in-flight intent, every volume an in-flight intent may still
  * produce (one carrying its client token, or any volume tagged for that slot in the intent's zone:
  * providers that do not tag the token cannot tell which), and everything of a slot whose record
@@ -31,6 +32,9 @@ public final class Protection {
             var r = entry.record();
             if (r.volume() != null) {
                 p.named.add(r.volume().volumeId());
+            }
+            if (r.latestSnapshot() != null) {
+                p.named.add(r.latestSnapshot().snapshotId());   // the slot's newest periodic snapshot: its recovery point
             }
             r.retiredVolumes().forEach(v -> p.retired.put(v.volumeId(), entry.slot()));
             var intent = r.volumeIntent();
