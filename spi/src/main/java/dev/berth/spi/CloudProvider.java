@@ -155,6 +155,58 @@ public interface CloudProvider extends AutoCloseable {
                 + "; remove the network: section from the configuration (or set elasticIp and interface to none)");
     }
 
+    // Day 2 (issue 13): grow, clean up, release. Each throws INVALID until a provider implements it. -----
+
+    /**
+     * Grows a volume to {@code sizeGiB} (EBS ModifyVolume); returns the modification under way. A
+     * volume is never shrunk: a smaller size is refused with {@link CloudException.Reason#INVALID}. A
+     * volume modified too recently (EBS: once per six hours) is refused with {@code CONFLICT}.
+     */
+    default VolumeModification modifyVolume(String volumeId, int sizeGiB) {
+        throw unsupported("modify (grow) volume " + volumeId, volumeId);
+    }
+
+    /** The latest modification of a volume, if it has one (pending or done); empty when never modified. */
+    default java.util.Optional<VolumeModification> describeVolumeModification(String volumeId) {
+        return java.util.Optional.empty();
+    }
+
+    /** Deletes a volume that is attached nowhere; a no-op when it is already gone. */
+    default void deleteVolume(String volumeId) {
+        throw unsupported("delete volume " + volumeId, volumeId);
+    }
+
+    /**
+     * When volumes or snapshots were created (epoch milliseconds), for gc's {@code --older-than}; an id
+     * the cloud does not know is absent from the map. By default nothing is known (gc then treats
+     * every candidate as new enough to keep unless no age bound is asked for).
+     */
+    default Map<String, Long> createdMillis(Collection<String> resourceIds) {
+        return Map.of();
+    }
+
+    /**
+     * Detaches a volume from another instance that is gone for good (an operator's release of a dead
+     * holder's slot): EC2 DetachVolume with that instance id and Force.
+     */
+    default void detachVolumeFrom(String volumeId, String instanceId) {
+        throw unsupported("detach volume " + volumeId + " from instance " + instanceId, volumeId);
+    }
+
+    /**
+     * This instance's own lifecycle state when the cloud tells it (a warm pool's {@code Warmed:*}); empty
+     * when unknown. An instance in a warm pool never claims a slot.
+     */
+    default java.util.Optional<LifecycleState> selfLifecycleState() {
+        return java.util.Optional.empty();
+    }
+
+    private CloudException unsupported(String what, String resource) {
+        return new CloudException(CloudException.Reason.INVALID, resource, "the cloud provider "
+                + getClass().getSimpleName() + " cannot " + what + ": it does not implement this call;"
+                + " use a provider that does (aws, static, sim) or do it by hand");
+    }
+
     @Override
     default void close() {
     }

@@ -220,6 +220,15 @@ final class ClaimCommand implements Callable<Integer> {
         return switch (outcome) {
             case ClaimOutcome.Claimed c -> ready("claimed", c.lease());
             case ClaimOutcome.Resumed r -> ready("resumed", r.lease());
+            case ClaimOutcome.Deferred d -> {
+                if (json) {
+                    console.out().println(Jsonb.builder().build().toJson(new ClaimResult("deferred", -1, -1, null, null, null,
+                            null, d.detail())));
+                } else {
+                    console.out().println("deferred: " + d.detail());
+                }
+                yield ExitCodes.OK;
+            }
             case ClaimOutcome.Full f -> {
                 if (json) {
                     console.out().println(Jsonb.builder().build().toJson(new ClaimResult("full", -1, -1, null, null, null,

@@ -93,6 +93,7 @@ final class StaticClaim {
             case ClaimOutcome.Claimed c -> c.lease();
             case ClaimOutcome.Resumed r -> r.lease();
             case ClaimOutcome.Full full -> null;
+            case ClaimOutcome.Deferred deferred -> null;
         };
         if (lease == null) {
             stopRenewing(stop, renewer);

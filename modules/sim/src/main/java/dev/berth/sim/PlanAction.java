@@ -129,4 +129,37 @@ public sealed interface PlanAction {
             return kind + "@" + at + "+" + seconds;
         }
     }
+
+    /** The operator runs {@code berth gc --apply} at {@code at} (with {@code slots}: --slots-above-capacity too). */
+    record Gc(long at, boolean slots) implements PlanAction {
+        public long atSeconds() {
+            return at;
+        }
+
+        public String text() {
+            return "gc" + (slots ? ":slots" : "") + "@" + at;
+        }
+    }
+
+    /** From {@code at} on, the group launches through a warm pool: warm, stopped, then into service. */
+    record WarmPool(long at) implements PlanAction {
+        public long atSeconds() {
+            return at;
+        }
+
+        public String text() {
+            return "warmpool@" + at;
+        }
+    }
+
+    /** From {@code at} on, berth runs with volume.sizeGiB = {@code sizeGiB} (it grows the slots' volumes). */
+    record Resize(int sizeGiB, long at) implements PlanAction {
+        public long atSeconds() {
+            return at;
+        }
+
+        public String text() {
+            return "resize:" + sizeGiB + "@" + at;
+        }
+    }
 }

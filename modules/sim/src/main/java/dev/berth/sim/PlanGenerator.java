@@ -23,7 +23,10 @@ public final class PlanGenerator {
         int steps = r.nextInt(8);
         var plan = new ArrayList<PlanAction>();
         for (int i = 0; i < steps; i++) {
-            plan.add(switch (r.nextInt(10)) {
+            plan.add(switch (r.nextInt(13)) {
+                case 10 -> new PlanAction.Gc(r.nextInt(1200), r.nextInt(3) == 0);
+                case 11 -> new PlanAction.WarmPool(r.nextInt(300));
+                case 12 -> new PlanAction.Resize(100 + 50 * (1 + r.nextInt(3)), r.nextInt(900));
                 case 0, 1 -> new PlanAction.Crash(1 + r.nextInt(nodes + 2), 1 + r.nextInt(30), r.nextBoolean());
                 case 2 -> new PlanAction.Pause(1 + r.nextInt(nodes), 1 + r.nextInt(20), 60 + r.nextInt(1800));
                 case 3 -> new PlanAction.Kill(1 + r.nextInt(nodes), r.nextInt(900));

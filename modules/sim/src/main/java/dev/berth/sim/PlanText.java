@@ -21,6 +21,9 @@ public final class PlanText {
     private static final Pattern SPOT = Pattern.compile("spot:(\\d+)@(\\d+)");
     private static final Pattern SCALE = Pattern.compile("scale:(\\d+)@(\\d+)");
     private static final Pattern OUTAGE = Pattern.compile("outage:(\\d+)@(\\d+)\\+(\\d+)");
+    private static final Pattern GC = Pattern.compile("gc(:slots)?@(\\d+)");
+    private static final Pattern WARMPOOL = Pattern.compile("warmpool@(\\d+)");
+    private static final Pattern RESIZE = Pattern.compile("resize:(\\d+)@(\\d+)");
     private static final Pattern WINDOW = Pattern.compile("(stale|throttle|slowstore)@(\\d+)\\+(\\d+)");
 
     /** Parses the text form; a bad token is an error naming it and the forms there are. */
@@ -47,6 +50,16 @@ public final class PlanText {
                     actions.add(new PlanAction.Scale(Integer.parseInt(m.group(1)), Long.parseLong(m.group(2))));
                 } else if ((m = OUTAGE.matcher(token)).matches()) {
                     actions.add(new PlanAction.Outage(Integer.parseInt(m.group(1)), Long.parseLong(m.group(2)), Long.parseLong(m.group(3))));
+                } else if ((m = GC.matcher(token)).matches()) {
+                    actions.add(new PlanAction.Gc(Long.parseLong(m.group(2)), m.group(1) != null));
+                } else if ((m = WARMPOOL.matcher(token)).matches()) {
+                    actions.add(new PlanAction.WarmPool(Long.parseLong(m.group(1))));
+                } else if ((m = RESIZE.matcher(token)).matches()) {
+                    int size = Integer.parseInt(m.group(1));
+                    if (size < 1 || size > 65_536) {
+                        throw new NumberFormatException();
+                    }
+                    actions.add(new PlanAction.Resize(size, Long.parseLong(m.group(2))));
                 } else if ((m = WINDOW.matcher(token)).matches()) {
                     actions.add(new PlanAction.Window(m.group(1), Long.parseLong(m.group(2)), Long.parseLong(m.group(3))));
                 } else {
@@ -54,7 +67,8 @@ public final class PlanText {
                 }
             } catch (NumberFormatException e) {
                 throw new BerthException("plan step '" + token + "' is not understood: write crash:I:C[a], pause:I:C+S,"
-                        + " kill:I@T, spot:I@T, refresh@T, scale:N@T, outage:Z@T+S, stale@T+S, throttle@T+S or slowstore@T+S"
+                        + " kill:I@T, spot:I@T, refresh@T, scale:N@T, outage:Z@T+S, stale@T+S, throttle@T+S, slowstore@T+S,"
+                        + " gc@T, gc:slots@T, warmpool@T or resize:G@T"
                         + " (I instance from 1, C call from 1, T and S simulated seconds, Z zone from 0)");
             }
         }

@@ -471,6 +471,66 @@ final class SimNode implements Ticker {
             });
         }
 
+        // Day 2 ---------------------------------------------------------------------------------
+
+        @Override
+        public Optional<dev.berth.spi.LifecycleState> selfLifecycleState() {
+            return call("imds: target lifecycle state", World.CallKind.CLOUD, () -> Optional.ofNullable(instance.lifecycle.now()));
+        }
+
+        @Override
+        public dev.berth.spi.VolumeModification modifyVolume(String volumeId, int sizeGiB) {
+            return call("ec2: modify volume", World.CallKind.CLOUD, () -> {
+                var v = world.volumes.get(volumeId);
+                if (v == null) {
+                    throw new CloudException(CloudException.Reason.NOT_FOUND, volumeId, "volume " + volumeId + " does not exist");
+                }
+                return world.modifications.modify(v, sizeGiB);
+            });
+        }
+
+        @Override
+        public Optional<dev.berth.spi.VolumeModification> describeVolumeModification(String volumeId) {
+            return call("ec2: describe volume modifications", World.CallKind.CLOUD,
+                    () -> world.modifications.describe(volumeId, world.viewTime()));
+        }
+
+        @Override
+        public void deleteVolume(String volumeId) {
+            call("ec2: delete volume", World.CallKind.CLOUD, () -> {
+                world.deleteVolume(instance, volumeId);
+                return null;
+            });
+        }
+
+        @Override
+        public Map<String, Long> createdMillis(Collection<String> resourceIds) {
+            return call("ec2: describe creation times", World.CallKind.CLOUD, () -> {
+                var result = new TreeMap<String, Long>();
+                for (var id : resourceIds) {
+                    var v = world.volumes.get(id);
+                    var s = world.snapshots.get(id);
+                    if (v != null) {
+                        result.put(id, v.createdAt);
+                    } else if (s != null) {
+                        result.put(id, s.createdAt);
+                    }
+                }
+                return result;
+            });
+        }
+
+        @Override
+        public void detachVolumeFrom(String volumeId, String instanceId) {
+            call("ec2: force detach volume", World.CallKind.CLOUD, () -> {
+                var other = world.instances.get(instanceId);
+                if (other != null) {
+                    world.detach(other, volumeId);
+                }
+                return null;
+            });
+        }
+
         @Override
         public void completeLifecycleAction(LifecycleAction action) {
             call("autoscaling: complete lifecycle", World.CallKind.CLOUD, () -> {
@@ -549,7 +609,13 @@ final class SimNode implements Ticker {
 
         @Override
         public DeleteResult deleteIfVersion(String key, String expectedVersion) {
-            return call("store: delete-if-version", World.CallKind.STORE, () -> world.store.deleteIfVersion(key, expectedVersion));
+            return call("store: delete-if-version", World.CallKind.STORE, () -> {
+                var result = world.store.deleteIfVersion(key, expectedVersion);
+                if (result instanceof dev.berth.spi.Deleted) {
+                    world.onSlotDeleted(instance, key);
+                }
+                return result;
+            });
         }
 
         @Override
@@ -588,7 +654,7 @@ final class SimNode implements Ticker {
                     return Optional.<BlockDevice>empty();
                 }
                 return Optional.of(new BlockDevice(Path.of("/dev/nvme" + (1 + (v.id.hashCode() & 7)) + "n1"),
-                        v.sizeGiB * (1L << 30), Optional.of("vol" + v.id.substring(4))));
+                        world.modifications.deviceSizeGiB(v) * (1L << 30), Optional.of("vol" + v.id.substring(4))));
             });
         }
 
@@ -612,6 +678,7 @@ final class SimNode implements Ticker {
                     throw new DeviceException("device " + device.path() + " already holds " + v.filesystem + "; not formatting it");
                 }
                 v.filesystem = spec.type();
+                v.fsSizeGiB = world.modifications.deviceSizeGiB(v);
                 v.formats++;
                 world.event(instance.id, "mkfs", v.id + " " + spec.type(), World.slotTag(v));
                 return null;
@@ -637,7 +704,17 @@ final class SimNode implements Ticker {
 
         @Override
         public GrowResult grow(BlockDevice device, Path mountPoint) {
-            return call("grow filesystem", World.CallKind.LOCAL, () -> new GrowResult.AlreadyFull(device.sizeBytes()));
+            return call("grow filesystem", World.CallKind.LOCAL, () -> {
+                var v = byDevice(device);
+                int now = world.modifications.deviceSizeGiB(v);
+                if (v.fsSizeGiB >= now) {
+                    return new GrowResult.AlreadyFull(device.sizeBytes());
+                }
+                world.event(instance.id, "grow filesystem", v.id + " " + v.fsSizeGiB + " -> " + now + " GiB", World.slotTag(v));
+                long before = v.fsSizeGiB * (1L << 30);
+                v.fsSizeGiB = now;
+                return new GrowResult.Grown(before, device.sizeBytes());
+            });
         }
 
         @Override

@@ -10,7 +10,9 @@ import java.util.TreeMap;
 final class SimVolume {
     final String id;
     final String zone;
-    final int sizeGiB;
+    int sizeGiB;
+    /** The size the filesystem was made or last grown to, in GiB (0 while blank). */
+    int fsSizeGiB;
     final long createdAt;
     final String snapshotId;
     final String clientToken;

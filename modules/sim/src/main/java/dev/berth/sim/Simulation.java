@@ -211,6 +211,9 @@ public final class Simulation {
                     }
                 }
                 case PlanAction.Refresh r -> instanceRefresh();
+                case PlanAction.Gc g -> world.gc.start(g.slots());
+                case PlanAction.WarmPool w -> world.warmPool = new WarmPool(world);
+                case PlanAction.Resize z -> world.volumeSizeGiB = z.sizeGiB();
                 case PlanAction.Scale sc -> world.setDesired(sc.to());
                 case PlanAction.Outage o -> {
                     var zone = world.config.zones().get(o.zone());
@@ -328,7 +331,7 @@ public final class Simulation {
 
     /** Auto Scaling's AZ rebalance: launch in the emptiest zone, then terminate from the fullest. */
     private void rebalance() {
-        for (int round = 0; round < request.nodes(); round++) {
+        for (int round = 0; round < Math.max(request.nodes(), world.desired); round++) {
             var counts = new java.util.TreeMap<String, Integer>();
             world.config.zones().forEach(z -> counts.put(z, 0));
             for (var i : world.instances.values()) {

@@ -89,6 +89,14 @@ final class World {
     final Map<String, String> crashAfterOp = new HashMap<>();
     /** Stall the first berth run of an instance right after its first call named so (regression tests). */
     final Map<String, PauseAfter> pauseAfterOp = new HashMap<>();
+    /** EBS ModifyVolume (issue 13). */
+    final SimModifications modifications = new SimModifications(this);
+    /** The operator's gc runs and the invariant they keep. */
+    final SimGc gc = new SimGc(this);
+    /** A warm pool every launch goes through, once a plan turns it on; null without one. */
+    WarmPool warmPool;
+    /** The volume size berth runs are configured with from now on (a plan's resize step); 0 for the default. */
+    int volumeSizeGiB;
     private final Supplier<SlotSelection> selection;
     private final SlotKeys keys;
     private final SlotCodec codec = new SlotCodec();
@@ -168,7 +176,8 @@ final class World {
         instances.put(id, instance);
         event(id, "launch", "zone " + target, -1);
         long boot = between(config.bootMinMillis(), config.bootMaxMillis());
-        scheduler.at(now() + boot, () -> boot(instance));
+        var pool = warmPool;
+        scheduler.at(now() + boot, pool == null ? () -> boot(instance) : () -> pool.warm(instance, () -> boot(instance)));
         return instance;
     }
 
@@ -234,6 +243,7 @@ final class World {
             switch (outcome) {
                 case ClaimOutcome.Claimed c -> ready(node, c.lease().slot());
                 case ClaimOutcome.Resumed r -> ready(node, r.lease().slot());
+                case ClaimOutcome.Deferred d -> event(instance.id, "berth exits", "deferred: " + d.lifecycleState(), -1);
                 case ClaimOutcome.Full f -> {
                     counters.fullOutcomes++;
                     event(instance.id, "berth exits", "full: " + f.policy().configName(), -1);
@@ -303,7 +313,18 @@ final class World {
     }
 
     private ClaimSettings settingsFor(SimInstance instance) {
-        return instance.settingsOverride != null ? instance.settingsOverride : settings;
+        if (instance.settingsOverride != null) {
+            return instance.settingsOverride;
+        }
+        return volumeSizeGiB <= 0 ? settings : withVolumeSize(settings, volumeSizeGiB);
+    }
+
+    static ClaimSettings withVolumeSize(ClaimSettings s, int sizeGiB) {
+        var v = s.volume();
+        var volume = new ClaimSettings.VolumeSettings(sizeGiB, v.type(), v.iops(), v.throughputMiBps(), v.encrypted(),
+                v.kmsKeyId(), v.seedSnapshotId(), v.filesystem(), v.mkfsArguments(), v.mountPoint(), v.mountOptions());
+        return new ClaimSettings(s.cluster(), s.capacity(), volume, s.identity(), s.whenFull(), s.crossZone(), s.waits(),
+                s.envFile(), s.forceSlot());
     }
 
     private void ready(SimNode node, int slot) {
@@ -315,6 +336,7 @@ final class World {
         }
         counters.ready++;
         node.readyRun = true;
+        new WarmPool(this).check(instance, slot, "started the workload of");
         startSnapshotTimer(instance);
         event(instance.id, "ready", "slot " + slot, slot);
         for (var other : instances.values()) {
@@ -640,6 +662,11 @@ final class World {
     SimVolume createVolume(dev.berth.spi.VolumeRequest request, SimInstance caller) {
         checkZoneUp(request.zone(), request.zone());
         var existing = volumeByToken.get(request.clientToken());
+        if (existing != null && !volumes.containsKey(existing)) {
+            violation("gc never deletes what a slot or an in-flight intent names", -1, List.of(caller.id),
+                    "volume " + existing + " of client token " + request.clientToken() + " was deleted before its intent was done");
+            throw new CloudException(CloudException.Reason.INVALID, existing, "volume " + existing + " was deleted");
+        }
         if (existing != null) {
             var earlier = volumes.get(existing);
             if (earlier.sizeGiB != request.sizeGiB() || !java.util.Objects.equals(earlier.snapshotId,
@@ -948,6 +975,10 @@ final class World {
         }
         int n = slot.getAsInt();
         network.onSlotWritten(writer, n, record);
+        if (record.heldBy(writer.id)) {
+            new WarmPool(this).check(writer, n, "claimed");
+        }
+        gc.checkWritten(record, writer.id);
         var believers = believedHolders.computeIfAbsent(n, k -> new java.util.TreeSet<>());
         if (record.holder() == null) {
             believers.remove(writer.id);
@@ -973,6 +1004,9 @@ final class World {
                 believers.add(holder);
             }
         }
+        if (record.identity() == null && record.volume() == null && writer.id.startsWith("operator-")) {
+            firstIdentity.remove(n);   // gc emptied a slot above capacity: a new identity may come later
+        }
         var intent = record.volumeIntent();
         if (intent != null && intent.sourceSnapshotId() != null && snapshots.containsKey(intent.sourceSnapshotId())
                 && periodic(snapshots.get(intent.sourceSnapshotId()))
@@ -997,6 +1031,31 @@ final class World {
                         "slot " + n + " identity changed from " + first + " to " + record.identity().fingerprint());
             }
         }
+    }
+
+    /** A slot record deleted (gc of a slot above capacity): a slot made again later starts afresh. */
+    void onSlotDeleted(SimInstance writer, String key) {
+        var slot = keys.slotOf(key);
+        if (slot.isPresent()) {
+            firstIdentity.remove(slot.getAsInt());
+            believedHolders.remove(slot.getAsInt());
+            event(writer.id, "slot deleted", key, slot.getAsInt());
+        }
+    }
+
+    void deleteVolume(SimInstance caller, String volumeId) {
+        var v = volumes.get(volumeId);
+        if (v == null) {
+            return;
+        }
+        checkZoneUp(v.zone, volumeId);
+        if (!v.attachedNow().isEmpty() || v.state.now() == VolumeState.CREATING) {
+            throw new CloudException(CloudException.Reason.CONFLICT, volumeId, "volume " + volumeId + " is "
+                    + v.state.now().name().toLowerCase() + " (VolumeInUse)");
+        }
+        gc.checkVolume(volumeId, caller.id);
+        volumes.remove(volumeId);
+        event(caller.id, "ec2: delete volume", volumeId, slotTag(v));
     }
 
     // Devices, as the instance's kernel sees them --------------------------------------------

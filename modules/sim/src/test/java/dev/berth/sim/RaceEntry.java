@@ -29,6 +29,7 @@ public final class RaceEntry {
                 case ClaimOutcome.Claimed c -> "claimed " + c.lease().slot() + " " + c.lease().epoch();
                 case ClaimOutcome.Resumed r -> "resumed " + r.lease().slot();
                 case ClaimOutcome.Full f -> "full";
+                case ClaimOutcome.Deferred d -> "deferred";
             };
         } catch (ClaimException e) {
             return "error " + e.getMessage();

@@ -534,6 +534,128 @@ final class AwsCloudProvider implements CloudProvider {
                 }));
     }
 
+    // Day 2 (issue 13) ----------------------------------------------------------------------------
+
+    /** Warm pools: IMDS's target lifecycle state ("Warmed:Running" while warming, "InService" in service). */
+    @Override
+    public Optional<LifecycleState> selfLifecycleState() {
+        return targetLifecycleState().map(LifecycleState::fromAwsName);
+    }
+
+    @Override
+    public dev.berth.spi.VolumeModification modifyVolume(String volumeId, int sizeGiB) {
+        var current = describeVolume(volumeId).orElseThrow(() -> new CloudException(Reason.NOT_FOUND, volumeId, "volume "
+                + volumeId + " is not known to EC2 in " + region() + ": nothing to grow"));
+        if (sizeGiB < current.sizeGiB()) {
+            throw new CloudException(Reason.INVALID, volumeId, "volume " + volumeId + " has " + current.sizeGiB()
+                    + " GiB and EBS never shrinks a volume (asked for " + sizeGiB + " GiB)");
+        }
+        try {
+            var m = ec2().modifyVolume(r -> r.volumeId(volumeId).size(sizeGiB)).volumeModification();
+            LOG.log(System.Logger.Level.INFO, "modifying volume {0} from {1} to {2} GiB", volumeId, current.sizeGiB(), sizeGiB);
+            return modification(m, volumeId, current.sizeGiB(), sizeGiB);
+        } catch (SdkException e) {
+            String code = code(e);
+            if (code != null && (code.contains("ModificationRate") || code.equals("IncorrectModificationState"))) {
+                throw new CloudException(Reason.CONFLICT, volumeId, "EBS refuses to modify volume " + volumeId + " now ("
+                        + code + "): a volume may be modified once per six hours; it keeps " + current.sizeGiB() + " GiB", e);
+            }
+            throw AwsFailures.translate("ec2:ModifyVolume", volumeId, "grow volume " + volumeId + " to " + sizeGiB + " GiB", e);
+        }
+    }
+
+    private static dev.berth.spi.VolumeModification modification(software.amazon.awssdk.services.ec2.model.VolumeModification m,
+                                                                 String volumeId, int from, int to) {
+        if (m == null) {
+            return new dev.berth.spi.VolumeModification(volumeId, from, to, dev.berth.spi.VolumeModification.State.MODIFYING, 0);
+        }
+        var state = switch (m.modificationStateAsString() == null ? "" : m.modificationStateAsString()) {
+            case "optimizing" -> dev.berth.spi.VolumeModification.State.OPTIMIZING;
+            case "completed" -> dev.berth.spi.VolumeModification.State.COMPLETED;
+            case "failed" -> dev.berth.spi.VolumeModification.State.FAILED;
+            default -> dev.berth.spi.VolumeModification.State.MODIFYING;
+        };
+        return new dev.berth.spi.VolumeModification(volumeId, m.originalSize() == null ? from : m.originalSize(),
+                m.targetSize() == null ? to : m.targetSize(), state, m.startTime() == null ? 0 : m.startTime().toEpochMilli());
+    }
+
+    @Override
+    public Optional<dev.berth.spi.VolumeModification> describeVolumeModification(String volumeId) {
+        try {
+            var response = ec2().describeVolumesModifications(r -> r.volumeIds(volumeId));
+            return response.volumesModifications().stream()
+                    .max(java.util.Comparator.comparing(m -> m.startTime() == null ? java.time.Instant.MIN : m.startTime()))
+                    .map(m -> modification(m, volumeId, 0, 0));
+        } catch (SdkException e) {
+            String code = code(e);
+            if (code != null && (code.endsWith(".NotFound") || code.equals("InvalidVolumeModification.NotFound"))) {
+                return Optional.empty();
+            }
+            throw AwsFailures.translate("ec2:DescribeVolumesModifications", volumeId,
+                    "describe the modifications of volume " + volumeId, e);
+        }
+    }
+
+    @Override
+    public void deleteVolume(String volumeId) {
+        try {
+            ec2().deleteVolume(r -> r.volumeId(volumeId));
+            LOG.log(System.Logger.Level.INFO, "deleted volume {0}", volumeId);
+        } catch (SdkException e) {
+            if ("InvalidVolume.NotFound".equals(code(e))) {
+                return;
+            }
+            throw AwsFailures.translate("ec2:DeleteVolume", volumeId, "delete volume " + volumeId, e);
+        }
+    }
+
+    @Override
+    public Map<String, Long> createdMillis(java.util.Collection<String> resourceIds) {
+        var result = new TreeMap<String, Long>();
+        var volumes = resourceIds.stream().filter(id -> id.startsWith("vol-")).sorted().toList();
+        var snapshots = resourceIds.stream().filter(id -> id.startsWith("snap-")).sorted().toList();
+        for (int from = 0; from < volumes.size(); from += FILTER_VALUES_PER_CALL) {
+            var batch = volumes.subList(from, Math.min(volumes.size(), from + FILTER_VALUES_PER_CALL));
+            call("ec2:DescribeVolumes", String.join(",", batch), "describe volumes " + batch, () -> {
+                ec2().describeVolumesPaginator(r -> r.filters(Filter.builder().name("volume-id").values(batch).build()))
+                        .volumes().forEach(v -> {
+                            if (v.createTime() != null) {
+                                result.put(v.volumeId(), v.createTime().toEpochMilli());
+                            }
+                        });
+                return null;
+            });
+        }
+        for (int from = 0; from < snapshots.size(); from += FILTER_VALUES_PER_CALL) {
+            var batch = snapshots.subList(from, Math.min(snapshots.size(), from + FILTER_VALUES_PER_CALL));
+            call("ec2:DescribeSnapshots", String.join(",", batch), "describe snapshots " + batch, () -> {
+                ec2().describeSnapshotsPaginator(r -> r.ownerIds("self").filters(Filter.builder().name("snapshot-id")
+                        .values(batch).build())).snapshots().forEach(s -> {
+                            if (s.startTime() != null) {
+                                result.put(s.snapshotId(), s.startTime().toEpochMilli());
+                            }
+                        });
+                return null;
+            });
+        }
+        return result;
+    }
+
+    /** An operator's release of a dead holder's slot: DetachVolume with that instance id, forced. */
+    @Override
+    public void detachVolumeFrom(String volumeId, String instanceId) {
+        try {
+            ec2().detachVolume(r -> r.volumeId(volumeId).instanceId(instanceId).force(true));
+        } catch (SdkException e) {
+            String code = code(e);
+            if ("InvalidAttachment.NotFound".equals(code) || "IncorrectState".equals(code) || "InvalidVolume.NotFound".equals(code)) {
+                return;
+            }
+            throw AwsFailures.translate("ec2:DetachVolume", volumeId, "detach volume " + volumeId + " from instance "
+                    + instanceId, e);
+        }
+    }
+
     @Override
     public synchronized void close() {
         if (ec2 != null) {

@@ -338,6 +338,91 @@ class AwsEndToEndMotoTest {
         assertEquals(lease.volumeId(), readEnv(holder.envFile).get("BERTH_VOLUME_ID"));
     }
 
+    // 4: day 2 (issue 13) --------------------------------------------------------------------------
+
+    @Test
+    void afterAScaleInFromSixToThreeGcRemovesTheUnheldSlotsOnlyWhenNamedAndAppliedAndFindsAnOrphan() throws Exception {
+        fleet = new Fleet(cluster, tmp, 6);
+        var bySlot = new TreeMap<Integer, Node>();
+        var volumeOf = new TreeMap<Integer, String>();
+        fleet.bootAll().forEach((node, outcome) -> {
+            bySlot.put(claimed(outcome).slot(), node);
+            volumeOf.put(claimed(outcome).slot(), claimed(outcome).volumeId());
+        });
+        assertEquals(Set.of(0, 1, 2, 3, 4, 5), bySlot.keySet());
+        try (var asg = MotoWorld.autoScaling(); var ec2 = MotoWorld.ec2()) {
+            for (int slot = 3; slot < 6; slot++) {
+                var id = bySlot.get(slot).instanceId;
+                asg.terminateInstanceInAutoScalingGroup(r -> r.instanceId(id).shouldDecrementDesiredCapacity(true));
+                // EC2 detaches the volumes of a terminated instance; moto may leave the attachment: detach as EC2 would
+                var volumeId = volumeOf.get(slot);
+                for (var a : fleet.describeVolume(volumeId).attachments()) {
+                    ec2.detachVolume(r -> r.volumeId(volumeId).instanceId(a.instanceId()).force(true));
+                }
+            }
+        }
+        String orphan;
+        try (var ec2 = MotoWorld.ec2()) {
+            orphan = ec2.createVolume(r -> r.availabilityZone("us-east-1a").size(1).volumeType("gp3")
+                    .tagSpecifications(t -> t.resourceType("volume").tags(Tag.builder().key(TAG_CLUSTER).value(cluster).build())))
+                    .volumeId();
+        }
+        var cloud = bySlot.get(0).provider;
+        var calls = new dev.berth.core.claim.Calls(Ticker.system(), ClaimSettings.Waits.defaults(), m -> fleet.log.add(m));
+        try (var store = fleet.store()) {
+            var view = new dev.berth.core.fleet.FleetReader(cloud, store, calls, Ticker.system(),
+                    new dev.berth.core.fleet.FleetReader.Options(cluster, OptionalInt.empty(), 60_000, 3_600_000)).read();
+            assertEquals(3, view.capacity(), "the group's desired capacity after the scale-in");
+            var gone = view.findings().stream().filter(f -> f.kind() == dev.berth.core.fleet.Finding.Kind.HOLDER_GONE)
+                    .map(dev.berth.core.fleet.Finding::slot).collect(Collectors.toSet());
+            assertEquals(Set.of(3, 4, 5), gone, view.findings().toString());
+            assertTrue(view.findings().stream().anyMatch(f -> f.kind() == dev.berth.core.fleet.Finding.Kind.ORPHAN_VOLUME
+                    && f.resource().equals(orphan)), view.findings().toString());
+
+            var plain = dev.berth.core.fleet.GcPlanner.plan(view, Set.of(), Map.of(), 0);
+            assertEquals(Set.of(orphan), volumes(plain.delete()), "without --slots-above-capacity: the orphan only");
+            var named = dev.berth.core.fleet.GcPlanner.plan(view, Set.of(3, 4, 5), Map.of(), 0);
+            assertEquals(Set.of(orphan, volumeOf.get(3), volumeOf.get(4), volumeOf.get(5)), volumes(named.delete()));
+            for (int slot = 0; slot < 3; slot++) {
+                assertFalse(volumes(named.delete()).contains(volumeOf.get(slot)), "slot " + slot + "'s volume is never listed");
+            }
+            assertEquals(7, fleet.clusterVolumes().size(), "a dry run deletes nothing");
+
+            var done = new dev.berth.core.fleet.GcRun(cloud, store, calls, m -> fleet.log.add(m), cluster).apply(view, named);
+            assertTrue(done.stream().allMatch(dev.berth.core.fleet.GcRun.Done::deleted), done.toString());
+        }
+        var left = fleet.clusterVolumes().stream().filter(v -> !"deleted".equals(v.stateAsString()))
+                .map(software.amazon.awssdk.services.ec2.model.Volume::volumeId).collect(Collectors.toSet());
+        assertEquals(Set.of(volumeOf.get(0), volumeOf.get(1), volumeOf.get(2)), left);
+        var records = fleet.records();
+        for (int slot = 3; slot < 6; slot++) {
+            assertNull(records.get(slot).volume(), "slot " + slot + " emptied");
+            assertNull(records.get(slot).holder());
+        }
+    }
+
+    @Test
+    void aLargerConfiguredSizeGrowsTheVolumeWithModifyVolumeThenTheFilesystem() throws Exception {
+        fleet = new Fleet(cluster, tmp, 1);
+        var node = fleet.nodes().getFirst();
+        fleet.sizeGiB = 100;
+        var lease = claimed(fleet.claim(node));
+        assertEquals(100, fleet.describeVolume(lease.volumeId()).size());
+
+        fleet.sizeGiB = 200;
+        var again = assertInstanceOf(ClaimOutcome.Resumed.class, fleet.claim(node), fleet.log()).lease();
+        assertEquals(lease.volumeId(), again.volumeId());
+        assertEquals(200, fleet.describeVolume(lease.volumeId()).size(), fleet.log());
+        assertTrue(fleet.log().contains("growing volume " + lease.volumeId() + " of slot 0 from 100 to 200 GiB"), fleet.log());
+        var modification = node.provider.describeVolumeModification(lease.volumeId()).orElseThrow();
+        assertEquals(200, modification.targetSizeGiB());
+    }
+
+    private static Set<String> volumes(List<dev.berth.core.fleet.GcPlan.Item> items) {
+        return items.stream().filter(i -> i.kind() == dev.berth.core.fleet.GcPlan.Kind.VOLUME)
+                .map(dev.berth.core.fleet.GcPlan.Item::id).collect(Collectors.toSet());
+    }
+
     // helpers ------------------------------------------------------------------------------------
 
     private static SlotLease claimed(ClaimOutcome outcome) {
@@ -421,7 +506,9 @@ class AwsEndToEndMotoTest {
         final EbsDirectories devices;
         final URI storeUri;
         private final List<Node> nodes = new ArrayList<>();
-        private final List<String> log = new CopyOnWriteArrayList<>();
+        final List<String> log = new CopyOnWriteArrayList<>();
+        /** volume.sizeGiB of the next claims. */
+        int sizeGiB = 1;
         private final String vpcId;
         private final List<String> subnetIds = new ArrayList<>();
 
@@ -485,7 +572,7 @@ class AwsEndToEndMotoTest {
 
         /** One run of berth claim on {@code node}: a fresh store client and key provider, as a new process has. */
         ClaimOutcome claim(Node node, CloudProvider cloud) {
-            var volume = new ClaimSettings.VolumeSettings(1, "gp3", OptionalInt.empty(), OptionalInt.empty(), true,
+            var volume = new ClaimSettings.VolumeSettings(sizeGiB, "gp3", OptionalInt.empty(), OptionalInt.empty(), true,
                     Optional.empty(), Optional.empty(), "ext4", List.of(), node.mountPoint, List.of());
             var identity = new ClaimSettings.IdentitySettings(Optional.of("ethereum"), Path.of("geth"), IdentityPolicy.AUTO);
             // every wait bounded and short: moto answers at once

@@ -14,4 +14,11 @@ public sealed interface ClaimOutcome {
     /** Every slot is held by a live instance; {@code policy} says what was done about it. */
     record Full(int slots, int capacity, FullPolicy policy, String detail) implements ClaimOutcome {
     }
+
+    /**
+     * Nothing claimed, on purpose: the instance is warming in a warm pool ({@code Warmed:*}) and will
+     * claim when it is launched into service (berth claim runs again then).
+     */
+    record Deferred(String lifecycleState, String detail) implements ClaimOutcome {
+    }
 }

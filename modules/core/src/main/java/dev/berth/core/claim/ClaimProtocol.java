@@ -77,6 +77,10 @@ public final class ClaimProtocol {
 
     public ClaimOutcome claim() {
         var me = whoAmI();
+        var warming = warming(me);
+        if (warming.isPresent()) {
+            return warming.get();
+        }
         try {
             return claimAs(me);
         } catch (ClaimException e) {
@@ -135,6 +139,7 @@ public final class ClaimProtocol {
         }
         var attached = ensureVolume(me, held, existing.isPresent());
         held = attached.held();
+        growVolume(me, held.slot(), attached);
         var device = prepareFilesystem(held, attached);
         claimant = me;
         var address = addresses.ensure(me, held);
@@ -158,10 +163,25 @@ public final class ClaimProtocol {
         return me;
     }
 
+    /**
+     * An instance warming in a warm pool ({@code Warmed:*}) never claims: Auto Scaling runs its user data
+     * and then stops it, and a stopped instance would hold a slot. It claims when it enters service.
+     */
+    private Optional<ClaimOutcome> warming(InstanceIdentity me) {
+        var state = calls.run("read this instance's lifecycle state", () -> context.cloud().selfLifecycleState());
+        if (state.isEmpty() || state.get() != dev.berth.spi.LifecycleState.WARMED) {
+            return Optional.empty();
+        }
+        var detail = "instance " + me.instanceId() + " is warming in a warm pool (Warmed:*): it will claim a slot of"
+                + " cluster " + settings.cluster() + " when it enters service, when berth claim runs again";
+        log(detail);
+        return Optional.of(new ClaimOutcome.Deferred(state.get().awsName(), detail));
+    }
+
     // Step 5 ---------------------------------------------------------------------------------
 
     /** The slot's volume, attached to this instance; {@code held} is the slot as last written. */
-    record Attached(SlotEntry held, String volumeId, String deviceName) {
+    record Attached(SlotEntry held, String volumeId, String deviceName, int sizeGiB) {
     }
 
     private Attached ensureVolume(InstanceIdentity me, SlotEntry held, boolean resumed) {
@@ -210,7 +230,7 @@ public final class ClaimProtocol {
         if (attachment.attachedNow()) {
             attachedVolume = volumeId;
         }
-        return new Attached(held, volumeId, attachment.deviceName());
+        return new Attached(held, volumeId, attachment.deviceName(), attachment.sizeGiB());
     }
 
     /**
@@ -243,13 +263,51 @@ public final class ClaimProtocol {
         }
         var request = new VolumeRequest(intent.zone(), sizeGiB, v.type(), v.iops(), v.throughputMiBps(),
                 v.encrypted(), v.kmsKeyId(), Optional.ofNullable(intent.sourceSnapshotId()), tags, intent.clientToken());
-        return calls.run("create the volume of slot " + slot, () -> context.cloud().createVolume(request)).volumeId();
+        try {
+            return calls.run("create the volume of slot " + slot, () -> context.cloud().createVolume(request)).volumeId();
+        } catch (CloudException e) {
+            if (e.reason() != CloudException.Reason.TOKEN_MISMATCH) {
+                throw e;
+            }
+            // The intent's zone and snapshot are recorded; only the configured size can differ (volume.sizeGiB changed
+            // while the intent was pending). The volume made under the token is the slot's: use it; step 5 grows it.
+            // The cloud says a volume exists under the token; describe calls may not show it yet.
+            var made = BoundedWait.forThe("the volume made for slot " + slot + " under client token " + intent.clientToken()
+                            + " to be visible in " + intent.zone(), context.ticker(), context.log())
+                    .bound(BoundedWait.Bound.of("waits.attachSeconds", settings.waits().attachMillis()))
+                    .backoff(1_000, 10_000)
+                    .hint("find the volume tagged berth:slot=" + slot + " in " + intent.zone() + " in the console; if"
+                            + " there are several, retire the extra ones (tag berth:retired) and re-run")
+                    .until(() -> madeUnder(slot, intent).<BoundedWait.Poll<String>>map(BoundedWait.Poll::done)
+                            .orElseGet(() -> BoundedWait.Poll.pending("not visible yet")));
+            log("volume " + made + " was made for slot " + slot + " under client token " + intent.clientToken()
+                    + " with other parameters (volume.sizeGiB changed?): using it");
+            return made;
+        }
     }
 
     /** How many creation intents one claim tries when each volume it makes goes to error. */
     private static final int MAX_CREATION_INTENTS = 3;
 
     /** A volume made for the slot, and the slot as last written (its intent may have been renewed). */
+    /**
+     * The volume a pending intent already made, when the cloud refuses its token for other parameters: the
+     * one volume of the slot in the intent's zone that is not retired (a slot has at most one live volume per zone).
+     */
+    private Optional<String> madeUnder(int slot, SlotRecord.VolumeIntent intent) {
+        var found = calls.run("find the volume of slot " + slot + " in " + intent.zone(), () -> context.cloud().findVolumes(
+                new dev.berth.spi.VolumeQuery(Map.of(TAG_CLUSTER, settings.cluster(), TAG_SLOT, Integer.toString(slot)),
+                        Optional.of(intent.zone()))));
+        var candidates = found.stream()
+                .filter(v -> !v.tags().containsKey("berth:retired"))
+                .filter(v -> v.tags().getOrDefault("berth:client-token", intent.clientToken()).equals(intent.clientToken()))
+                .filter(v -> v.state() != dev.berth.spi.VolumeState.ERROR && v.state() != dev.berth.spi.VolumeState.DELETING
+                        && v.state() != dev.berth.spi.VolumeState.DELETED)
+                .map(Volume::volumeId)
+                .toList();
+        return candidates.size() == 1 ? Optional.of(candidates.getFirst()) : Optional.empty();
+    }
+
     private record Made(SlotEntry held, String volumeId) {
     }
 
@@ -328,7 +386,7 @@ public final class ClaimProtocol {
     }
 
     /** A volume attached here, and whether this run attached it (rather than finding it attached). */
-    record Attachment(String deviceName, boolean attachedNow) {
+    record Attachment(String deviceName, boolean attachedNow, int sizeGiB) {
     }
 
     /**
@@ -342,7 +400,7 @@ public final class ClaimProtocol {
             var seen = calls.run("describe volume " + volumeId, () -> context.cloud().describeVolume(volumeId));
             var mine = seen.flatMap(v -> v.attachmentTo(me.instanceId()));
             if (mine.isPresent() && mine.get().state() == AttachmentState.ATTACHED) {
-                return new Attachment(mine.get().deviceName(), false);
+                return new Attachment(mine.get().deviceName(), false, seen.get().sizeGiB());
             }
             if (mine.isPresent() && mine.get().state() == AttachmentState.ATTACHING) {
                 deviceName = mine.get().deviceName();
@@ -388,7 +446,8 @@ public final class ClaimProtocol {
                     var seen = calls.run("describe volume " + volumeId, () -> context.cloud().describeVolume(volumeId));
                     var mine = seen.flatMap(v -> v.attachmentTo(me.instanceId()));
                     if (mine.isPresent() && mine.get().state() == AttachmentState.ATTACHED) {
-                        return BoundedWait.Poll.done(new Attachment(name, attachedNow && foundMine[0] == null));
+                        return BoundedWait.Poll.done(new Attachment(name, attachedNow && foundMine[0] == null,
+                                seen.get().sizeGiB()));
                     }
                     return BoundedWait.Poll.pending(mine.map(a -> a.state().name().toLowerCase()).orElse("not attached")
                             + " to " + me.instanceId());
@@ -443,6 +502,60 @@ public final class ClaimProtocol {
         retired.add(source);
         var moved = new SlotRecord.VolumeRef(volumeId, me.zone());
         return updateHeld(me, held, r -> r.withVolume(moved, retired));
+    }
+
+    /**
+     * Step 5, last: the configuration asks for a larger volume than the slot has. ModifyVolume, then a
+     * bounded wait until the new size is usable (optimizing or completed); step 6 grows the filesystem.
+     * Never shrinks. A volume modified too recently (EBS: once per six hours) keeps its size for now.
+     */
+    private void growVolume(InstanceIdentity me, int slot, Attached attached) {
+        int wanted = settings.volume().sizeGiB();
+        var volumeId = attached.volumeId();
+        if (attached.sizeGiB() <= 0 || attached.sizeGiB() == wanted) {
+            return;
+        }
+        if (attached.sizeGiB() > wanted) {
+            log("volume " + volumeId + " of slot " + slot + " has " + attached.sizeGiB() + " GiB, more than volume.sizeGiB "
+                    + wanted + ": berth never shrinks a volume (keeping " + attached.sizeGiB() + " GiB); set volume.sizeGiB"
+                    + " to at least " + attached.sizeGiB() + " to silence this");
+            return;
+        }
+        dev.berth.spi.VolumeModification started;
+        try {
+            started = calls.run("grow volume " + volumeId + " to " + wanted + " GiB",
+                    () -> context.cloud().modifyVolume(volumeId, wanted));
+        } catch (CloudException e) {
+            if (e.reason() != CloudException.Reason.CONFLICT) {
+                throw e;
+            }
+            log("volume " + volumeId + " of slot " + slot + " cannot grow to " + wanted + " GiB now (" + e.getMessage()
+                    + "); it keeps " + attached.sizeGiB() + " GiB and grows at a later claim");
+            return;
+        }
+        log("growing volume " + volumeId + " of slot " + slot + " from " + attached.sizeGiB() + " to " + wanted + " GiB");
+        if (started.state().sizeUsable()) {
+            return;
+        }
+        var done = BoundedWait.forThe("volume " + volumeId + " of slot " + slot + " to offer its new size of " + wanted + " GiB",
+                        context.ticker(), context.log())
+                .bound(BoundedWait.Bound.of("waits.attachSeconds", settings.waits().attachMillis()))
+                .backoff(1_000, 15_000)
+                .hint("check the volume's modification in the console (aws ec2 describe-volumes-modifications"
+                        + " --volume-ids " + volumeId + ") and re-run; the filesystem grows once the volume has")
+                .until(() -> {
+                    var m = calls.run("describe the modification of volume " + volumeId,
+                            () -> context.cloud().describeVolumeModification(volumeId));
+                    if (m.isPresent() && (m.get().state().sizeUsable()
+                            || m.get().state() == dev.berth.spi.VolumeModification.State.FAILED)) {
+                        return BoundedWait.Poll.done(m.get());
+                    }
+                    return BoundedWait.Poll.pending(m.map(x -> x.state().name().toLowerCase()).orElse("not visible yet"));
+                });
+        if (done.state() == dev.berth.spi.VolumeModification.State.FAILED) {
+            log("the modification of volume " + volumeId + " (slot " + slot + ") to " + wanted + " GiB failed: it keeps"
+                    + " its size; check it in the console (describe-volumes-modifications) and re-run");
+        }
     }
 
     // Step 6 ---------------------------------------------------------------------------------

@@ -20,11 +20,11 @@ import java.util.stream.Collectors;
  * the cloud does not know at all counts as alive until the grace period after its claim has
  * passed (a just-launched instance may not be visible yet).
  */
-final class HolderLiveness {
+public final class HolderLiveness {
     private HolderLiveness() {
     }
 
-    static Map<Integer, HolderStatus> assess(
+    public static Map<Integer, HolderStatus> assess(
             SlotTable table,
             GroupView group,
             Function<Collection<String>, Map<String, InstanceState>> instanceStates,

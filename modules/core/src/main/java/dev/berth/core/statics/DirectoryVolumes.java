@@ -46,6 +46,10 @@ final class DirectoryVolumes {
             return new Meta(volumeId, zone, sizeGiB, clientToken, createdAtMillis, tags, instance);
         }
 
+        Meta withSize(int newSizeGiB) {
+            return new Meta(volumeId, zone, newSizeGiB, clientToken, createdAtMillis, tags, attachedTo);
+        }
+
         Meta withTags(Map<String, String> more) {
             var merged = new TreeMap<>(tags);
             merged.putAll(more);
@@ -119,6 +123,23 @@ final class DirectoryVolumes {
             Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             throw failure("write the record of volume " + meta.volumeId() + " at " + file, e);
+        }
+    }
+
+    /** Removes a volume: its data directory (all of it) and then its record. */
+    void delete(String volumeId) {
+        var dir = dataDirectory(volumeId);
+        try {
+            if (Files.isDirectory(dir)) {
+                try (var walk = Files.walk(dir)) {
+                    for (var path : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                        Files.delete(path);
+                    }
+                }
+            }
+            Files.deleteIfExists(metaFile(volumeId));
+        } catch (IOException e) {
+            throw failure("delete volume " + volumeId + " at " + dir, e);
         }
     }
 

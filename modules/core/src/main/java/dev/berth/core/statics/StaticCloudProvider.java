@@ -334,4 +334,74 @@ public final class StaticCloudProvider implements CloudProvider {
     @Override
     public void completeLifecycleAction(LifecycleAction action) {
     }
+
+    // Day 2: grow, gc, release (issue 13) ----------------------------------------------------
+
+    /** A directory has no size of its own: the recorded size grows at once (the filesystem is the host's). */
+    @Override
+    public dev.berth.spi.VolumeModification modifyVolume(String volumeId, int sizeGiB) {
+        return volumes.locked(checkedId(volumeId), () -> {
+            var meta = volumes.read(volumeId).orElseThrow(() -> elsewhere(volumeId));
+            if (sizeGiB < meta.sizeGiB()) {
+                throw new CloudException(CloudException.Reason.INVALID, volumeId, "volume " + volumeId + " has "
+                        + meta.sizeGiB() + " GiB; berth never shrinks a volume (asked for " + sizeGiB + " GiB)");
+            }
+            volumes.write(meta.withSize(sizeGiB));
+            return new dev.berth.spi.VolumeModification(volumeId, meta.sizeGiB(), sizeGiB,
+                    dev.berth.spi.VolumeModification.State.COMPLETED, ticker.nowMillis());
+        });
+    }
+
+    /** Deletes a directory volume of this machine (its data and its record); refused while attached. */
+    @Override
+    public void deleteVolume(String volumeId) {
+        if (!DirectoryVolumes.isVolumeId(volumeId)) {
+            return;
+        }
+        volumes.locked(volumeId, () -> {
+            var meta = volumes.read(volumeId);
+            if (meta.isEmpty()) {
+                return null;
+            }
+            if (meta.get().attachedTo().isPresent()) {
+                throw new CloudException(CloudException.Reason.CONFLICT, volumeId, "volume " + volumeId + " is attached"
+                        + " to " + meta.get().attachedTo().get() + ": release its slot first (berth release --slot N)");
+            }
+            volumes.delete(volumeId);
+            return null;
+        });
+    }
+
+    /** Bare metal has no snapshots: none to list. */
+    @Override
+    public List<Snapshot> findSnapshots(Map<String, String> tags) {
+        return List.of();
+    }
+
+    @Override
+    public Map<String, Long> createdMillis(Collection<String> resourceIds) {
+        var result = new TreeMap<String, Long>();
+        for (var id : resourceIds) {
+            volumes.read(id).ifPresent(m -> result.put(id, m.createdAtMillis()));
+        }
+        return result;
+    }
+
+    /** Clears the attachment of a volume to another instance whose lease is gone or expired. */
+    @Override
+    public void detachVolumeFrom(String volumeId, String instanceId) {
+        volumes.locked(checkedId(volumeId), () -> {
+            var meta = volumes.read(volumeId).orElseThrow(() -> elsewhere(volumeId));
+            if (!meta.attachedTo().equals(Optional.of(instanceId))) {
+                return null;
+            }
+            var status = leaseOf(instanceId);
+            if (status.isPresent() && !(status.get() instanceof LeaseStatus.Expired) && !instanceId.equals(settings.instanceId())) {
+                throw new CloudException(CloudException.Reason.CONFLICT, volumeId, "volume " + volumeId + " is attached to "
+                        + instanceId + ", whose lease at '" + settings.leaseKey(instanceId) + "' is live: stop berth there");
+            }
+            volumes.write(meta.withAttachedTo(Optional.empty()));
+            return null;
+        });
+    }
 }
