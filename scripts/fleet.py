@@ -443,9 +443,20 @@ waits:
     def start_workload(self, inst, mount):
         d = self.instances[inst]["dir"]
         proc = subprocess.Popen(["sleep", "100000"], cwd=mount)  # holds the mount busy, as avalanchego would
+        threading.Thread(target=proc.wait, daemon=True).start()  # reaped at once, so `systemctl stop` sees it gone
         with open(os.path.join(d, "workload.pid"), "w") as f:
             f.write(str(proc.pid))
         self.instances[inst]["workload"] = proc
+
+    def terminate(self, inst):
+        """Auto Scaling terminates the instance (and launches a replacement): the machine and its mounts are gone."""
+        d = self.instances[inst]
+        if d.get("workload") and d["workload"].poll() is None:
+            d["workload"].kill()
+        for line in subprocess.run(["findmnt", "-rn", "-o", "TARGET"], capture_output=True, text=True).stdout.split():
+            if line.startswith(d["dir"] + "/"):
+                subprocess.run(["umount", "-l", line], capture_output=True)
+        self.asg.terminate_instance_in_auto_scaling_group(InstanceId=inst, ShouldDecrementDesiredCapacity=False)
 
     def cluster_volumes(self, cluster=CLUSTER):
         vols = self.ec2.describe_volumes(Filters=[{"Name": "tag:berth:cluster", "Values": [cluster]}])["Volumes"]
@@ -538,7 +549,7 @@ def refresh(w, creds, held, summary):
             w.v.check(mounted_fs(held[inst]["dataDir"]) == "", f"refresh: {inst}'s volume is still mounted")
         before = set(w.group_instances())
         for inst in group:
-            w.asg.terminate_instance_in_auto_scaling_group(InstanceId=inst, ShouldDecrementDesiredCapacity=False)
+            w.terminate(inst)
         after = w.group_instances()
         # Auto Scaling rebalances: each replacement lands in the zone an instance of the batch left
         new = dict(zip(sorted(i for i in after if i not in before), [w.instances[o]["zone"] for o in group]))
@@ -613,10 +624,8 @@ def crash(w, creds, summary):
             target = inst  # re-run on the same instance
         else:
             # the crashed instance dies; its slot goes to its replacement (the volume is detached from the dead one)
-            subprocess.run(["umount", "-l", os.path.join(w.instances[inst]["dir"], f"data-{CLUSTER}")],
-                           capture_output=True)
             before = set(w.group_instances())
-            w.asg.terminate_instance_in_auto_scaling_group(InstanceId=inst, ShouldDecrementDesiredCapacity=False)
+            w.terminate(inst)
             target, = [i for i in w.group_instances() if i not in before]
             w.add_instance(target, zone)
         code, res, errtext = w.result(*w.claim(target, creds, f"rerun{n}"))
