@@ -198,7 +198,13 @@ class Imds:
                 value = imds.values.get(self.path[len("/latest/"):]) if self.path.startswith("/latest/") else None
                 self._send(200, value) if value is not None else self._send(404)
 
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        class Server(http.server.ThreadingHTTPServer):
+            daemon_threads = True
+
+            def handle_error(self, request, client_address):
+                pass  # a client that hung up (a JVM killed mid-request) is not the fixture's error
+
+        self.server = Server(("127.0.0.1", 0), Handler)
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
         self.endpoint = f"http://127.0.0.1:{self.server.server_address[1]}"
 
@@ -391,6 +397,7 @@ waits:
   holderSeconds: 60
   attachSeconds: 30
   deviceSeconds: 30
+  maxCallAttempts: 3
 """
 
     def add_instance(self, inst, zone):
@@ -611,9 +618,13 @@ def crash(w, creds, summary):
             hit = wait_for(lambda: inst in w.bridge.seen_attach or proc.poll() is not None, 60)
             proc.kill() if proc.poll() is None else None
         elif moment == "before-final-record":
+            # the whole identity is on the volume (the backup upload and the final compare-and-set come next)
             staking = os.path.join(w.instances[inst]["dir"], f"data-{CLUSTER}", "staking")
-            hit = wait_for(lambda: (os.path.isdir(staking) and os.listdir(staking)) or proc.poll() is not None, 90)
+            files = [os.path.join(staking, f) for f in ("staker.crt", "staker.key", "signer.key")]
+            wait_for(lambda: all(os.path.isfile(f) for f in files) or proc.poll() is not None, 90)
             proc.kill() if proc.poll() is None else None
+            with open(files[0], "rb") as f:
+                written_cert = f.read()
         code = proc.wait(120)
         landed = code == -9
         injected += landed
@@ -636,6 +647,12 @@ def crash(w, creds, summary):
                   f"{code} {res} {errtext[-2000:]}")
         if res and res.get("dataDir"):
             w.instances[target]["lease"] = res
+        if moment == "before-final-record" and res and res.get("dataDir"):
+            with open(os.path.join(res["dataDir"], "staking", "staker.crt"), "rb") as f:
+                same = f.read() == written_cert
+            w.v.check(same and "generated avalanche identity" not in errtext,
+                      f"crash: the re-run on {target} made a second identity for slot {res['slot']}")
+            log(f"crash: the identity written before the kill is the one in use: {same}")
     by_slot = {}
     for v in w.cluster_volumes():
         tags = {t["Key"]: t["Value"] for t in v.get("Tags", [])}

@@ -34,7 +34,7 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 set +e
-setsid python3 scripts/fleet.py --work "$work" --image "$(cd "$image" && pwd)" "$@" &
+PYTHONDONTWRITEBYTECODE=1 setsid python3 scripts/fleet.py --work "$work" --image "$(cd "$image" && pwd)" "$@" &
 driver=$!
 wait $driver
 status=$?
