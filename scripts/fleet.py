@@ -699,9 +699,18 @@ def least_privilege(w, policy, summary):
     proven, unproven = [], {}
     hosts = [i for i in w.group_instances() if i in w.instances]
 
+    locks = {h: threading.Lock() for h in hosts}
+
     def probe(n, action, inst):
+        with locks[inst]:
+            return probe_on(n, action, inst)
+
+    def probe_on(n, action, inst):
         cluster = f"lp{n:02d}"
         imds = w.instances[inst]["imds"].values
+        group_tag = "meta-data/tags/instance/aws:autoscaling:groupName"
+        if action == "autoscaling:DescribeAutoScalingInstances":
+            imds.pop(group_tag)  # instance tags off in the metadata options: berth asks Auto Scaling for the group
         # its own cluster and store prefix (one new slot); garbage collection on, so DeleteObject is used
         config = w.write_config(inst, cluster=cluster, prefix=cluster, capacity=1)
         with open(config, "a") as f:
@@ -727,6 +736,7 @@ def least_privilege(w, policy, summary):
             if code != 0 or action_mentioned(action, errtext):
                 break
         imds["meta-data/autoscaling/target-lifecycle-state"] = "InService"
+        imds[group_tag] = w.group
         named = action_mentioned(action, said)
         line = next((l for l in said.splitlines() if action_mentioned(action, l)), said.strip().splitlines()[-1:] or "")
         return named, ", ".join(steps) + f": {str(line)[:300]}"
