@@ -99,6 +99,12 @@ final class World {
     boolean autoStartBerth = true;
     /** A fault for tests: attachments stay 'attaching' for ever (an EBS attachment stuck). */
     boolean attachmentsHang;
+    /** The next this many volumes created go to 'error' instead of 'available' (a KMS key they cannot use, ...). */
+    int createdVolumesToFail;
+    /** Unmounts fail (a process keeps the mount point busy). */
+    boolean unmountsFail;
+    /** Auto Scaling answers "No active Lifecycle Action found" to heartbeats and completions (spot, no hook). */
+    boolean noActiveLifecycleAction;
     /** A zone outage happened in this run (a claim error during or after one is explained). */
     boolean outageSeen;
     /** The end of the latest planned stall that has struck (liveness is judged only after it). */
@@ -312,7 +318,11 @@ final class World {
         }
     }
 
-    /** systemd restarts a berth that exited with an error (Restart=on-failure, RestartSec=10..30 s). */
+    /**
+     * berth runs again 10..30 s after it failed: the shipped oneshot unit has no Restart= (systemd before 244
+     * refuses it), so this stands for the operator's or the boot's re-run, which the protocol must survive
+     * at any step. The simulator keeps it to check that every step is idempotent.
+     */
     private void scheduleRestart(SimInstance instance) {
         if (instance.berthRuns >= maxBerthRuns) {
             return;
@@ -564,8 +574,14 @@ final class World {
         checkZoneUp(request.zone(), request.zone());
         var existing = volumeByToken.get(request.clientToken());
         if (existing != null) {
+            var earlier = volumes.get(existing);
+            if (earlier.sizeGiB != request.sizeGiB() || !java.util.Objects.equals(earlier.snapshotId,
+                    request.snapshotId().orElse(null)) || !earlier.zone.equals(request.zone())) {
+                throw new CloudException(CloudException.Reason.TOKEN_MISMATCH, request.clientToken(),
+                        "IdempotentParameterMismatch: client token " + request.clientToken() + " was used for another request");
+            }
             counters.idempotentCreates++;
-            return volumes.get(existing);
+            return earlier;
         }
         if (!request.tags().containsKey("berth:cluster")) {
             violation("every resource carries the cluster tag", -1, List.of(caller.id),
@@ -598,10 +614,15 @@ final class World {
         volumes.put(id, volume);
         volumeByToken.put(request.clientToken(), id);
         counters.volumesCreated++;
-        scheduler.at(now() + physics.createVolume().draw(random), () -> volume.state.set(now(), VolumeState.AVAILABLE));
+        var ready = createdVolumesToFail > 0 ? VolumeState.ERROR : VolumeState.AVAILABLE;
+        if (createdVolumesToFail > 0) {
+            createdVolumesToFail--;
+        }
+        scheduler.at(now() + physics.createVolume().draw(random), () -> volume.state.set(now(), ready));
         int slot = slotTag(volume);
         long sameZone = volumes.values().stream()
-                .filter(v -> v.zone.equals(volume.zone) && slotTag(v) == slot && !v.tags.containsKey("berth:retired"))
+                .filter(v -> v.zone.equals(volume.zone) && slotTag(v) == slot && !v.tags.containsKey("berth:retired")
+                        && v.state.now() != VolumeState.ERROR && v.state.now() != VolumeState.DELETED)
                 .count();
         if (slot >= 0 && sameZone > 1) {
             violation("one live volume per slot and zone", slot, List.of(caller.id),
