@@ -366,7 +366,6 @@ providerSettings:
   endpoint: {self.endpoint}
   imdsEndpoint: {d['imds'].endpoint}
   lifecycleHook: {HOOK}
-  maxAttempts: 2
 volume:
   sizeGiB: {VOLUME_GIB}
   type: gp3
