@@ -14,10 +14,15 @@ final class SimInstance {
     final Timeline<InstanceState> state = new Timeline<>();
     Scheduler.Proc berth;
     Scheduler.Proc keeper;
+    /** The running {@code berth snapshot} (the timer's job), or null. */
+    Scheduler.Proc snapshotJob;
+    boolean snapshotTimer;
     int berthRuns;
     boolean healthy = true;
     boolean forceClaim;
     boolean replaceOnTermination;
+    /** When EC2 gave this instance its spot interruption notice (-1: never). */
+    long spotNoticeAt = -1;
     dev.berth.core.claim.ClaimSettings settingsOverride;
     OptionalInt workloadSlot = OptionalInt.empty();
     long readyAt = -1;

@@ -96,4 +96,31 @@ class AwsSemanticsTest {
                     + report.convergeMillis() + " ms, wait in " + waited.convergeMillis() + " ms");
         }
     }
+
+    @Test
+    void aSpotHolderReleasesItsSlotWithinTheTwoMinuteNoticeAndItsReplacementTakesIt() {
+        var request = new SimulationRequest(Scenario.PLAN, 3, 1, 7, FullPolicy.WAIT, CrossZonePolicy.NEVER, true,
+                PlanText.parse("spot:1@300,spot:2@320"));
+        var report = Simulation.run(request);
+        assertEquals(0, report.violations(), () -> String.join("\n", report.shortestTrace()));
+        assertEquals(3, report.slotsHeld(), "the replacements hold the released slots");
+        assertEquals(3, report.volumesCreated(), "and reuse their volumes");
+    }
+
+    @Test
+    void aThousandGeneratedRunsWithSpotInterruptionsHaveNoViolation() {
+        int spots = 0;
+        for (long seed = 1; seed <= 1_000; seed++) {
+            var request = PlanGenerator.generate(424_242L * seed, 5);
+            if (request.plan().stream().noneMatch(a -> a instanceof PlanAction.Spot)) {
+                continue;
+            }
+            spots++;
+            var report = Simulation.run(request);
+            assertEquals(0, report.violations(), () -> "replay: berth simulate --nodes " + request.nodes() + " --zones "
+                    + request.zones() + " --seed " + request.seed() + " --plan '" + PlanText.format(request.plan()) + "'\n"
+                    + String.join("\n", report.shortestTrace()));
+        }
+        assertTrue(spots >= 100, "only " + spots + " generated runs had a spot interruption");
+    }
 }
