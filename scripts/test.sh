@@ -27,7 +27,7 @@ cleanup() {
   if [[ -f scripts/servers.sh ]]; then bash scripts/servers.sh stop "$servers" || true; fi
   # loop devices the filesystem tests may have left behind if the JVM was killed
   if command -v losetup >/dev/null 2>&1; then
-    { losetup -a 2>/dev/null | grep -E '/tmp/junit|berth-loop' | cut -d: -f1 | while read -r dev; do
+    { losetup -a 2>/dev/null | grep -E '/tmp/junit|berth-loop|berth-fleet' | cut -d: -f1 | while read -r dev; do
         umount "$dev" 2>/dev/null || true; losetup -d "$dev" 2>/dev/null || true
       done; } || true
   fi

@@ -49,7 +49,7 @@ final class AwsFailures {
             String advice = switch (reason) {
                 case THROTTLED -> ": the request rate was exceeded even after the SDK's retries; berth retries with"
                         + " backoff; if this lasts, stagger the boots or raise the account's API limits";
-                case ACCESS_DENIED -> BAD_CREDENTIALS.contains(code)
+                case ACCESS_DENIED -> code != null && BAD_CREDENTIALS.contains(code)
                         ? ": the credentials were not accepted; check the instance role (or the settings"
                         + " accessKeyId/secretAccessKey) and the region"
                         : ": add '" + action + "' to the instance role's policy for " + resource

@@ -43,6 +43,17 @@ class AwsFailuresTest {
     }
 
     @Test
+    void aRefusalWithoutAnErrorCodeStillNamesTheActionToAdd() {
+        // moto with IAM enforced answers a denied Auto Scaling call with HTTP 403 and a body the SDK finds no code in
+        var asg = AutoScalingException.builder().statusCode(403).build();
+        var e = AwsFailures.translate("autoscaling:DescribeAutoScalingGroups", "g", "describe group g", asg);
+        assertEquals(Reason.ACCESS_DENIED, e.reason());
+        assertTrue(e.getMessage().contains("autoscaling:DescribeAutoScalingGroups: HTTP 403"), e.getMessage());
+        assertTrue(e.getMessage().contains("add 'autoscaling:DescribeAutoScalingGroups' to the instance role's policy"),
+                e.getMessage());
+    }
+
+    @Test
     void badCredentialsSayToCheckTheRole() {
         var e = AwsFailures.translate("ec2:DescribeVolumes", "vol-1", "describe volume vol-1", ec2("AuthFailure", 401, "x"));
         assertEquals(Reason.ACCESS_DENIED, e.reason());

@@ -74,6 +74,11 @@ public final class SlotKeeper {
      */
     public int letGo(TerminationNotice notice, Optional<String> defaultHook, Consumer<TerminationNotice> stopWorkload) {
         context.log().info("termination notice: " + notice.reason() + "; letting go of the slot");
+        if (notice.kind() == TerminationNotice.Kind.TERMINATE) {
+            // a fresh heartbeat timeout for the work below (stopping the workload may take minutes)
+            notice.hookName().or(() -> defaultHook).ifPresent(h -> bestEffort("heartbeat lifecycle hook " + h,
+                    () -> context.cloud().heartbeatLifecycleAction(h)));
+        }
         stopWorkload.accept(notice);
         int slot = new SlotRelease(settings, context).release(notice.kind() != TerminationNotice.Kind.SPOT);
         if (notice.kind() == TerminationNotice.Kind.TERMINATE) {

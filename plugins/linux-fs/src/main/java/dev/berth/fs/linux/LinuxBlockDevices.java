@@ -21,7 +21,7 @@ final class LinuxBlockDevices implements BlockDevices {
 
     LinuxBlockDevices(LinuxFsSettings settings) {
         this.sys = new SysBlock(settings.sysRoot());
-        this.nvme = new NvmeSerialResolver(sys, settings.devRoot());
+        this.nvme = new NvmeSerialResolver(sys, settings.devRoot(), settings.byIdDir());
         this.byName = new XenDeviceNameResolver(settings.devRoot());
         this.size = new DeviceSize(sys);
     }

@@ -9,7 +9,8 @@ import java.util.Optional;
 
 /**
  * The plugin's settings, read once from its {@link PluginConfig}:
- * {@code sysRoot} (/sys), {@code devRoot} (/dev), {@code mountInfo} (/proc/self/mountinfo),
+ * {@code sysRoot} (/sys), {@code devRoot} (/dev), {@code byIdDir} (where udev links EBS volumes by NVMe serial,
+ * {@code <devRoot>/disk/by-id}), {@code mountInfo} (/proc/self/mountinfo),
  * {@code commandTimeoutSeconds} (600), {@code toolPath} (extra directories searched before
  * PATH and the usual sbin/bin directories) and {@code mountUnitDir} (when set, every mount
  * also writes its systemd .mount unit there).
@@ -17,6 +18,7 @@ import java.util.Optional;
 record LinuxFsSettings(
         Path sysRoot,
         Path devRoot,
+        Path byIdDir,
         Path mountInfo,
         Duration commandTimeout,
         List<Path> toolPath,
@@ -24,6 +26,7 @@ record LinuxFsSettings(
 
     static final String SYS_ROOT = "sysRoot";
     static final String DEV_ROOT = "devRoot";
+    static final String BY_ID_DIR = "byIdDir";
     static final String MOUNT_INFO = "mountInfo";
     static final String COMMAND_TIMEOUT_SECONDS = "commandTimeoutSeconds";
     static final String TOOL_PATH = "toolPath";
@@ -37,7 +40,7 @@ record LinuxFsSettings(
     }
 
     /** Every key the plugin reads; any other is an error. */
-    static final java.util.Set<String> KEYS = java.util.Set.of(SYS_ROOT, DEV_ROOT, MOUNT_INFO, COMMAND_TIMEOUT_SECONDS,
+    static final java.util.Set<String> KEYS = java.util.Set.of(SYS_ROOT, DEV_ROOT, BY_ID_DIR, MOUNT_INFO, COMMAND_TIMEOUT_SECONDS,
             TOOL_PATH, MOUNT_UNIT_DIR);
 
     static LinuxFsSettings from(PluginConfig config) {
@@ -47,9 +50,11 @@ record LinuxFsSettings(
             throw new dev.berth.spi.ConfigException("setting '" + config.section() + "." + COMMAND_TIMEOUT_SECONDS + "' is "
                     + timeoutSeconds + ": give a positive number of seconds such as 600");
         }
+        var devRoot = Path.of(config.get(DEV_ROOT, "/dev"));
         return new LinuxFsSettings(
                 Path.of(config.get(SYS_ROOT, "/sys")),
-                Path.of(config.get(DEV_ROOT, "/dev")),
+                devRoot,
+                config.get(BY_ID_DIR).map(Path::of).orElse(devRoot.resolve("disk/by-id")),
                 Path.of(config.get(MOUNT_INFO, "/proc/self/mountinfo")),
                 Duration.ofSeconds(timeoutSeconds),
                 toolDirectories(config.get(TOOL_PATH)),

@@ -13,7 +13,7 @@ import java.util.stream.Stream;
  * Finds a volume's NVMe device on a Nitro instance. EBS puts the volume id without its dash
  * ({@code vol0123456789abcdef0}) into the controller's serial, which the kernel shows
  * (space-padded) in {@code <sys>/block/nvme*n*}/device/serial} and udev links as
- * {@code <dev>/disk/by-id/nvme-Amazon_Elastic_Block_Store_vol0123...}. Instance-store
+ * {@code <dev>/disk/by-id/nvme-Amazon_Elastic_Block_Store_vol0123...} (the setting {@code byIdDir}). Instance-store
  * disks carry serials such as {@code AWS1234...} and never match a volume id.
  */
 final class NvmeSerialResolver {
@@ -23,10 +23,12 @@ final class NvmeSerialResolver {
 
     private final SysBlock sys;
     private final Path devRoot;
+    private final Path byIdDir;
 
-    NvmeSerialResolver(SysBlock sys, Path devRoot) {
+    NvmeSerialResolver(SysBlock sys, Path devRoot, Path byIdDir) {
         this.sys = sys;
         this.devRoot = devRoot;
+        this.byIdDir = byIdDir;
     }
 
     /** The serials a device of this volume may carry: "vol0123..." for EBS, and the id itself. */
@@ -75,9 +77,8 @@ final class NvmeSerialResolver {
     }
 
     private Optional<Path> fromByIdLinks(Set<String> serials) {
-        var byId = devRoot.resolve("disk/by-id");
         for (var serial : serials) {
-            var link = byId.resolve(EBS_BY_ID_PREFIX + serial);
+            var link = byIdDir.resolve(EBS_BY_ID_PREFIX + serial);
             if (Files.exists(link)) {
                 try {
                     return Optional.of(link.toRealPath());

@@ -44,6 +44,19 @@ class DeviceResolutionTest {
     }
 
     @Test
+    void byIdLinksInTheConfiguredDirectoryAreFoundAndTheDefaultOneIsNotLookedAt() throws Exception {
+        var machine = FixtureMachine.nitro(root).removeSerial("nvme2n1");
+        var elsewhere = Files.createDirectories(root.resolve("bridge/by-id"));
+        Files.delete(machine.dev.resolve("disk/by-id/nvme-Amazon_Elastic_Block_Store_vol0bbbbbbbbbbbbbbbb"));
+        Files.createSymbolicLink(elsewhere.resolve("nvme-Amazon_Elastic_Block_Store_vol0bbbbbbbbbbbbbbbb"),
+                machine.dev.resolve("nvme2n1"));
+        assertEquals(Optional.empty(), devices(machine).resolve("vol-0bbbbbbbbbbbbbbbb", "/dev/sdg"));
+        var configured = new LinuxBlockDevicesFactory().create(new PluginConfig("devices", Map.of("sysRoot",
+                machine.sys.toString(), "devRoot", machine.dev.toString(), "byIdDir", elsewhere.toString())));
+        assertEquals(machine.device("nvme2n1"), configured.resolve("vol-0bbbbbbbbbbbbbbbb", "/dev/sdg").orElseThrow().path());
+    }
+
+    @Test
     void volumeNotYetAttachedResolvesToNothingAndNeverToTheInstanceStore() {
         var machine = FixtureMachine.nitro(root);
         assertEquals(Optional.empty(), devices(machine).resolve("vol-0dddddddddddddddd", "/dev/sdh"));

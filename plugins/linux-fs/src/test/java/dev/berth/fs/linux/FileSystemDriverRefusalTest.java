@@ -37,7 +37,7 @@ class FileSystemDriverRefusalTest {
         var info = dir.resolve("mountinfo");
         Files.writeString(info, mountInfo);
         var empty = Files.createDirectories(dir.resolve("no-tools"));
-        return new LinuxFileSystemDriver(new LinuxFsSettings(dir.resolve("sys"), dir.resolve("dev"), info,
+        return new LinuxFileSystemDriver(new LinuxFsSettings(dir.resolve("sys"), dir.resolve("dev"), dir.resolve("dev/disk/by-id"), info,
                 java.time.Duration.ofSeconds(5), List.of(empty), mountUnitDir));
     }
 

@@ -163,7 +163,7 @@ class MemberSignaturesTest {
         var file = image(SIZE);
         mdVersion1(file, 0x1000);
         var info = Files.writeString(dir.resolve("mountinfo"), "");
-        var driver = new LinuxFileSystemDriver(new LinuxFsSettings(dir.resolve("sys"), dir.resolve("dev"), info,
+        var driver = new LinuxFileSystemDriver(new LinuxFsSettings(dir.resolve("sys"), dir.resolve("dev"), dir.resolve("dev/disk/by-id"), info,
                 java.time.Duration.ofSeconds(5), List.of(Files.createDirectories(dir.resolve("no-tools"))),
                 Optional.empty()));
         var error = assertThrows(DeviceException.class, () -> driver.makeFilesystem(new BlockDevice(file, SIZE,

@@ -358,8 +358,10 @@ final class S3ClaimStore implements ClaimStore {
             try {
                 collectGarbage(key);
             } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.DEBUG, "garbage collection of key ''{0}'' in {1} failed: {2}", key,
-                        settings.describe(), e.getMessage());
+                // best effort, but said: a policy without s3:DeleteObject would let old versions pile up unseen
+                LOG.log(System.Logger.Level.WARNING, "garbage collection of key ''{0}'' in {1} failed, old versions"
+                        + " stay (the role needs s3:DeleteObject on the prefix): {2}", key, settings.describe(),
+                        e.getMessage());
             }
         }
     }
