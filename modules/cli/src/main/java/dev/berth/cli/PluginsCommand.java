@@ -45,10 +45,6 @@ final class PluginsCommand implements Callable<Integer> {
         } catch (dev.berth.spi.BerthException e) {
             throw new UsageException(e.getMessage());
         }
-        for (var builtIn : ClaimCommand.BUILT_IN) {
-            console.out().printf("%-18s %-12s %s%n", "cloud provider", builtIn, "built in (berth claim --provider "
-                    + builtIn + ")");
-        }
         list(loaded, "cloud provider", CloudProviderFactory.class, CloudProviderFactory::name);
         list(loaded, "claim store", ClaimStoreFactory.class, ClaimStoreFactory::scheme);
         list(loaded, "block devices", BlockDevicesFactory.class, BlockDevicesFactory::name);

@@ -1,4 +1,4 @@
-package dev.berth.core.statics;
+package dev.berth.statics;
 
 import dev.berth.core.slot.SlotKeys;
 import dev.berth.spi.BerthException;
@@ -79,7 +79,7 @@ public record StaticSettings(
 
     /** Every key {@link #fromConfig} reads; any other is an error. */
     public static final java.util.Set<String> KEYS = java.util.Set.of("instance-id", "zone", "region", "members",
-            "capacity", "lease-ttl-millis", "data-root");
+            "capacity", "lease-ttl-millis", "data-root", "workload-unit");
 
     /**
      * From the provider's config section: {@code instance-id}, {@code zone} (required), {@code region},
