@@ -10,7 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
-import javax.tools.ToolProvider;
+import java.util.spi.ToolProvider;
 
 /** Builds real plugin jars for the tests: a claim store factory per scheme, optionally using a library module. */
 final class TinyPlugins {
@@ -55,7 +55,8 @@ final class TinyPlugins {
         for (var file : files) {
             args.add(file.toString());
         }
-        assertEquals(0, ToolProvider.getSystemJavaCompiler().run(null, null, null, args.toArray(String[]::new)), "javac");
+        var javac = ToolProvider.findFirst("javac").orElseThrow(() -> new AssertionError("the tests need a JDK with javac"));
+        assertEquals(0, javac.run(System.out, System.err, args.toArray(String[]::new)), "javac");
         Files.createDirectories(jar.getParent());
         try (var out = new JarOutputStream(Files.newOutputStream(jar)); var walk = Files.walk(classes)) {
             for (var file : walk.filter(Files::isRegularFile).toList()) {
