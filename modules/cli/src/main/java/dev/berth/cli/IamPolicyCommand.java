@@ -40,17 +40,9 @@ final class IamPolicyCommand implements Callable<Integer> {
                 settings.whenFull() == dev.berth.core.claim.FullPolicy.MARK_UNHEALTHY,
                 settings.whenFull() == dev.berth.core.claim.FullPolicy.TERMINATE_SELF,
                 resolved.providerSettings().get("lifecycleHook").isPresent(), resolved.providerSettings().get("group"),
-                resolved.providerSettings().get("region").or(() -> queryParameter(store, "region")));
+                resolved.providerSettings().get("region").or(() -> Optional.ofNullable(
+                        dev.berth.spi.UriQuery.parse(store).get("region")).filter(v -> !v.isEmpty())));
         console.out().println(IamPolicy.json(features));
         return ExitCodes.OK;
-    }
-
-    private static Optional<String> queryParameter(java.net.URI uri, String name) {
-        var query = uri.getQuery();
-        if (query == null) {
-            return Optional.empty();
-        }
-        return java.util.Arrays.stream(query.split("&")).filter(p -> p.startsWith(name + "="))
-                .map(p -> p.substring(name.length() + 1)).filter(v -> !v.isEmpty()).findFirst();
     }
 }
