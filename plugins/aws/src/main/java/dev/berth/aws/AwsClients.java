@@ -45,11 +45,11 @@ final class AwsClients {
                 .httpClientBuilder(UrlConnectionHttpClient.builder()
                         .connectionTimeout(settings.timeout())
                         .socketTimeout(settings.timeout()))
-                // standard mode: jittered exponential backoff, throttling-aware, bounded attempts
-                .overrideConfiguration(c -> c.apiCallTimeout(settings.timeout().multipliedBy(settings.maxAttempts()))
+                // no SDK retries: berth's one retry layer (core's Calls) retries throttled and unavailable calls,
+                // at most waits.maxCallAttempts times, so that no call is tried more often than that
+                .overrideConfiguration(c -> c.apiCallTimeout(settings.timeout())
                         .apiCallAttemptTimeout(settings.timeout())
-                        .retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder()
-                                .maxAttempts(settings.maxAttempts()).build()));
+                        .retryStrategy(AwsRetryStrategy.doNotRetry()));
         settings.endpoint().ifPresent(builder::endpointOverride);
         return builder;
     }

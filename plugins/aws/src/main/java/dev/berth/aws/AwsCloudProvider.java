@@ -61,7 +61,7 @@ final class AwsCloudProvider implements CloudProvider {
 
     AwsCloudProvider(AwsSettings settings) {
         this.settings = settings;
-        this.imds = new Imds(settings.imdsEndpoint(), settings.imdsAttempts(), settings.imdsTimeout());
+        this.imds = new Imds(settings.imdsEndpoint(), settings.imdsTimeout());
     }
 
     /** IMDS, for the keeper: Auto Scaling's target lifecycle state of this instance, if published. */

@@ -7,7 +7,7 @@ import dev.berth.spi.PluginConfig;
 /**
  * CloudProvider "aws": EC2/EBS, Auto Scaling and IMDSv2. Settings: {@code region},
  * {@code endpoint}, {@code imdsEndpoint}, {@code accessKeyId}/{@code secretAccessKey},
- * {@code maxAttempts}, {@code timeoutMillis}, {@code group}. See the plugin's README.
+ * {@code timeoutMillis}, {@code group}. See the plugin's README.
  */
 public final class AwsCloudProviderFactory implements CloudProviderFactory {
 

@@ -10,23 +10,23 @@ import java.util.regex.Pattern;
 
 /**
  * The settings of the {@code aws} cloud provider and the {@code kms} key provider. Secrets are
- * never shown in {@link #toString()}.
+ * never shown in {@link #toString()}. There is no retry setting here: the SDK does not retry,
+ * berth's one retry layer does (core's {@code Calls}: {@code waits.maxCallAttempts}).
  *
  * <ul>
  *   <li>{@code region}: else the instance's region from IMDS (or the KMS key ARN's region)</li>
  *   <li>{@code endpoint}: one endpoint for EC2, Auto Scaling and KMS (tests point it at moto)</li>
  *   <li>{@code imdsEndpoint}: default {@code http://169.254.169.254}</li>
  *   <li>{@code accessKeyId}/{@code secretAccessKey}/{@code sessionToken}: else the default chain</li>
- *   <li>{@code maxAttempts}: SDK standard retry mode's bound, default 5</li>
- *   <li>{@code timeoutMillis}: per API call, default 20000</li>
- *   <li>{@code imdsAttempts}, {@code imdsTimeoutMillis}: default 5 and 1000</li>
+ *   <li>{@code timeoutMillis}: per API call attempt, default 20000</li>
+ *   <li>{@code imdsTimeoutMillis}: per IMDS request, default 1000</li>
  *   <li>{@code group}: the Auto Scaling group name, else from IMDS tags or DescribeAutoScalingInstances</li>
  *   <li>{@code keyId}: the KMS key (id, ARN or alias) of the {@code kms} key provider</li>
  * </ul>
  */
 record AwsSettings(String section, Optional<String> region, Optional<URI> endpoint, URI imdsEndpoint,
                    Optional<String> accessKeyId, Optional<String> secretAccessKey, Optional<String> sessionToken,
-                   int maxAttempts, Duration timeout, int imdsAttempts, Duration imdsTimeout, Optional<String> group,
+                   Duration timeout, Duration imdsTimeout, Optional<String> group,
                    Optional<String> keyId, Optional<String> lifecycleHook) {
 
     static final URI DEFAULT_IMDS = URI.create("http://169.254.169.254");
@@ -36,9 +36,19 @@ record AwsSettings(String section, Optional<String> region, Optional<URI> endpoi
             "lifecycleHook");
     private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d+");
 
+    /** Settings of earlier versions that would now be silently wrong: refused with what to set instead. */
+    private static final Set<String> RETIRED = Set.of("maxAttempts", "imdsAttempts");
+
     static AwsSettings parse(PluginConfig config) {
         config.requireOnly(KEYS);
         String s = config.section();
+        for (var key : RETIRED) {
+            if (config.get(key).isPresent()) {
+                throw new ConfigException("setting '" + s + "." + key + "' is no longer read: the AWS SDK and IMDS"
+                        + " client do not retry; berth retries every call itself, at most waits.maxCallAttempts times"
+                        + " (default 8). Remove '" + key + "' (and set waits.maxCallAttempts if you need another bound)");
+            }
+        }
         var region = config.get("region").map(String::trim);
         region.ifPresent(r -> {
             if (!REGION.matcher(r).matches()) {
@@ -54,12 +64,10 @@ record AwsSettings(String section, Optional<String> region, Optional<URI> endpoi
             throw new ConfigException("set both '" + s + ".accessKeyId' and '" + s + ".secretAccessKey', or neither"
                     + " (then the default credential chain is used: environment, profile, container, instance role)");
         }
-        int maxAttempts = positive(config, "maxAttempts", 5);
         int timeoutMillis = positive(config, "timeoutMillis", 20_000);
-        int imdsAttempts = positive(config, "imdsAttempts", 5);
         int imdsTimeoutMillis = positive(config, "imdsTimeoutMillis", 1_000);
         return new AwsSettings(s, region, endpoint, imds, accessKeyId, secretAccessKey, config.get("sessionToken"),
-                maxAttempts, Duration.ofMillis(timeoutMillis), imdsAttempts, Duration.ofMillis(imdsTimeoutMillis),
+                Duration.ofMillis(timeoutMillis), Duration.ofMillis(imdsTimeoutMillis),
                 config.get("group"), config.get("keyId"), config.get("lifecycleHook"));
     }
 

@@ -10,13 +10,13 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The instance metadata service, IMDSv2 only: a session token from {@code PUT /latest/api/token},
- * then GETs carrying it. Every call is retried a bounded number of times with a jittered
- * backoff; a service that never answers is {@link Reason#UNAVAILABLE}, one that refuses
- * tokens (IMDSv1 only, or disabled) is {@link Reason#INVALID}.
+ * then GETs carrying it. One request per call: a service that does not answer (or answers 401 or
+ * 5xx, as IMDS does for the first seconds of some boots) is {@link Reason#UNAVAILABLE}, which
+ * berth's one retry layer (core's {@code Calls}) retries within its bound; one that refuses tokens
+ * (IMDSv1 only, or disabled) is {@link Reason#INVALID}.
  */
 final class Imds {
     static final String TOKEN_TTL_HEADER = "X-aws-ec2-metadata-token-ttl-seconds";
@@ -25,15 +25,13 @@ final class Imds {
     private static final long TOKEN_REFRESH_MILLIS = (TOKEN_TTL_SECONDS - 600) * 1000L;
 
     private final URI endpoint;
-    private final int attempts;
     private final Duration timeout;
     private final HttpClient http;
     private String token;
     private long tokenAtMillis;
 
-    Imds(URI endpoint, int attempts, Duration timeout) {
+    Imds(URI endpoint, Duration timeout) {
         this.endpoint = endpoint;
-        this.attempts = attempts;
         this.timeout = timeout;
         this.http = HttpClient.newBuilder().connectTimeout(timeout).version(HttpClient.Version.HTTP_1_1)
                 .followRedirects(HttpClient.Redirect.NEVER).build();
@@ -69,86 +67,64 @@ final class Imds {
 
     /** A metadata value; empty when IMDS answers 404 (public-ipv4 without a public address, tags when off). */
     synchronized Optional<String> get(String path) {
-        for (int attempt = 1; ; attempt++) {
-            String failure;
-            try {
-                var request = HttpRequest.newBuilder(endpoint.resolve("/latest/" + path)).timeout(timeout)
-                        .header(TOKEN_HEADER, token()).GET().build();
-                var response = http.send(request, HttpResponse.BodyHandlers.ofString());
-                int status = response.statusCode();
-                if (status == 200) {
-                    return Optional.of(response.body().strip()).filter(v -> !v.isEmpty());
-                }
-                if (status == 404) {
-                    return Optional.empty();
-                }
-                if (status == 401) {
-                    token = null; // expired or rejected: a fresh token on the next attempt
-                }
-                failure = "HTTP " + status;
-            } catch (IOException e) {
-                failure = e.toString();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new CloudException(Reason.UNAVAILABLE, endpoint.toString(), "interrupted while reading '" + path
-                        + "' from IMDS at " + endpoint);
+        String failure;
+        try {
+            var request = HttpRequest.newBuilder(endpoint.resolve("/latest/" + path)).timeout(timeout)
+                    .header(TOKEN_HEADER, token()).GET().build();
+            var response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            int status = response.statusCode();
+            if (status == 200) {
+                return Optional.of(response.body().strip()).filter(v -> !v.isEmpty());
             }
-            if (attempt >= attempts) {
-                throw new CloudException(Reason.UNAVAILABLE, endpoint.toString(), "IMDS at " + endpoint
-                        + " did not give '" + path + "' after " + attempts + " attempts (last: " + failure
-                        + "): check the instance's metadata options, then re-run");
+            if (status == 404) {
+                return Optional.empty();
             }
-            try {
-                pause(attempt);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new CloudException(Reason.UNAVAILABLE, endpoint.toString(), "interrupted while waiting for IMDS at "
-                        + endpoint);
+            if (status == 401) {
+                token = null; // expired or rejected: a fresh token on the next call
             }
+            failure = "HTTP " + status;
+        } catch (IOException e) {
+            failure = e.toString();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CloudException(Reason.UNAVAILABLE, endpoint.toString(), "interrupted while reading '" + path
+                    + "' from IMDS at " + endpoint);
         }
+        throw new CloudException(Reason.UNAVAILABLE, endpoint.toString(), "IMDS at " + endpoint + " did not give '"
+                + path + "' (" + failure + "): berth retries; if this lasts, check the instance's metadata options");
     }
 
     private String token() throws InterruptedException {
         if (token != null && System.currentTimeMillis() - tokenAtMillis < TOKEN_REFRESH_MILLIS) {
             return token;
         }
-        String failure = "";
-        for (int attempt = 1; attempt <= attempts; attempt++) {
-            try {
-                var request = HttpRequest.newBuilder(endpoint.resolve("/latest/api/token")).timeout(timeout)
-                        .header(TOKEN_TTL_HEADER, Integer.toString(TOKEN_TTL_SECONDS))
-                        .PUT(HttpRequest.BodyPublishers.noBody()).build();
-                var response = http.send(request, HttpResponse.BodyHandlers.ofString());
-                int status = response.statusCode();
-                if (status == 200 && !response.body().isBlank()) {
-                    token = response.body().strip();
-                    tokenAtMillis = System.currentTimeMillis();
-                    return token;
-                }
-                if (status == 403 || status == 405 || status == 404) {
-                    throw new CloudException(Reason.INVALID, endpoint.toString(), "IMDS at " + endpoint
-                            + " refused an IMDSv2 session token (HTTP " + status + " on PUT /latest/api/token): berth"
-                            + " speaks IMDSv2 only. Enable it on the instance or launch template (metadata options"
-                            + " HttpEndpoint=enabled, HttpTokens=required), and in a container raise"
-                            + " HttpPutResponseHopLimit to 2");
-                }
-                failure = "HTTP " + status;
-            } catch (IOException e) {
-                failure = e.toString();
+        String failure;
+        try {
+            var request = HttpRequest.newBuilder(endpoint.resolve("/latest/api/token")).timeout(timeout)
+                    .header(TOKEN_TTL_HEADER, Integer.toString(TOKEN_TTL_SECONDS))
+                    .PUT(HttpRequest.BodyPublishers.noBody()).build();
+            var response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            int status = response.statusCode();
+            if (status == 200 && !response.body().isBlank()) {
+                token = response.body().strip();
+                tokenAtMillis = System.currentTimeMillis();
+                return token;
             }
-            if (attempt < attempts) {
-                pause(attempt);
+            if (status == 403 || status == 405 || status == 404) {
+                throw new CloudException(Reason.INVALID, endpoint.toString(), "IMDS at " + endpoint
+                        + " refused an IMDSv2 session token (HTTP " + status + " on PUT /latest/api/token): berth"
+                        + " speaks IMDSv2 only. Enable it on the instance or launch template (metadata options"
+                        + " HttpEndpoint=enabled, HttpTokens=required), and in a container raise"
+                        + " HttpPutResponseHopLimit to 2");
             }
+            failure = "HTTP " + status;
+        } catch (IOException e) {
+            failure = e.toString();
         }
-        throw new CloudException(Reason.UNAVAILABLE, endpoint.toString(), "IMDS at " + endpoint + " did not answer"
-                + " after " + attempts + " attempts (last: " + failure + "): is this an EC2 instance? If it is, check"
-                + " that the metadata service is enabled (HttpEndpoint=enabled) and, in a container, that"
-                + " HttpPutResponseHopLimit is at least 2; outside EC2 use another cloud provider");
-    }
-
-    private static void pause(int attempt) throws InterruptedException {
-        long base = Math.min(100L << Math.min(attempt - 1, 5), 2_000);
-        Thread.sleep(base / 2 + ThreadLocalRandom.current().nextLong(base / 2 + 1));
+        throw new CloudException(Reason.UNAVAILABLE, endpoint.toString(), "IMDS at " + endpoint + " did not give a"
+                + " session token (" + failure + "): is this an EC2 instance? If it is, check that the metadata service"
+                + " is enabled (HttpEndpoint=enabled) and, in a container, that HttpPutResponseHopLimit is at least 2;"
+                + " outside EC2 use another cloud provider");
     }
 
     URI endpoint() {

@@ -24,13 +24,22 @@ final class KmsKeyProvider implements KeyProvider, AutoCloseable {
     static final String CONTEXT_KEY = "berth:context";
 
     private final String keyId;
-    private final KmsClient kms;
+    private final java.util.function.Supplier<KmsClient> client;
+    private KmsClient kms;
     /** The ARN behind {@link #keyId} as the last GenerateDataKey answered it, for the backup's header. */
     private volatile String lastKeyArn;
 
     KmsKeyProvider(String keyId, KmsClient kms) {
+        this(keyId, () -> kms);
+    }
+
+    /**
+     * With a client made at first use: its region may come from IMDS, which answers only once the
+     * instance is up, and that first call then runs inside berth's retry layer, not at start-up.
+     */
+    KmsKeyProvider(String keyId, java.util.function.Supplier<KmsClient> client) {
         this.keyId = keyId;
-        this.kms = kms;
+        this.client = client;
     }
 
     @Override
@@ -42,7 +51,7 @@ final class KmsKeyProvider implements KeyProvider, AutoCloseable {
     @Override
     public DataKey newDataKey(String context) {
         try {
-            var response = kms.generateDataKey(r -> r.keyId(keyId).keySpec(DataKeySpec.AES_256)
+            var response = kms().generateDataKey(r -> r.keyId(keyId).keySpec(DataKeySpec.AES_256)
                     .encryptionContext(Map.of(CONTEXT_KEY, context)));
             byte[] plaintext = response.plaintext().asByteArray();
             try {
@@ -65,7 +74,7 @@ final class KmsKeyProvider implements KeyProvider, AutoCloseable {
         // a key kept from before the ARN was stored: a configured key ARN still checks it, an alias may have moved
         var decryptWith = wrapped.keyArn().or(() -> Optional.of(keyId).filter(k -> k.contains(":key/")));
         try {
-            var response = kms.decrypt(r -> {
+            var response = kms().decrypt(r -> {
                 decryptWith.ifPresent(r::keyId);
                 r.ciphertextBlob(SdkBytes.fromByteArray(wrapped.ciphertext()))
                         .encryptionContext(Map.of(CONTEXT_KEY, context));
@@ -83,11 +92,20 @@ final class KmsKeyProvider implements KeyProvider, AutoCloseable {
 
     @Override
     public void close() {
-        kms.close();
+        if (kms != null) {
+            kms.close();
+        }
     }
 
     @Override
     public String toString() {
         return "KmsKeyProvider[" + keyId + "]";
+    }
+
+    private synchronized KmsClient kms() {
+        if (kms == null) {
+            kms = client.get();
+        }
+        return kms;
     }
 }

@@ -20,11 +20,9 @@ public final class KmsKeyProviderFactory implements KeyProviderFactory {
     public KeyProvider create(PluginConfig config) {
         var settings = AwsSettings.parse(config);
         String keyId = config.require("keyId");
-        String region = settings.region()
-                .or(() -> arnRegion(keyId))
-                .orElseGet(() -> new Imds(settings.imdsEndpoint(), settings.imdsAttempts(), settings.imdsTimeout())
-                        .identity().region());
-        return new KmsKeyProvider(keyId, AwsClients.kms(settings, region));
+        var region = settings.region().or(() -> arnRegion(keyId));
+        return new KmsKeyProvider(keyId, () -> AwsClients.kms(settings, region.orElseGet(
+                () -> new Imds(settings.imdsEndpoint(), settings.imdsTimeout()).identity().region())));
     }
 
     /** arn:aws:kms:REGION:ACCOUNT:key/ID → REGION. */

@@ -58,7 +58,7 @@ class AccessDeniedFromServerTest {
                             + "\"Action\":[\"ec2:DescribeVolumes\"],\"Resource\":\"*\"}]}"));
             var config = new PluginConfig("cloud", Map.of("region", "us-east-1", "endpoint", endpoint.toString(),
                     "imdsEndpoint", imds.endpoint().toString(), "accessKeyId", tag(key, "AccessKeyId"),
-                    "secretAccessKey", tag(key, "SecretAccessKey"), "maxAttempts", "2"));
+                    "secretAccessKey", tag(key, "SecretAccessKey")));
             try (var provider = new AwsCloudProviderFactory().create(config)) {
                 var request = new VolumeRequest("us-east-1a", 1, "gp3", OptionalInt.empty(), OptionalInt.empty(), false,
                         Optional.empty(), Optional.empty(), Map.of("berth:cluster", "denied", "berth:slot", "0"),

@@ -58,11 +58,11 @@ class AwsFailuresTest {
     }
 
     @Test
-    void volumeInUseAndIncorrectStateAreRetryableConflicts() {
+    void volumeInUseAndIncorrectStateAreConflictsTheCallerWaitsOutNotRetriesOfTheSameCall() {
         for (String code : new String[] {"VolumeInUse", "IncorrectState"}) {
             var e = AwsFailures.translate("ec2:AttachVolume", "vol-1", "attach volume vol-1", ec2(code, 400, "busy"));
             assertEquals(Reason.CONFLICT, e.reason(), code);
-            assertTrue(e.reason().retryable());
+            assertFalse(e.reason().retryable(), "a state, waited out by the claim's holder wait, not by the retry layer");
         }
     }
 

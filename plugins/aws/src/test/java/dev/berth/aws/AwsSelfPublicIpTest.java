@@ -12,7 +12,7 @@ class AwsSelfPublicIpTest {
 
     private static AwsCloudProvider provider(ImdsFixture fixture) {
         return (AwsCloudProvider) new AwsCloudProviderFactory().create(new PluginConfig("providerSettings", Map.of(
-                "imdsEndpoint", fixture.endpoint().toString(), "group", "berth-asg", "imdsAttempts", "2")));
+                "imdsEndpoint", fixture.endpoint().toString(), "group", "berth-asg")));
     }
 
     @Test

@@ -26,6 +26,16 @@ class AwsSettingsTest {
         assertTrue(e.getMessage().contains("accessKeyId"), e.getMessage());
         assertFalse(e.getMessage().contains("wJalr-test-secret"), e.getMessage());
         assertThrows(ConfigException.class, () -> AwsSettings.parse(
-                new PluginConfig("providerSettings", Map.of("maxAttempts", "0"))));
+                new PluginConfig("providerSettings", Map.of("timeoutMillis", "0"))));
+    }
+
+    @Test
+    void theRetiredRetrySettingsAreRefusedWithWhatToSetInstead() {
+        for (var key : new String[] {"maxAttempts", "imdsAttempts"}) {
+            var e = assertThrows(ConfigException.class, () -> AwsSettings.parse(
+                    new PluginConfig("providerSettings", Map.of(key, "5"))));
+            assertTrue(e.getMessage().contains("providerSettings." + key) && e.getMessage().contains("waits.maxCallAttempts"),
+                    e.getMessage());
+        }
     }
 }

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class ImdsTest {
 
     private static Imds imds(ImdsFixture fixture) {
-        return new Imds(fixture.endpoint(), 4, Duration.ofMillis(500));
+        return new Imds(fixture.endpoint(), Duration.ofMillis(500));
     }
 
     @Test
@@ -44,14 +44,16 @@ class ImdsTest {
     }
 
     @Test
-    void retriesServerErrorsWithinTheBound() throws Exception {
+    void aServerErrorIsOneRetryableFailureLeftToBerthsRetryLayer() throws Exception {
         try (var fixture = ImdsFixture.of("i-0abc", "us-east-1b", "g")) {
-            fixture.serverErrorsToGive.set(2);
-            assertEquals("i-0abc", imds(fixture).require("meta-data/instance-id"));
-            fixture.serverErrorsToGive.set(10);
-            var e = assertThrows(CloudException.class, () -> imds(fixture).require("meta-data/instance-id"));
+            var imds = imds(fixture);
+            imds.identity();   // a session token first
+            fixture.serverErrorsToGive.set(1);
+            var e = assertThrows(CloudException.class, () -> imds.require("meta-data/instance-id"));
             assertEquals(CloudException.Reason.UNAVAILABLE, e.reason());
-            assertTrue(e.getMessage().contains("'meta-data/instance-id' after 4 attempts (last: HTTP 500)"), e.getMessage());
+            assertTrue(e.reason().retryable());
+            assertTrue(e.getMessage().contains("'meta-data/instance-id' (HTTP 500)"), e.getMessage());
+            assertEquals("i-0abc", imds.require("meta-data/instance-id"), "the next call, a retry, gets it");
         }
     }
 
@@ -61,10 +63,10 @@ class ImdsTest {
         try (var socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
         }
-        var imds = new Imds(URI.create("http://127.0.0.1:" + port), 2, Duration.ofMillis(300));
+        var imds = new Imds(URI.create("http://127.0.0.1:" + port), Duration.ofMillis(300));
         var e = assertThrows(CloudException.class, imds::identity);
         assertEquals(CloudException.Reason.UNAVAILABLE, e.reason());
-        assertTrue(e.getMessage().startsWith("IMDS at http://127.0.0.1:" + port + " did not answer after 2 attempts"),
+        assertTrue(e.getMessage().startsWith("IMDS at http://127.0.0.1:" + port + " did not give a session token"),
                 e.getMessage());
         assertTrue(e.getMessage().contains("is this an EC2 instance?"), e.getMessage());
     }

@@ -37,10 +37,8 @@ final class MotoWorld {
                 "region", REGION,
                 "endpoint", endpoint().toString(),
                 "imdsEndpoint", imds.toString(),
-                "imdsAttempts", "2",
                 "accessKeyId", "testing",
-                "secretAccessKey", "testing",
-                "maxAttempts", "3"));
+                "secretAccessKey", "testing"));
     }
 
     static Ec2Client ec2() {

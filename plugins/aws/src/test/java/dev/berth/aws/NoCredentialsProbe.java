@@ -15,7 +15,7 @@ public final class NoCredentialsProbe {
     public static void main(String[] args) {
         var closed = "http://127.0.0.1:" + args[0];
         var settings = new PluginConfig("providerSettings", Map.of("region", "us-east-1", "endpoint", closed,
-                "imdsEndpoint", closed, "imdsAttempts", "1", "imdsTimeoutMillis", "300", "maxAttempts", "1",
+                "imdsEndpoint", closed, "imdsTimeoutMillis", "300",
                 "timeoutMillis", "2000"));
         try (var provider = new AwsCloudProviderFactory().create(settings)) {
             provider.describeVolume("vol-0123456789abcdef0");

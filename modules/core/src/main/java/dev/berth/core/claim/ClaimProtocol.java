@@ -483,7 +483,8 @@ public final class ClaimProtocol {
                             + (context.keys().isEmpty() ? "no key provider is configured to open its backup"
                             : "the slot has no backup of it") + ": restore the identity files into " + dir + " by hand");
                 }
-                var bundle = IdentityBackup.open(held.record().identityBackup(), context.keys().get(), slotName);
+                var bundle = calls.run("open the identity backup of " + slotName,
+                        () -> IdentityBackup.open(held.record().identityBackup(), context.keys().get(), slotName));
                 try {
                     var restored = provider.restore(dir, bundle);
                     if (!restored.fingerprint().equals(recorded.fingerprint())) {
@@ -505,7 +506,8 @@ public final class ClaimProtocol {
         }
         var bundle = provider.export(dir);
         try {
-            return IdentityBackup.seal(bundle, context.keys().get(), slotName);
+            return calls.run("seal the identity backup of " + slotName,
+                    () -> IdentityBackup.seal(bundle, context.keys().get(), slotName));
         } finally {
             bundle.destroy();
         }

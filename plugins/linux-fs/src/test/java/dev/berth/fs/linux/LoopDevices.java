@@ -1,6 +1,6 @@
 package dev.berth.fs.linux;
 
-import static org.junit.jupiter.api.Assertions.fail;
+import dev.berth.store.tck.TestServers;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
@@ -26,10 +26,7 @@ final class LoopDevices implements AutoCloseable {
      * .ci/run installs the tools and runs as root) the same lack is a failure, never a skip.
      */
     static void require(boolean available, String reason) {
-        if (!available && "true".equals(System.getenv("CI"))) {
-            fail(reason + " (CI installs and provides this: see scripts/test.sh)");
-        }
-        assumeTrue(available, reason);
+        TestServers.need(available, reason);
     }
 
     static void assumeAvailable() {
