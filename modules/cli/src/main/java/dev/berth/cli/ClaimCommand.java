@@ -109,8 +109,8 @@ final class ClaimCommand implements Callable<Integer> {
             StoreVerdict.refuseIfUnsafe(claimStore, new Calls(Ticker.system(), resolved.settings().waits(), log));
             if (runner.isPresent()) {
                 // the provider runs its own claim (static keeps its lease until stopped): report as soon as it is known
-                var parts = new ClaimRunner.Parts(claimStore, identityOf(loaded, resolved, home, claimStore),
-                        keysOf(loaded, resolved, home, claimStore), log, EnvFileWriter.local());
+                var parts = new ClaimRunner.Parts(claimStore, () -> identityOf(loaded, resolved, home, claimStore),
+                        () -> keysOf(loaded, resolved, home, claimStore), log, EnvFileWriter.local());
                 var reported = new java.util.concurrent.atomic.AtomicInteger(-1);
                 runner.get().claim(resolved.settings(), parts, o -> reported.set(report(o)));
                 return reported.get();

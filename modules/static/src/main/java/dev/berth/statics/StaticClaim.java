@@ -51,7 +51,7 @@ final class StaticClaim implements ClaimRunner {
         });
         var devices = new StaticBlockDevices();
         var cloud = new StaticCloudProvider(store, settings, ticker);
-        var context = new ClaimContext(cloud, store, devices, devices, parts.identity(), parts.keys(), ticker, log,
+        var context = new ClaimContext(cloud, store, devices, devices, parts.identity().get(), parts.keys().get(), ticker, log,
                 parts.envFile());
         ClaimOutcome outcome;
         try {

@@ -10,6 +10,7 @@ import dev.berth.spi.KeyProvider;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * A claim that a provider runs itself, rather than berth running the claim protocol around its
@@ -26,9 +27,12 @@ public interface ClaimRunner {
      */
     ClaimOutcome claim(ClaimSettings settings, Parts parts, Consumer<ClaimOutcome> onOutcome);
 
-    /** What berth resolved for the claim: the store, the identity and key providers, the log and the env file. */
-    record Parts(ClaimStore store, Optional<IdentityProvider> identity, Optional<KeyProvider> keys, ClaimLog log,
-                 EnvFileWriter envFile) {
+    /**
+     * What berth resolved for the claim: the store, the log and the env file, and the identity and key
+     * providers, made only when a runner asks for them (the sim provider brings its own).
+     */
+    record Parts(ClaimStore store, Supplier<Optional<IdentityProvider>> identity, Supplier<Optional<KeyProvider>> keys,
+                 ClaimLog log, EnvFileWriter envFile) {
         public Parts {
             Objects.requireNonNull(store, "store");
             Objects.requireNonNull(identity, "identity");
