@@ -84,12 +84,12 @@ class StaticFleetTest {
                       instance-id: %s
                       zone: local-a
                       members: %s
-                      lease-ttl-millis: 10000
+                      lease-ttl-millis: 20000
                       data-root: %s
                     %s
                     waits:
                       pollSeconds: 2
-                      fullSeconds: 40
+                      fullSeconds: 80
                     """.formatted(cluster, store, CAPACITY, dir.resolve(id + ".env"), dir.resolve("mnt").resolve(id),
                     id, String.join(",", members), dir.resolve("volumes"),
                     // the etcd store takes no AWS keys: every store refuses settings it does not know
@@ -105,7 +105,8 @@ class StaticFleetTest {
         try {
             var holders = waitForHolders(nodes, CAPACITY, 120, dir);
             assertEquals(CAPACITY, holders.size(), "exactly " + CAPACITY + " processes claimed: " + holders);
-            assertEquals(CAPACITY, holders.values().stream().distinct().count(), "each slot once: " + holders);
+            assertEquals(CAPACITY, holders.values().stream().distinct().count(), "each slot once: " + holders
+                    + "\n" + outputs(nodes, dir));
             Thread.sleep(2_000);
             assertEquals(CAPACITY, claimedBy(nodes).size(), "no one else claimed while the holders live");
 
@@ -113,7 +114,7 @@ class StaticFleetTest {
             int victimSlot = holders.get(victim.id());
             victim.process().destroyForcibly().waitFor(10, TimeUnit.SECONDS);
 
-            var after = waitForHolders(nodes, CAPACITY + 1, 60, dir);
+            var after = waitForHolders(nodes, CAPACITY + 1, 120, dir);
             var takers = after.keySet().stream().filter(id -> !holders.containsKey(id)).toList();
             assertEquals(1, takers.size(), "exactly one waiter took over: " + after);
             var taker = nodes.stream().filter(n -> n.id().equals(takers.getFirst())).findFirst().orElseThrow();
@@ -141,6 +142,17 @@ class StaticFleetTest {
                 }
             }
         }
+    }
+
+    /** Every process's stdout and last stderr lines, for a failure message. */
+    private static String outputs(List<Node> nodes, Path dir) throws Exception {
+        var all = new StringBuilder();
+        for (var n : nodes) {
+            var err = Files.readString(dir.resolve(n.id() + ".err")).lines().toList();
+            all.append(n.id()).append(": ").append(n.output().strip()).append(" | ")
+                    .append(String.join(" / ", err.subList(Math.max(0, err.size() - 4), err.size()))).append('\n');
+        }
+        return all.toString();
     }
 
     private static Map<String, Integer> claimedBy(List<Node> nodes) throws Exception {

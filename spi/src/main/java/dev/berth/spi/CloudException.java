@@ -21,7 +21,13 @@ public final class CloudException extends BerthException {
         /** The request is invalid (bad parameter, wrong region); retrying will not help. */
         INVALID(false),
         /** The service or the metadata endpoint did not answer. */
-        UNAVAILABLE(true);
+        UNAVAILABLE(true),
+        /**
+         * An idempotency (client) token was used before with other parameters (EC2's
+         * IdempotentParameterMismatch: the configuration changed while a creation was pending).
+         * The caller needs a new token; the same call never succeeds.
+         */
+        TOKEN_MISMATCH(false);
 
         private final boolean retryable;
 

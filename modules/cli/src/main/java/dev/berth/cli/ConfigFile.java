@@ -1,5 +1,6 @@
 package dev.berth.cli;
 
+import dev.berth.spi.ConfigException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -81,9 +82,8 @@ final class ConfigFile {
     ConfigFile only(Set<String> known) {
         for (var key : values.keySet()) {
             if (!known.contains(key)) {
-                var suggestion = known.stream().min((a, b) -> distance(key, a) - distance(key, b)).orElse("");
                 throw new UsageException("config file " + source + " has an unknown key '" + qualified(key) + "'"
-                        + (distance(key, suggestion) <= 3 ? " (did you mean '" + qualified(suggestion) + "'?)" : "")
+                        + ConfigException.closest(key, known).map(k -> " (did you mean '" + qualified(k) + "'?)").orElse("")
                         + ": known keys here are " + String.join(", ", new java.util.TreeSet<>(known)));
             }
         }
@@ -169,22 +169,5 @@ final class ConfigFile {
 
     private static String firstLine(String s) {
         return s == null ? "" : s.lines().findFirst().orElse("");
-    }
-
-    private static int distance(String a, String b) {
-        var d = new int[a.length() + 1][b.length() + 1];
-        for (int i = 0; i <= a.length(); i++) {
-            d[i][0] = i;
-        }
-        for (int j = 0; j <= b.length(); j++) {
-            d[0][j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            for (int j = 1; j <= b.length(); j++) {
-                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
-            }
-        }
-        return d[a.length()][b.length()];
     }
 }

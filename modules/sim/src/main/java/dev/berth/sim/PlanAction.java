@@ -53,6 +53,25 @@ public sealed interface PlanAction {
         }
     }
 
+    /**
+     * Instance {@code instance} gets a spot interruption notice at {@code at}: two minutes later EC2
+     * reclaims it (no lifecycle hook holds it), and the group launches a replacement.
+     */
+    record Spot(int instance, long at) implements PlanAction {
+        public long atSeconds() {
+            return at;
+        }
+
+        /** The fault lasts until EC2 reclaims the instance. */
+        public long endsAtSeconds() {
+            return at + 120;
+        }
+
+        public String text() {
+            return "spot:" + instance + "@" + at;
+        }
+    }
+
     /** An instance refresh starts at {@code at}: every instance replaced, a batch at a time, launch first. */
     record Refresh(long at) implements PlanAction {
         public long atSeconds() {

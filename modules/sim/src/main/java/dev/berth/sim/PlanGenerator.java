@@ -22,13 +22,14 @@ public final class PlanGenerator {
         int steps = r.nextInt(8);
         var plan = new ArrayList<PlanAction>();
         for (int i = 0; i < steps; i++) {
-            plan.add(switch (r.nextInt(9)) {
+            plan.add(switch (r.nextInt(10)) {
                 case 0, 1 -> new PlanAction.Crash(1 + r.nextInt(nodes + 2), 1 + r.nextInt(30), r.nextBoolean());
                 case 2 -> new PlanAction.Pause(1 + r.nextInt(nodes), 1 + r.nextInt(20), 60 + r.nextInt(1800));
                 case 3 -> new PlanAction.Kill(1 + r.nextInt(nodes), r.nextInt(900));
                 case 4 -> new PlanAction.Refresh(60 + r.nextInt(900));
                 case 5 -> new PlanAction.Scale(1 + r.nextInt(nodes + 3), r.nextInt(900));
                 case 6 -> new PlanAction.Outage(r.nextInt(zones), r.nextInt(900), 60 + r.nextInt(1800));
+                case 7 -> new PlanAction.Spot(1 + r.nextInt(nodes), r.nextInt(900));
                 default -> new PlanAction.Window(switch (r.nextInt(3)) {
                     case 0 -> "stale";
                     case 1 -> "throttle";

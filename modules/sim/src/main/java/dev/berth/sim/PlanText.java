@@ -18,6 +18,7 @@ public final class PlanText {
     private static final Pattern PAUSE = Pattern.compile("pause:(\\d+):(\\d+)\\+(\\d+)");
     private static final Pattern KILL = Pattern.compile("kill:(\\d+)@(\\d+)");
     private static final Pattern REFRESH = Pattern.compile("refresh@(\\d+)");
+    private static final Pattern SPOT = Pattern.compile("spot:(\\d+)@(\\d+)");
     private static final Pattern SCALE = Pattern.compile("scale:(\\d+)@(\\d+)");
     private static final Pattern OUTAGE = Pattern.compile("outage:(\\d+)@(\\d+)\\+(\\d+)");
     private static final Pattern WINDOW = Pattern.compile("(stale|throttle|slowstore)@(\\d+)\\+(\\d+)");
@@ -38,6 +39,8 @@ public final class PlanText {
                     actions.add(new PlanAction.Pause(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), Long.parseLong(m.group(3))));
                 } else if ((m = KILL.matcher(token)).matches()) {
                     actions.add(new PlanAction.Kill(Integer.parseInt(m.group(1)), Long.parseLong(m.group(2))));
+                } else if ((m = SPOT.matcher(token)).matches()) {
+                    actions.add(new PlanAction.Spot(Integer.parseInt(m.group(1)), Long.parseLong(m.group(2))));
                 } else if ((m = REFRESH.matcher(token)).matches()) {
                     actions.add(new PlanAction.Refresh(Long.parseLong(m.group(1))));
                 } else if ((m = SCALE.matcher(token)).matches()) {
@@ -51,7 +54,7 @@ public final class PlanText {
                 }
             } catch (NumberFormatException e) {
                 throw new BerthException("plan step '" + token + "' is not understood: write crash:I:C[a], pause:I:C+S,"
-                        + " kill:I@T, refresh@T, scale:N@T, outage:Z@T+S, stale@T+S, throttle@T+S or slowstore@T+S"
+                        + " kill:I@T, spot:I@T, refresh@T, scale:N@T, outage:Z@T+S, stale@T+S, throttle@T+S or slowstore@T+S"
                         + " (I instance from 1, C call from 1, T and S simulated seconds, Z zone from 0)");
             }
         }

@@ -136,6 +136,7 @@ public final class Shrinker {
     private static PlanAction simplify(PlanAction step) {
         return switch (step) {
             case PlanAction.Kill k when k.at() > 0 -> new PlanAction.Kill(k.instance(), k.at() / 2);
+            case PlanAction.Spot sp when sp.at() > 0 -> new PlanAction.Spot(sp.instance(), sp.at() / 2);
             case PlanAction.Refresh f when f.at() > 0 -> new PlanAction.Refresh(f.at() / 2);
             case PlanAction.Scale s when s.at() > 0 -> new PlanAction.Scale(s.to(), s.at() / 2);
             case PlanAction.Outage o when o.seconds() > 60 -> new PlanAction.Outage(o.zone(), o.at() / 2, o.seconds() / 2);

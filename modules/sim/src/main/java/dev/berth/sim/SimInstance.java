@@ -18,6 +18,8 @@ final class SimInstance {
     boolean healthy = true;
     boolean forceClaim;
     boolean replaceOnTermination;
+    /** When EC2 gave this instance its spot interruption notice (-1: never). */
+    long spotNoticeAt = -1;
     dev.berth.core.claim.ClaimSettings settingsOverride;
     OptionalInt workloadSlot = OptionalInt.empty();
     long readyAt = -1;

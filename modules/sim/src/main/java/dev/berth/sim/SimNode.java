@@ -365,8 +365,10 @@ final class SimNode implements Ticker {
 
         @Override
         public Optional<dev.berth.spi.TerminationNotice> terminationNotice() {
-            return call("imds: target lifecycle state", World.CallKind.CLOUD, () ->
-                    instance.lifecycle.now() == dev.berth.spi.LifecycleState.TERMINATING_WAIT
+            return call("imds: target lifecycle state", World.CallKind.CLOUD, () -> instance.spotNoticeAt >= 0
+                    ? Optional.of(new dev.berth.spi.TerminationNotice("spot interruption notice", Optional.empty(),
+                            dev.berth.spi.TerminationNotice.Kind.SPOT))
+                    : instance.lifecycle.now() == dev.berth.spi.LifecycleState.TERMINATING_WAIT
                             ? Optional.of(new dev.berth.spi.TerminationNotice("target lifecycle state Terminated",
                                     Optional.of("berth-release")))
                             : Optional.<dev.berth.spi.TerminationNotice>empty());
@@ -374,12 +376,22 @@ final class SimNode implements Ticker {
 
         @Override
         public void heartbeatLifecycleAction(String hookName) {
-            call("autoscaling: lifecycle heartbeat", World.CallKind.CLOUD, () -> null);
+            call("autoscaling: lifecycle heartbeat", World.CallKind.CLOUD, () -> {
+                if (world.noActiveLifecycleAction) {
+                    throw new CloudException(CloudException.Reason.INVALID, hookName, "No active Lifecycle Action found"
+                            + " with instance ID " + instance.id);
+                }
+                return null;
+            });
         }
 
         @Override
         public void completeLifecycleAction(LifecycleAction action) {
             call("autoscaling: complete lifecycle", World.CallKind.CLOUD, () -> {
+                if (world.noActiveLifecycleAction) {
+                    throw new CloudException(CloudException.Reason.INVALID, action.hookName(), "No active Lifecycle"
+                            + " Action found with instance ID " + instance.id);
+                }
                 world.event(instance.id, "lifecycle hook", "completed", -1);
                 world.proceedTermination(instance);
                 return null;
@@ -550,6 +562,9 @@ final class SimNode implements Ticker {
         @Override
         public void unmount(Path mountPoint) {
             call("umount", World.CallKind.LOCAL, () -> {
+                if (world.unmountsFail && instance.mountedVolume != null) {
+                    throw new dev.berth.spi.DeviceException("umount " + mountPoint + ": target is busy");
+                }
                 instance.mountedVolume = null;
                 return null;
             });

@@ -184,6 +184,13 @@ public final class Simulation {
                         world.terminate(victim, "plan: kill");
                     }
                 }
+                case PlanAction.Spot sp -> {
+                    var victim = world.instances.get(instanceId(sp.instance()));
+                    if (victim != null && !victim.terminated() && !victim.terminationRequested) {
+                        victim.replaceOnTermination = true;
+                        world.spotInterruption(victim);
+                    }
+                }
                 case PlanAction.Refresh r -> instanceRefresh();
                 case PlanAction.Scale sc -> world.setDesired(sc.to());
                 case PlanAction.Outage o -> {
@@ -229,15 +236,39 @@ public final class Simulation {
         }
         for (int from = 0; from < old.size(); from += batch) {
             var chunk = old.subList(from, Math.min(old.size(), from + batch));
+            var replacements = new ArrayList<SimInstance>();
             for (var i : chunk) {
-                world.launch(i.zone);
+                replacements.add(world.launch(i.zone));
             }
-            pause(world.between(60_000, 120_000));
+            // launch before terminate, as AWS does with a maintenance policy above 100%: the old instances stay in
+            // service until their replacements are InService and healthy, and then warmed up
+            if (!awaitHealthy(replacements)) {
+                world.event("-", "instance refresh", "stopped: a replacement did not become healthy", -1);
+                phase();
+                awaitConverged("after the stopped refresh");
+                return;
+            }
+            pause(world.between(60_000, 120_000));   // instance warm-up
             for (var i : chunk) {
                 world.terminate(i, "instance refresh");
             }
             awaitConverged("refresh batch " + (from / batch + 1));
         }
+    }
+
+    /** Whether every replacement reached InService and stayed healthy (an AWS refresh stops when one does not). */
+    private boolean awaitHealthy(List<SimInstance> replacements) {
+        long deadline = world.now() + 15 * 60_000L;
+        while (world.now() < deadline) {
+            if (replacements.stream().anyMatch(i -> i.terminationRequested || i.terminated() || !i.healthy)) {
+                return false;
+            }
+            if (replacements.stream().allMatch(SimInstance::inService)) {
+                return true;
+            }
+            pause(CHECK_EVERY_MILLIS);
+        }
+        return false;
     }
 
     private void zoneOutage(String zone, long duration) {

@@ -61,6 +61,7 @@ public record SimulationRequest(
             case PlanAction.Crash c -> c.instance();
             case PlanAction.Pause p -> p.instance();
             case PlanAction.Kill k -> k.instance();
+            case PlanAction.Spot sp -> sp.instance();
             default -> -1;
         };
     }
@@ -85,6 +86,7 @@ public record SimulationRequest(
         for (var step : plan) {
             last += switch (step) {
                 case PlanAction.Kill k -> 1;
+                case PlanAction.Spot sp -> 1;
                 case PlanAction.Refresh r -> fleet;
                 case PlanAction.Scale sc -> sc.to();
                 case PlanAction.Outage o -> 2L * fleet;

@@ -99,6 +99,12 @@ final class World {
     boolean autoStartBerth = true;
     /** A fault for tests: attachments stay 'attaching' for ever (an EBS attachment stuck). */
     boolean attachmentsHang;
+    /** The next this many volumes created go to 'error' instead of 'available' (a KMS key they cannot use, ...). */
+    int createdVolumesToFail;
+    /** Unmounts fail (a process keeps the mount point busy). */
+    boolean unmountsFail;
+    /** Auto Scaling answers "No active Lifecycle Action found" to heartbeats and completions (spot, no hook). */
+    boolean noActiveLifecycleAction;
     /** A zone outage happened in this run (a claim error during or after one is explained). */
     boolean outageSeen;
     /** The end of the latest planned stall that has struck (liveness is judged only after it). */
@@ -312,7 +318,11 @@ final class World {
         }
     }
 
-    /** systemd restarts a berth that exited with an error (Restart=on-failure, RestartSec=10..30 s). */
+    /**
+     * berth runs again 10..30 s after it failed: the shipped oneshot unit has no Restart= (systemd before 244
+     * refuses it), so this stands for the operator's or the boot's re-run, which the protocol must survive
+     * at any step. The simulator keeps it to check that every step is idempotent.
+     */
     private void scheduleRestart(SimInstance instance) {
         if (instance.berthRuns >= maxBerthRuns) {
             return;
@@ -362,12 +372,55 @@ final class World {
         }
     }
 
+    /**
+     * A spot interruption: the notice now, and EC2 reclaims the instance two minutes later whatever
+     * happens (no lifecycle hook holds a spot instance). A holder whose workload ran must have
+     * released its slot by then.
+     */
+    void spotInterruption(SimInstance instance) {
+        if (instance.spotNoticeAt >= 0 || instance.terminated()) {
+            return;
+        }
+        instance.spotNoticeAt = now();
+        boolean holder = instance.workloadSlot.isPresent();
+        event(instance.id, "spot interruption notice", "reclaimed in 120 s", -1);
+        if (instance.keeperActive && instance.berth != null && instance.berth.finished()) {
+            var node = new SimNode(this, instance);
+            var proc = new Scheduler.Proc(instance.id + "#keeper", () -> runKeeper(node));
+            node.proc = proc;
+            instance.keeper = proc;
+            scheduler.start(proc, now() + between(100, 5_000));   // the keeper polls IMDS every few seconds
+        }
+        scheduler.at(now() + 120_000, () -> {
+            if (holder && !zonesDown.contains(instance.zone)) {
+                for (var v : store.list(keys().slotsPrefix())) {
+                    var n = keys().slotOf(v.key());
+                    if (n.isEmpty()) {
+                        continue;
+                    }
+                    var record = codec().decode(v.key(), n.getAsInt(), keys().cluster(), v.value());
+                    if (record.heldBy(instance.id)) {
+                        violation("a spot holder releases its slot within the two-minute notice", n.getAsInt(),
+                                List.of(instance.id), "slot " + n.getAsInt() + " still held when EC2 reclaimed the instance");
+                    }
+                }
+            }
+            if (!instance.terminationRequested) {
+                instance.terminationRequested = true;
+                event(instance.id, "terminate", "spot: reclaimed by EC2", -1);
+                killProcesses(instance);
+                shutDown(instance);
+            }
+        });
+    }
+
     private void runKeeper(SimNode node) {
         var instance = node.instance;
         try {
             var context = node.context();
             var keeper = new dev.berth.core.claim.SlotKeeper(settings, context);
-            var notice = context.cloud().terminationNotice().orElseThrow();
+            // as berth keeper does: poll the notice through the retry layer (a throttled IMDS read is a bad second)
+            var notice = keeper.awaitNotice(5_000, 60_000).orElseThrow(() -> new BerthException("no termination notice"));
             keeper.letGo(notice, Optional.empty(), reason -> node.workloadStopped());
         } catch (BerthException e) {
             event(instance.id, "keeper fails", firstWords(e.getMessage()), -1);
@@ -564,8 +617,14 @@ final class World {
         checkZoneUp(request.zone(), request.zone());
         var existing = volumeByToken.get(request.clientToken());
         if (existing != null) {
+            var earlier = volumes.get(existing);
+            if (earlier.sizeGiB != request.sizeGiB() || !java.util.Objects.equals(earlier.snapshotId,
+                    request.snapshotId().orElse(null)) || !earlier.zone.equals(request.zone())) {
+                throw new CloudException(CloudException.Reason.TOKEN_MISMATCH, request.clientToken(),
+                        "IdempotentParameterMismatch: client token " + request.clientToken() + " was used for another request");
+            }
             counters.idempotentCreates++;
-            return volumes.get(existing);
+            return earlier;
         }
         if (!request.tags().containsKey("berth:cluster")) {
             violation("every resource carries the cluster tag", -1, List.of(caller.id),
@@ -598,10 +657,15 @@ final class World {
         volumes.put(id, volume);
         volumeByToken.put(request.clientToken(), id);
         counters.volumesCreated++;
-        scheduler.at(now() + physics.createVolume().draw(random), () -> volume.state.set(now(), VolumeState.AVAILABLE));
+        var ready = createdVolumesToFail > 0 ? VolumeState.ERROR : VolumeState.AVAILABLE;
+        if (createdVolumesToFail > 0) {
+            createdVolumesToFail--;
+        }
+        scheduler.at(now() + physics.createVolume().draw(random), () -> volume.state.set(now(), ready));
         int slot = slotTag(volume);
         long sameZone = volumes.values().stream()
-                .filter(v -> v.zone.equals(volume.zone) && slotTag(v) == slot && !v.tags.containsKey("berth:retired"))
+                .filter(v -> v.zone.equals(volume.zone) && slotTag(v) == slot && !v.tags.containsKey("berth:retired")
+                        && v.state.now() != VolumeState.ERROR && v.state.now() != VolumeState.DELETED)
                 .count();
         if (slot >= 0 && sameZone > 1) {
             violation("one live volume per slot and zone", slot, List.of(caller.id),

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
 class RegressionScenariosTest {
     private static final long MINUTE = 60_000;
 
-    private static World world(int zones, long seed, FullPolicy full, CrossZonePolicy cross) {
+    static World world(int zones, long seed, FullPolicy full, CrossZonePolicy cross) {
         var request = SimulationRequest.of(Scenario.MASS_BOOT, 1, zones, seed).withPolicies(full, cross);
         var base = SimConfig.of(zones, 1);
         // every instance boots in exactly 30 s, so that launches at one instant are boots at one instant
@@ -36,24 +36,24 @@ class RegressionScenariosTest {
         return new World(config, Simulation.settings(request), seed, CasSlotSelection::new, ClaimLog.silent());
     }
 
-    private static World world(int zones, long seed) {
+    static World world(int zones, long seed) {
         return world(zones, seed, FullPolicy.WAIT, CrossZonePolicy.NEVER);
     }
 
-    private static SlotRecord slot(World w, int n) {
+    static SlotRecord slot(World w, int n) {
         var key = w.keys().slot(n);
         return w.codec().decode(key, n, w.keys().cluster(), w.store.get(key).orElseThrow().value());
     }
 
-    private static boolean ready(SimInstance i) {
+    static boolean ready(SimInstance i) {
         return i.workloadSlot.isPresent() && !i.terminated();
     }
 
-    private static void noViolations(World w) {
+    static void noViolations(World w) {
         assertTrue(w.violations.isEmpty(), () -> w.violations + "\n" + String.join("\n", ShortestTrace.of(w.trace, w.violations)));
     }
 
-    private static SimInstance only(World w) {
+    static SimInstance only(World w) {
         return w.instances.values().iterator().next();
     }
 

@@ -1,6 +1,7 @@
 package dev.berth.storecheck;
 
 import dev.berth.spi.ClaimStore;
+import dev.berth.spi.StoreException;
 import dev.berth.spi.Conflict;
 import dev.berth.spi.DeleteResult;
 import dev.berth.spi.Deleted;
@@ -81,7 +82,39 @@ public final class StoreCheck {
 
     // ---- sequential probes -----------------------------------------------------------------
 
+    /** How long the check waits for a store's first answer (a cold client, a busy machine) before probing. */
+    private static final long FIRST_ANSWER_NANOS = TimeUnit.SECONDS.toNanos(120);
+
+    /**
+     * Waits for the store to answer a read at all, retrying what the store calls retryable (a timeout while
+     * its client connects), so that a slow first answer is not mistaken for a probe's failure. Gives up after
+     * {@link #FIRST_ANSWER_NANOS}; the probes then report what they see.
+     */
+    private void awaitFirstAnswer() {
+        long deadline = System.nanoTime() + FIRST_ANSWER_NANOS;
+        long pause = 200;
+        while (true) {
+            try {
+                store.get(base + "first-answer");
+                return;
+            } catch (StoreException e) {
+                if (!e.retryable() || System.nanoTime() > deadline) {
+                    return;
+                }
+                notes.add("the store's first answer was slow (" + e.getMessage() + "); retried");
+            }
+            try {
+                Thread.sleep(pause);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            pause = Math.min(pause * 2, 5_000);
+        }
+    }
+
     private void sequentialProbes() {
+        awaitFirstAnswer();
         probe("get", this::probeGet);
         probe("putIfAbsent", this::probePutIfAbsent);
         probe("compareAndSet", this::probeCompareAndSet);

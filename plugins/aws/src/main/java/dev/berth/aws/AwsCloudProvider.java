@@ -212,8 +212,12 @@ final class AwsCloudProvider implements CloudProvider {
         // EC2 honours the client token; moto does not, and a look-up by the token's tag costs one call
         var earlier = findVolumes(new VolumeQuery(Map.of(TAG_CLIENT_TOKEN, request.clientToken()),
                 Optional.of(request.zone())));
-        if (!earlier.isEmpty()) {
-            return earlier.getFirst();
+        // a volume of this token that failed or is being deleted can never serve: the caller sees its state
+        // through describeVolume after CreateVolume (EC2 returns it again for the same token) and makes a new intent
+        var usable = earlier.stream().filter(v -> v.state() != VolumeState.ERROR && v.state() != VolumeState.DELETING
+                && v.state() != VolumeState.DELETED).findFirst();
+        if (usable.isPresent()) {
+            return usable.get();
         }
         var tags = new LinkedHashMap<>(request.tags());
         tags.put(TAG_CLIENT_TOKEN, request.clientToken());

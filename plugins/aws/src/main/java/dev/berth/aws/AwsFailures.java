@@ -59,6 +59,8 @@ final class AwsFailures {
                 case INVALID -> ": check the configuration (region, zone, volume type and size, ids)";
                 case UNAVAILABLE -> ": the service did not answer properly; berth retries, check the endpoint and"
                         + " the AWS health dashboard if this lasts";
+                case TOKEN_MISMATCH -> ": the client token was used before with other parameters (the configuration"
+                        + " changed while a creation was pending); berth makes a new creation intent";
             };
             return new CloudException(reason, resource, said + advice, e);
         }
@@ -96,6 +98,9 @@ final class AwsFailures {
             if (CONFLICT.contains(code)) {
                 return Reason.CONFLICT;
             }
+            if (code.equals("IdempotentParameterMismatch")) {
+                return Reason.TOKEN_MISMATCH;
+            }
             if (code.equals("InvalidZone.NotFound") || code.equals("InvalidVolume.ZoneMismatch")) {
                 return Reason.INVALID;
             }
@@ -106,7 +111,7 @@ final class AwsFailures {
                 return Reason.UNAVAILABLE;
             }
             if (code.startsWith("Invalid") || code.startsWith("Missing") || code.equals("ValidationError")
-                    || code.equals("ValidationException") || code.equals("IdempotentParameterMismatch")
+                    || code.equals("ValidationException")
                     || code.equals("OptInRequired") || code.equals("UnsupportedOperation")) {
                 return Reason.INVALID;
             }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.spi.PluginConfig;
+import dev.berth.spi.TerminationNotice;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -28,7 +29,27 @@ class TerminationNoticeTest {
 
                 fixture.put("meta-data/autoscaling/target-lifecycle-state", "InService");
                 fixture.put("meta-data/spot/instance-action", "{\"action\": \"terminate\", \"time\": \"2026-01-01T00:00:00Z\"}");
-                assertTrue(provider.terminationNotice().orElseThrow().reason().startsWith("spot interruption notice"));
+                var spot = provider.terminationNotice().orElseThrow();
+                assertTrue(spot.reason().startsWith("spot interruption notice"), spot.reason());
+                assertEquals(TerminationNotice.Kind.SPOT, spot.kind());
+                assertEquals(Optional.empty(), spot.hookName(), "a spot interruption has no lifecycle hook to complete");
+            }
+        }
+    }
+
+    @Test
+    void aScaleInBackToTheWarmPoolIsANoticeToo() throws Exception {
+        for (var target : new String[] {"Warmed:Stopped", "Warmed:Running", "Warmed:Hibernated"}) {
+            try (var fixture = ImdsFixture.of("i-0abc", "us-east-1b", "g")) {
+                var settings = new PluginConfig("providerSettings", Map.of("imdsEndpoint", fixture.endpoint().toString(),
+                        "region", "us-east-1", "lifecycleHook", "berth-release"));
+                try (var provider = new AwsCloudProviderFactory().create(settings)) {
+                    fixture.put("meta-data/autoscaling/target-lifecycle-state", target);
+                    var notice = provider.terminationNotice().orElseThrow(() -> new AssertionError(target + " gave no notice"));
+                    assertEquals(TerminationNotice.Kind.WARM_POOL, notice.kind(), target);
+                    assertTrue(notice.reason().contains(target), notice.reason());
+                    assertEquals(Optional.empty(), notice.hookName(), "the termination hook is for Terminated only");
+                }
             }
         }
     }

@@ -21,6 +21,7 @@ import dev.berth.spi.Snapshot;
 import dev.berth.spi.SnapshotState;
 import dev.berth.spi.Volume;
 import dev.berth.spi.VolumeRequest;
+import dev.berth.spi.VolumeState;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -186,8 +187,9 @@ public final class ClaimProtocol {
                 var fresh = intent;
                 held = updateHeld(me, held, r -> r.withVolumeIntent(fresh));
             }
-            volumeId = createVolume(held.slot(), intent);
-            awaitAvailable(me, held.slot(), volumeId);
+            var made = createUsableVolume(me, held, intent);
+            held = made.held();
+            volumeId = made.volumeId();
             log("volume " + volumeId + " for slot " + held.slot() + " in " + me.zone()
                     + (intent.sourceSnapshotId() != null ? " from snapshot " + intent.sourceSnapshotId() : ""));
         }
@@ -231,12 +233,69 @@ public final class ClaimProtocol {
         return calls.run("create the volume of slot " + slot, () -> context.cloud().createVolume(request)).volumeId();
     }
 
+    /** How many creation intents one claim tries when each volume it makes goes to error. */
+    private static final int MAX_CREATION_INTENTS = 3;
+
+    /** A volume made for the slot, and the slot as last written (its intent may have been renewed). */
+    private record Made(SlotEntry held, String volumeId) {
+    }
+
+    /**
+     * Creates the slot's volume under its intent and waits until it is usable. A volume that can never
+     * serve (it went to error or was deleted) would come back for ever under the same client token,
+     * and a token the cloud refuses (used with other parameters: the configuration changed while the
+     * intent was pending) never works: in both cases a new intent, with a token derived from the old
+     * one, is recorded by compare-and-set and the volume made again, at most {@value #MAX_CREATION_INTENTS} times.
+     */
+    private Made createUsableVolume(InstanceIdentity me, SlotEntry held, SlotRecord.VolumeIntent intent) {
+        for (int attempt = 1; ; attempt++) {
+            String why;
+            String dead = null;
+            try {
+                var volumeId = createVolume(held.slot(), intent);
+                var state = awaitAvailable(me, held.slot(), volumeId);
+                if (state.isEmpty()) {
+                    return new Made(held, volumeId);
+                }
+                why = "volume " + volumeId + " went to state " + state.get().name().toLowerCase();
+                dead = volumeId;
+            } catch (CloudException e) {
+                if (e.reason() != CloudException.Reason.TOKEN_MISMATCH) {
+                    throw e;
+                }
+                why = "the cloud refused client token " + intent.clientToken() + " (" + e.getMessage() + ")";
+            }
+            if (attempt >= MAX_CREATION_INTENTS) {
+                throw new ClaimException(ClaimException.Kind.REFUSED, "the volume of slot " + held.slot() + " could not be"
+                        + " made " + attempt + " times (last: " + why + "): check the KMS key, the snapshot and the"
+                        + " volume quota in " + me.zone() + ", then re-run");
+            }
+            var next = new SlotRecord.VolumeIntent(intent.zone(), VolumeClientToken.next(intent.clientToken()),
+                    intent.sourceSnapshotId(), intent.sourceVolumeId());
+            log(why + ": slot " + held.slot() + " gets a new creation intent (token " + next.clientToken() + ")");
+            var retired = new ArrayList<>(held.record().retiredVolumes());
+            if (dead != null) {
+                var deadId = dead;
+                retired.add(new SlotRecord.VolumeRef(deadId, intent.zone()));
+                try {   // for the operator and for gc; a volume in error may refuse even this
+                    calls.run("tag the dead volume " + deadId, () -> context.cloud().tag(deadId,
+                            Map.of("berth:retired", "went to error; replaced under a new creation intent")));
+                } catch (CloudException e) {
+                    log("could not tag the dead volume " + deadId + " as retired: " + e.getMessage());
+                }
+            }
+            held = updateHeld(me, held, r -> r.withVolume(r.volume(), retired).withVolumeIntent(next));
+            intent = next;
+        }
+    }
+
     /**
      * Polls a volume this run created until the cloud shows it (describe calls lag) and it is
      * available or already attached here: no fixed settle time, and a directory volume is ready at once.
+     * Returns the state of a volume that can never serve (error, deleting, deleted), else empty.
      */
-    private void awaitAvailable(InstanceIdentity me, int slot, String volumeId) {
-        BoundedWait.forThe("new volume " + volumeId + " of slot " + slot + " to become available", context.ticker(), context.log())
+    private Optional<VolumeState> awaitAvailable(InstanceIdentity me, int slot, String volumeId) {
+        return BoundedWait.forThe("new volume " + volumeId + " of slot " + slot + " to become available", context.ticker(), context.log())
                 .bound(BoundedWait.Bound.of("waits.attachSeconds", settings.waits().attachMillis()))
                 .backoff(1_000, 10_000)
                 .hint("check the volume in the console (stuck creating? out of capacity in " + me.zone()
@@ -248,12 +307,9 @@ public final class ClaimProtocol {
                     }
                     var v = seen.get();
                     return switch (v.state()) {
-                        case AVAILABLE, IN_USE -> BoundedWait.Poll.done(v);
+                        case AVAILABLE, IN_USE -> BoundedWait.Poll.done(Optional.<VolumeState>empty());
                         case CREATING -> BoundedWait.Poll.pending("creating");
-                        case ERROR, DELETING, DELETED -> throw new ClaimException(ClaimException.Kind.REFUSED, "volume "
-                                + volumeId + " of slot " + slot + " went to state " + v.state().name().toLowerCase()
-                                + " after it was created: check it in the console (a KMS key it cannot use? a"
-                                + " deleted snapshot?); the slot still names its creation intent");
+                        case ERROR, DELETING, DELETED -> BoundedWait.Poll.done(Optional.of(v.state()));
                     };
                 });
     }

@@ -23,4 +23,18 @@ public final class VolumeClientToken {
             throw new IllegalStateException("SHA-256 is missing from this Java runtime", e);
         }
     }
+
+    /**
+     * The token of the next creation intent, when the volume the previous token made can never
+     * serve (it went to error, was deleted) or the token was used with other parameters: derived
+     * from the previous one, so a crash and re-run after the new intent is recorded repeats it.
+     */
+    public static String next(String previous) {
+        try {
+            var digest = MessageDigest.getInstance("SHA-256").digest((previous + "\nnext").getBytes(StandardCharsets.UTF_8));
+            return "berth-" + HexFormat.of().formatHex(digest, 0, 20);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this Java runtime", e);
+        }
+    }
 }

@@ -161,10 +161,27 @@ final class LinuxFileSystemDriver implements FileSystemDriver {
             if (!Files.exists(unit) || !Files.readString(unit, StandardCharsets.UTF_8).equals(text)) {
                 Files.createDirectories(unit.getParent());
                 Files.writeString(unit, text, StandardCharsets.UTF_8);
+                reloadSystemd(unit);
             }
         } catch (IOException e) {
             throw new DeviceException("mounted " + device.path() + " at " + spec.mountPoint() + " but could not write"
                     + " the mount unit " + unit + ": " + e.getMessage() + "; check 'mountUnitDir'", e);
+        }
+    }
+
+    /**
+     * Tells a running systemd about the unit just written (else it keeps the old one, or none, until the
+     * next boot and warns on every systemctl call). Best effort: the volume is mounted either way.
+     */
+    private void reloadSystemd(Path unit) {
+        if (!Files.isDirectory(Path.of("/run/systemd/system"))) {
+            return;   // systemd is not the init of this machine (a container, a test): nothing to reload
+        }
+        try {
+            runner.run(java.util.List.of("systemctl", "daemon-reload"), "load the mount unit " + unit);
+        } catch (DeviceException e) {
+            System.getLogger(LinuxFileSystemDriver.class.getName()).log(System.Logger.Level.WARNING,
+                    "wrote {0} but systemctl daemon-reload failed ({1}); run it by hand", unit, e.getMessage());
         }
     }
 

@@ -32,6 +32,9 @@ final class MountUnits {
         return escapePath(mountPoint.toAbsolutePath().normalize().toString()) + ".mount";
     }
 
+    /** How long systemd waits for the volume's device at boot before it gives up on the mount (nofail: boot goes on). */
+    static final String DEVICE_TIMEOUT = "30s";
+
     static String systemdUnit(MountSpec spec, Path device, Optional<String> uuid) {
         var what = uuid.map(u -> "/dev/disk/by-uuid/" + u).orElse(device.toString());
         var lines = new ArrayList<>(List.of(
@@ -43,9 +46,16 @@ final class MountUnits {
                 "What=" + what,
                 "Where=" + spec.mountPoint().toAbsolutePath().normalize(),
                 "Type=" + spec.filesystemType()));
-        if (!spec.options().isEmpty()) {
-            lines.add("Options=" + String.join(",", spec.options()));
+        // nofail: a volume that is not there (yet) never holds up the boot; the device timeout bounds the wait
+        // for it (systemd's default is 90 s, the whole boot's budget on some images)
+        var options = new ArrayList<>(spec.options());
+        if (!options.contains("nofail")) {
+            options.add("nofail");
         }
+        if (options.stream().noneMatch(o -> o.startsWith("x-systemd.device-timeout="))) {
+            options.add("x-systemd.device-timeout=" + DEVICE_TIMEOUT);
+        }
+        lines.add("Options=" + String.join(",", options));
         lines.addAll(List.of("", "[Install]", "WantedBy=multi-user.target", ""));
         return String.join("\n", lines);
     }

@@ -36,7 +36,7 @@ class MountUnitsTest {
     @Test
     void unitMountsByUuidWithTheOptions() {
         var unit = MountUnits.systemdUnit(SPEC, Path.of("/dev/nvme1n1"), Optional.of("abc"));
-        assertTrue(unit.contains("\n[Mount]\nWhat=/dev/disk/by-uuid/abc\nWhere=/var/lib/avalanche-data\nType=ext4\nOptions=noatime\n"), unit);
+        assertTrue(unit.contains("\n[Mount]\nWhat=/dev/disk/by-uuid/abc\nWhere=/var/lib/avalanche-data\nType=ext4\nOptions=noatime,nofail,x-systemd.device-timeout=30s\n"), unit);
         assertTrue(unit.contains("WantedBy=multi-user.target"), unit);
     }
 }
