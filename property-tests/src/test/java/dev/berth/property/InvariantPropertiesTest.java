@@ -26,6 +26,9 @@ class InvariantPropertiesTest {
         long calls = 0;
         long claimErrors = 0;
         int withFaults = 0;
+        int latestSnapshot = 0;
+        int latestSnapshotMoves = 0;
+        int latestSnapshotWaits = 0;
         long started = System.nanoTime();
         for (int i = 0; i < tries; i++) {
             var request = PlanGenerator.generate(PropertySettings.BASE_SEED + i, 6);
@@ -34,6 +37,14 @@ class InvariantPropertiesTest {
             claimErrors += report.claimErrors();
             if (!request.plan().isEmpty()) {
                 withFaults++;
+            }
+            if (request.crossZone() == dev.berth.core.claim.CrossZonePolicy.LATEST_SNAPSHOT) {
+                latestSnapshot++;
+                if (report.movesFromLatestSnapshot() > 0) {
+                    latestSnapshotMoves++;
+                } else if (request.plan().stream().anyMatch(a -> a instanceof dev.berth.sim.PlanAction.Outage)) {
+                    latestSnapshotWaits++;
+                }
             }
             if (report.violations() > 0) {
                 var shrunk = new Shrinker(Simulation::run, 300).shrink(request);
@@ -46,6 +57,9 @@ class InvariantPropertiesTest {
         System.out.printf("invariant property: %d generated scenarios (%d with faults), %d simulated SPI calls,"
                 + " %d claim errors (each explained by a planned fault), 0 violations, %.1f s%n",
                 tries, withFaults, calls, claimErrors, (System.nanoTime() - started) / 1e9);
+        System.out.printf("  crossZone latest-snapshot: %d scenarios, %d moved slots from a young snapshot, %d had an"
+                + " outage and no move from a snapshot (none young enough, or no slot to move)%n",
+                latestSnapshot, latestSnapshotMoves, latestSnapshotWaits);
         assertTrue(withFaults > tries / 2, "most generated scenarios should carry faults");
     }
 

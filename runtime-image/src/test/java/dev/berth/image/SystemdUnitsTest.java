@@ -28,13 +28,16 @@ class SystemdUnitsTest {
             "ConditionPathExists", "Type", "RemainAfterExit", "ExecStartPre", "ExecStart", "ExecStartPost", "ExecStop",
             "ExecStopPost", "TimeoutStartSec", "TimeoutStopSec", "SuccessExitStatus", "Restart", "RestartSec",
             "RestartPreventExitStatus", "KillMode", "KillSignal", "Environment", "EnvironmentFile", "User", "Group",
-            "WantedBy", "RequiredBy", "Also");
+            "WantedBy", "RequiredBy", "Also", "Requisite",
+            // [Timer] (berth-snapshot.timer)
+            "OnBootSec", "OnUnitActiveSec", "AccuracySec");
 
     private static List<Path> units() throws Exception {
         try (var files = Files.list(UNITS)) {
-            var units = files.filter(f -> f.toString().endsWith(".service")).sorted().toList();
+            var units = files.filter(f -> f.toString().endsWith(".service") || f.toString().endsWith(".timer")).sorted().toList();
             assertTrue(units.stream().map(u -> u.getFileName().toString()).toList()
-                    .containsAll(List.of("berth-claim.service", "berth-claim-static.service", "berth-keeper.service")), units.toString());
+                    .containsAll(List.of("berth-claim.service", "berth-claim-static.service", "berth-keeper.service",
+                            "berth-snapshot.service", "berth-snapshot.timer")), units.toString());
             return units;
         }
     }
@@ -74,6 +77,10 @@ class SystemdUnitsTest {
             var name = unit.getFileName().toString();
             for (var key : settings.keySet()) {
                 assertTrue(SYSTEMD_219.contains(key), name + ": " + key + "= is not known to systemd 219 (or not checked yet)");
+            }
+            if (name.endsWith(".timer")) {
+                assertTrue(Files.exists(unit.resolveSibling(name.replace(".timer", ".service"))), name + " starts a service we ship");
+                continue;
             }
             var type = settings.getOrDefault("Type", "simple");
             // exec came with systemd 240; notify needs sd_notify, which a JVM has no easy way to send

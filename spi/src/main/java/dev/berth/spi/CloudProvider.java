@@ -52,6 +52,23 @@ public interface CloudProvider extends AutoCloseable {
 
     Optional<Snapshot> describeSnapshot(String snapshotId);
 
+    /**
+     * Snapshots owned by this account that carry all of {@code tags} (berth's periodic snapshots of
+     * one slot). May lag behind writes. A provider without snapshots refuses with {@link CloudException.Reason#INVALID}.
+     */
+    default List<Snapshot> findSnapshots(Map<String, String> tags) {
+        throw new CloudException(CloudException.Reason.INVALID, "snapshots", "this cloud provider keeps no snapshots:"
+                + " set snapshots.everyMinutes to 0 (no periodic snapshots) and crossZone to never or snapshot");
+    }
+
+    /**
+     * Deletes a snapshot berth made (retention); a no-op when it is already gone. Providers refuse a
+     * snapshot without the {@code berth:cluster} tag.
+     */
+    default void deleteSnapshot(String snapshotId) {
+        throw new CloudException(CloudException.Reason.INVALID, snapshotId, "this cloud provider cannot delete snapshots");
+    }
+
     /** Adds or replaces tags on a volume or snapshot. */
     void tag(String resourceId, Map<String, String> tags);
 

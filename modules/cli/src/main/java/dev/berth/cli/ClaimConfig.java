@@ -39,7 +39,7 @@ record ClaimConfig(
     private static final int MAX_WAIT_SECONDS = 7 * 24 * 3600;
 
     static final Set<String> TOP = Set.of("cluster", "provider", "providerSettings", "store", "storeSettings", "capacity",
-            "envFile", "plugins", "whenFull", "crossZone", "volume", "identity", "keys", "devices", "waits", "sim");
+            "envFile", "plugins", "whenFull", "crossZone", "volume", "identity", "keys", "devices", "waits", "sim", "snapshots");
 
     /** Flags given on the command line (null when not given). */
     record Flags(String cluster, String provider, String store, Integer capacity, String envFile, String plugins,
@@ -114,7 +114,8 @@ record ClaimConfig(
 
         var settings = new ClaimSettings(cluster, capacity.map(OptionalInt::of).orElse(OptionalInt.empty()), volume, identity,
                 whenFull, crossZone, waits, envFile,
-                flags.forceSlot() == null ? OptionalInt.empty() : OptionalInt.of(flags.forceSlot()));
+                flags.forceSlot() == null ? OptionalInt.empty() : OptionalInt.of(flags.forceSlot()),
+                snapshots(file.section("snapshots").only(Set.of("everyMinutes", "keep", "maxSnapshotAgeMinutes")), crossZone));
 
         var keys = file.section("keys").only(Set.of("provider", "settings"));
         var devices = file.section("devices").only(Set.of("provider", "settings"));
@@ -127,6 +128,21 @@ record ClaimConfig(
                 new PluginConfig("keys.settings", keys.flat("settings")),
                 first(flags.instanceId(), sim.string("instanceId")).orElse("i-local"),
                 first(flags.zone(), sim.string("zone")).orElse("local-a"));
+    }
+
+    /**
+     * The {@code snapshots:} section. Periodic snapshots are on when it says how often, or by default (hourly)
+     * with {@code crossZone: latest-snapshot}, which has nothing to move from without them; else off.
+     */
+    private static ClaimSettings.SnapshotSettings snapshots(ConfigFile s, CrossZonePolicy crossZone) {
+        var d = ClaimSettings.SnapshotSettings.defaults();
+        int every = s.integer("everyMinutes").orElse(crossZone == CrossZonePolicy.LATEST_SNAPSHOT ? d.everyMinutes() : 0);
+        if (crossZone == CrossZonePolicy.LATEST_SNAPSHOT && every == 0) {
+            throw new UsageException("crossZone: latest-snapshot moves a slot from its latest periodic snapshot, but"
+                    + " snapshots.everyMinutes is 0 (none are taken): set it (for example 60) or use crossZone: snapshot");
+        }
+        return new ClaimSettings.SnapshotSettings(every, s.integer("keep").orElse(d.keep()),
+                s.integer("maxSnapshotAgeMinutes").orElse(d.maxSnapshotAgeMinutes()));
     }
 
     /** A {@code waits.*Seconds} bound in milliseconds; an error names the key. */

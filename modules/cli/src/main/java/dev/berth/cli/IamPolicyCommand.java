@@ -36,12 +36,13 @@ final class IamPolicyCommand implements Callable<Integer> {
         var prefix = bucket.isPresent() && store.getPath() != null ? store.getPath() : "";
         var backupKey = resolved.keyProvider().filter("kms"::equals).flatMap(k -> resolved.keySettings().get("keyId"));
         var features = new IamPolicy.Features(settings.cluster(), bucket, prefix, backupKey, settings.volume().kmsKeyId(),
-                settings.crossZone() == dev.berth.core.claim.CrossZonePolicy.SNAPSHOT, settings.volume().seedSnapshotId(),
+                settings.crossZone().movesVolumes(), settings.volume().seedSnapshotId(),
                 settings.whenFull() == dev.berth.core.claim.FullPolicy.MARK_UNHEALTHY,
                 settings.whenFull() == dev.berth.core.claim.FullPolicy.TERMINATE_SELF,
                 resolved.providerSettings().get("lifecycleHook").isPresent(), resolved.providerSettings().get("group"),
                 resolved.providerSettings().get("region").or(() -> Optional.ofNullable(
-                        dev.berth.spi.UriQuery.parse(store).get("region")).filter(v -> !v.isEmpty())));
+                        dev.berth.spi.UriQuery.parse(store).get("region")).filter(v -> !v.isEmpty())),
+                settings.snapshots().everyMinutes() > 0);
         console.out().println(IamPolicy.json(features));
         return ExitCodes.OK;
     }

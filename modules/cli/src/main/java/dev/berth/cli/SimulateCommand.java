@@ -41,7 +41,9 @@ final class SimulateCommand implements Callable<Integer> {
     String whenFull;
 
     @Option(names = "--cross-zone", defaultValue = "never",
-            description = "Whether a slot's volume may move to another zone: never or snapshot. Default: ${DEFAULT-VALUE}.")
+            description = {"Whether a slot's volume may move to another zone: never, snapshot (of the live volume: waits",
+                    "for an unreachable zone) or latest-snapshot (holders run berth snapshot hourly; an unreachable",
+                    "zone's slots move from their latest snapshot if younger than 120 minutes). Default: ${DEFAULT-VALUE}."})
     String crossZone;
 
     @Option(names = "--plan", description = {"Replay a list of steps instead of a named scenario, e.g.",
@@ -145,7 +147,13 @@ final class SimulateCommand implements Callable<Integer> {
         row(out, "slots (held)", r.slots() + " (" + r.slotsHeld() + ")");
         row(out, "volumes created", r.volumesCreated() + (r.idempotentCreates() > 0 ? " (+" + r.idempotentCreates()
                 + " repeated creates answered idempotently)" : ""));
-        row(out, "snapshots", r.snapshots());
+        row(out, "snapshots", r.snapshots() + (r.snapshotsTaken() > 0 ? " (" + r.snapshotsTaken() + " periodic, "
+                + r.snapshotsDeleted() + " deleted by retention)" : ""));
+        if (r.movesFromLatestSnapshot() > 0) {
+            row(out, "moves from latest snapshot", r.movesFromLatestSnapshot() + ", oldest snapshot used "
+                    + r.maxDataLossMinutes() + " min (bound " + r.maxSnapshotAgeMinutes() + " min)");
+        }
+        row(out, "retired volumes attached", r.retiredVolumesAttached());
         row(out, "CAS attempts per node", String.format("%.3f (%d in all)", r.casAttemptsPerNode(), r.casAttempts()));
         row(out, "happy-path calls", r.happyPathCalls() + " sequential cloud/store calls (max " + r.happyPathCallsMax() + ")");
         row(out, "time to converge", seconds(r.convergeMillis()) + " simulated (last phase)");
@@ -158,6 +166,7 @@ final class SimulateCommand implements Callable<Integer> {
                 + r.throttled() + ")");
         row(out, "simulated time", seconds(r.simulatedMillis()) + " in " + r.steps() + " steps");
         row(out, "violations", r.violations());
+        r.waitingMessages().forEach(m -> row(out, "seen in the logs", m));
     }
 
     private static void row(java.io.PrintStream out, String name, Object value) {

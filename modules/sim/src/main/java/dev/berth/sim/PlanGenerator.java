@@ -38,6 +38,19 @@ public final class PlanGenerator {
             });
         }
         var cross = r.nextInt(4) == 0 ? CrossZonePolicy.SNAPSHOT : CrossZonePolicy.NEVER;
+        // Half the snapshot plans run latest-snapshot; a second stream decides, so that every other plan stays
+        // what its seed always gave. Their outages come early (no periodic snapshot yet: the move waits) or late
+        // (after one or two hourly snapshots: young enough, the move loses a bounded amount of writes).
+        var extra = new SplittableRandom(seed ^ 0x5eed_0f_2a_5a_75L);
+        if (cross == CrossZonePolicy.SNAPSHOT && extra.nextBoolean()) {
+            cross = CrossZonePolicy.LATEST_SNAPSHOT;
+            boolean late = extra.nextBoolean();
+            plan.replaceAll(step -> step instanceof PlanAction.Outage o && late
+                    ? new PlanAction.Outage(o.zone(), 3_600 + o.at() * 4, o.seconds()) : step);
+            if (late && plan.stream().noneMatch(a -> a instanceof PlanAction.Outage)) {
+                plan.add(new PlanAction.Outage(extra.nextInt(zones), 3_600 + extra.nextInt(5_400), 600 + extra.nextInt(3_000)));
+            }
+        }
         // With slots pinned to zones (cross-zone never) across several zones, terminating or replacing an
         // instance that finds no slot in its zone only churns: the group relaunches it in the same zone to
         // keep its balance. That combination is a configuration an operator should not choose; wait it is.

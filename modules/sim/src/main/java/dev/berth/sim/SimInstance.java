@@ -14,6 +14,9 @@ final class SimInstance {
     final Timeline<InstanceState> state = new Timeline<>();
     Scheduler.Proc berth;
     Scheduler.Proc keeper;
+    /** The running {@code berth snapshot} (the timer's job), or null. */
+    Scheduler.Proc snapshotJob;
+    boolean snapshotTimer;
     int berthRuns;
     boolean healthy = true;
     boolean forceClaim;

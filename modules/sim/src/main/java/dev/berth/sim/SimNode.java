@@ -325,11 +325,35 @@ final class SimNode implements Ticker {
         public Optional<Snapshot> describeSnapshot(String snapshotId) {
             return call("ec2: describe snapshot", World.CallKind.CLOUD, () -> {
                 var s = world.snapshots.get(snapshotId);
-                if (s == null || s.createdAt > world.viewTime()) {
+                if (s == null || s.deleted || s.createdAt > world.viewTime()) {
                     return Optional.<Snapshot>empty();
                 }
                 return Optional.of(new Snapshot(s.id, s.volumeId, s.completed ? SnapshotState.COMPLETED : SnapshotState.PENDING,
                         s.completed ? 100 : 50, s.sizeGiB, s.tags));
+            });
+        }
+
+        @Override
+        public List<Snapshot> findSnapshots(Map<String, String> tags) {
+            return call("ec2: describe snapshots", World.CallKind.CLOUD, () -> {
+                long t = world.viewTime();
+                var found = new ArrayList<Snapshot>();
+                for (var s : world.snapshots.values()) {
+                    if (!s.deleted && s.createdAt <= t && s.tags.entrySet().containsAll(tags.entrySet())) {
+                        found.add(new Snapshot(s.id, s.volumeId, s.completed ? SnapshotState.COMPLETED : SnapshotState.PENDING,
+                                s.completed ? 100 : 50, s.sizeGiB, s.tags));
+                    }
+                }
+                return found;
+            });
+        }
+
+        @Override
+        public void deleteSnapshot(String snapshotId) {
+            call("ec2: delete snapshot", World.CallKind.CLOUD, () -> {
+                world.deleteSnapshot(instance, snapshotId);
+                world.event(instance.id, "ec2: delete snapshot", snapshotId, -1);
+                return null;
             });
         }
 

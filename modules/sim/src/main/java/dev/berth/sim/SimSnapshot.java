@@ -13,6 +13,7 @@ final class SimSnapshot {
     final Map<String, byte[]> files;
     final String identityFingerprint;
     boolean completed;
+    boolean deleted;
 
     SimSnapshot(String id, String volumeId, int sizeGiB, long createdAt, Map<String, String> tags, String filesystem,
                 Map<String, byte[]> files, String identityFingerprint) {

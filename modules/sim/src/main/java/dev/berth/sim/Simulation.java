@@ -90,8 +90,9 @@ public final class Simulation {
 
     private World newWorld() {
         var config = SimConfig.of(request.zones(), request.nodes());
-        var w = new World(config, settings(request), request.seed(), selectionFor(), ClaimLog.silent());
+        var w = new World(config, settings(request), request.seed(), selectionFor(), this::notable);
         w.traceEnabled = request.trace();
+        w.periodicSnapshots = request.crossZone() == dev.berth.core.claim.CrossZonePolicy.LATEST_SNAPSHOT;
         return w;
     }
 
@@ -139,6 +140,9 @@ public final class Simulation {
             }
             case ZONE_OUTAGE -> {
                 awaitConverged("initial boot");
+                if (world.periodicSnapshots) {   // the fleet runs long enough for its periodic snapshots
+                    pause(2L * world.settings.snapshots().everyMinutes() * 60_000L);
+                }
                 zoneOutage(world.config.zones().getFirst(), 30 * 60_000L);
             }
             case SCALE_IN -> {
@@ -294,9 +298,7 @@ public final class Simulation {
         }
         world.event("-", "zone outage", zone + ": " + lost.size() + " instances lost", -1);
         for (var i : lost) {
-            if (i.berth != null) {
-                world.scheduler.kill(i.berth);
-            }
+            world.killProcesses(i);   // unreachable: its berth, keeper and snapshot job are gone with it
             i.healthy = false;
         }
         world.scheduler.at(world.now() + 60_000, () -> {
@@ -479,7 +481,7 @@ public final class Simulation {
             }
             var volumeZone = record.volume() != null ? record.volume().zone()
                     : record.volumeIntent() != null ? record.volumeIntent().zone() : null;
-            if (volumeZone == null || volumeZone.equals(zone) || request.crossZone() == dev.berth.core.claim.CrossZonePolicy.SNAPSHOT) {
+            if (volumeZone == null || volumeZone.equals(zone) || request.crossZone().movesVolumes()) {
                 return true;
             }
         }
@@ -543,7 +545,41 @@ public final class Simulation {
                 world.counters.claimErrors, world.counters.unexplainedClaimErrors, world.counters.fullOutcomes, world.counters.throttled,
                 convergedAt < 0 ? -1 : convergedAt - phaseStartForReport(), slowest, singleClaim, ratio, world.now(),
                 world.scheduler.steps(), world.violations.size(), world.violations.subList(0, Math.min(20, world.violations.size())),
-                ShortestTrace.of(world.trace, world.violations));
+                ShortestTrace.of(world.trace, world.violations), world.counters.snapshotsTaken,
+                world.counters.snapshotsDeleted, world.counters.movesFromLatestSnapshot,
+                Math.round(world.counters.maxDataLossMillis / 6_000.0) / 10.0, world.settings.snapshots().maxSnapshotAgeMinutes(),
+                world.counters.retiredAttached, waitingMessages());
+    }
+
+    private final java.util.Set<String> notable = new java.util.LinkedHashSet<>();
+
+    /**
+     * Keeps the first few distinct waits and claim errors nodes logged (ids and figures blanked): what an operator
+     * would read in the journal. Everything else nodes log is dropped.
+     */
+    private void notable(String message) {
+        if (notable.size() >= 5 || !(message.startsWith("still waiting for") && message.contains("snapshot")
+                || message.contains("from its latest snapshot"))) {
+            return;
+        }
+        notable.add(blank(message));
+    }
+
+    private static String blank(String message) {
+        var m = message.replaceAll("vol-[0-9a-f]+|snap-[0-9a-f]+|i-[0-9a-f]+", "*").replaceAll("slot \\d+", "slot *")
+                .replaceAll("\\d+ (s|minutes|attempts)", "N $1");
+        return m.length() > 400 ? m.substring(0, 400) + "..." : m;
+    }
+
+    private List<String> waitingMessages() {
+        var all = new java.util.LinkedHashSet<>(notable);
+        for (var e : world.failures) {
+            if (all.size() >= 8) {
+                break;
+            }
+            all.add(blank(String.valueOf(e.getMessage())));
+        }
+        return List.copyOf(all);
     }
 
     private long phaseStartForReport() {

@@ -15,6 +15,14 @@ import java.util.List;
  * @param singleClaimMillis   berth start-to-ready of a lone node in an otherwise empty world
  * @param unexplainedClaimErrors claim errors that no planned fault explains (each is also a violation)
  * @param shortestTrace       the steps that show the first violation (its nodes and slot)
+ * @param snapshotsTaken      periodic snapshots {@code berth snapshot} started (crossZone latest-snapshot runs it)
+ * @param snapshotsDeleted    periodic snapshots retention deleted
+ * @param movesFromLatestSnapshot cross-zone moves that built a slot's volume from its latest periodic snapshot
+ * @param maxDataLossMinutes  the age of the snapshot used by the oldest such move: the writes lost, to compare
+ *                            with {@code maxSnapshotAgeMinutes}
+ * @param maxSnapshotAgeMinutes the RPO bound in force
+ * @param retiredVolumesAttached attachments of a volume its slot had retired (0 is the only good answer)
+ * @param waitingMessages     distinct reasons claims gave for waiting or failing in the run (at most 5, shortened)
  */
 @Json
 public record SimulationReport(
@@ -48,10 +56,18 @@ public record SimulationReport(
         long steps,
         int violations,
         List<Violation> violationDetails,
-        List<String> shortestTrace) {
+        List<String> shortestTrace,
+        long snapshotsTaken,
+        long snapshotsDeleted,
+        long movesFromLatestSnapshot,
+        double maxDataLossMinutes,
+        int maxSnapshotAgeMinutes,
+        long retiredVolumesAttached,
+        List<String> waitingMessages) {
 
     public SimulationReport {
         violationDetails = List.copyOf(violationDetails);
         shortestTrace = List.copyOf(shortestTrace);
+        waitingMessages = List.copyOf(waitingMessages);
     }
 }

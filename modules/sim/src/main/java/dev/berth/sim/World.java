@@ -88,6 +88,7 @@ final class World {
     private final SlotCodec codec = new SlotCodec();
     private final Map<Integer, Set<String>> believedHolders = new TreeMap<>();
     private final Map<Integer, String> firstIdentity = new HashMap<>();
+    private final Set<String> movesFromSnapshots = new HashSet<>();
     private final ClaimLog log;
     int desired;
     long staleUntil = -1;
@@ -308,6 +309,7 @@ final class World {
         }
         counters.ready++;
         node.readyRun = true;
+        startSnapshotTimer(instance);
         event(instance.id, "ready", "slot " + slot, slot);
         for (var other : instances.values()) {
             if (other != instance && !other.terminated() && other.workloadSlot.isPresent()
@@ -382,17 +384,19 @@ final class World {
             return;
         }
         instance.spotNoticeAt = now();
-        boolean holder = instance.workloadSlot.isPresent();
+        // an instance in a failed zone is lost already: it cannot act on the notice, and nobody expects it to
+        boolean holder = instance.workloadSlot.isPresent() && !zonesDown.contains(instance.zone);
         event(instance.id, "spot interruption notice", "reclaimed in 120 s", -1);
-        if (instance.keeperActive && instance.berth != null && instance.berth.finished()) {
+        if (holder && instance.keeperActive && instance.berth != null && instance.berth.finished()) {
             var node = new SimNode(this, instance);
             var proc = new Scheduler.Proc(instance.id + "#keeper", () -> runKeeper(node));
             node.proc = proc;
             instance.keeper = proc;
             scheduler.start(proc, now() + between(100, 5_000));   // the keeper polls IMDS every few seconds
         }
+        long noticeAt = now();
         scheduler.at(now() + 120_000, () -> {
-            if (holder && !zonesDown.contains(instance.zone)) {
+            if (holder && !zonesDown.contains(instance.zone) && !zoneDownSince(instance.zone, noticeAt)) {
                 for (var v : store.list(keys().slotsPrefix())) {
                     var n = keys().slotOf(v.key());
                     if (n.isEmpty()) {
@@ -439,9 +443,12 @@ final class World {
         shutDown(instance);
     }
 
-    private void killProcesses(SimInstance instance) {
+    void killProcesses(SimInstance instance) {
         if (instance.berth != null) {
             scheduler.kill(instance.berth);
+        }
+        if (instance.snapshotJob != null) {
+            scheduler.kill(instance.snapshotJob);
         }
         if (instance.keeper != null) {
             scheduler.kill(instance.keeper);
@@ -490,10 +497,19 @@ final class World {
         }
     }
 
+    /** When each zone last came back from an outage. */
+    private final Map<String, Long> zoneRecoveredAt = new java.util.HashMap<>();
+
+    /** Whether the zone was down at some time since {@code since} (and may be still). */
+    boolean zoneDownSince(String zone, long since) {
+        return zonesDown.contains(zone) || zoneRecoveredAt.getOrDefault(zone, Long.MIN_VALUE) >= since;
+    }
+
     /** A zone comes back: EC2 finishes detaching the volumes of instances that terminated meanwhile. */
     void recoverZone(String zone) {
         outageSeen = true;
         zonesDown.remove(zone);
+        zoneRecoveredAt.put(zone, now());
         for (var v : volumes.values()) {
             if (!v.zone.equals(zone)) {
                 continue;
@@ -633,7 +649,7 @@ final class World {
         String fromFs = null;
         if (request.snapshotId().isPresent()) {
             var snap = snapshots.get(request.snapshotId().get());
-            if (snap == null) {
+            if (snap == null || snap.deleted) {
                 throw new CloudException(CloudException.Reason.NOT_FOUND, request.snapshotId().get(),
                         "snapshot " + request.snapshotId().get() + " does not exist");
             }
@@ -674,6 +690,28 @@ final class World {
         return volume;
     }
 
+    /** A volume a slot record lists as retired (left behind by a move) is never attached for that slot again. */
+    private void checkNotRetired(SimInstance caller, SimVolume volume) {
+        int slot = slotTag(volume);
+        if (slot < 0) {
+            return;
+        }
+        var item = store.get(keys.slot(slot));
+        if (item.isEmpty()) {
+            return;
+        }
+        try {
+            var record = codec.decode(item.get().key(), slot, keys.cluster(), item.get().value());
+            if (record.retired(volume.id)) {
+                counters.retiredAttached++;
+                violation("no retired volume is used again", slot, List.of(caller.id), "volume " + volume.id
+                        + " was retired from slot " + slot + " and is being attached again by " + caller.id);
+            }
+        } catch (CorruptSlotRecordException e) {
+            // reported when written
+        }
+    }
+
     static int slotTag(SimVolume v) {
         var s = v.tags.get("berth:slot");
         return s == null ? -1 : Integer.parseInt(s);
@@ -685,6 +723,7 @@ final class World {
             throw new CloudException(CloudException.Reason.NOT_FOUND, volumeId, "volume " + volumeId + " does not exist (yet)");
         }
         checkZoneUp(volume.zone, volumeId);
+        checkNotRetired(caller, volume);
         if (!volume.zone.equals(caller.zone)) {
             throw new CloudException(CloudException.Reason.INVALID, volumeId, "volume " + volumeId + " is in zone "
                     + volume.zone + " and instance " + caller.id + " in " + caller.zone);
@@ -743,7 +782,7 @@ final class World {
         }
         checkZoneUp(volume.zone, volumeId);
         for (var earlier : snapshots.values()) {
-            if (earlier.volumeId.equals(volumeId) && earlier.tags.entrySet().containsAll(tags.entrySet())) {
+            if (!earlier.deleted && earlier.volumeId.equals(volumeId) && earlier.tags.entrySet().containsAll(tags.entrySet())) {
                 return earlier; // what AwsCloudProvider finds by volume and tags
             }
         }
@@ -752,8 +791,106 @@ final class World {
                 new TreeMap<>(volume.files), volume.identityFingerprint);
         snapshots.put(id, snap);
         counters.snapshots++;
-        scheduler.at(now() + between(30_000, 180_000), () -> snap.completed = true);
+        if (periodic(snap)) {
+            counters.snapshotsTaken++;
+        }
+        scheduler.at(now() + SNAPSHOT_COMPLETION.draw(random), () -> complete(snap, volume.zone));
         return snap;
+    }
+
+    /** EBS snapshots take minutes, with a long tail; one whose zone is down completes once the zone is back. */
+    static final HeavyTail SNAPSHOT_COMPLETION = HeavyTail.seconds(90, 900, 2_400);
+
+    private void complete(SimSnapshot snap, String zone) {
+        if (zonesDown.contains(zone)) {
+            scheduler.at(now() + 60_000, () -> complete(snap, zone));
+            return;
+        }
+        snap.completed = true;
+    }
+
+    static boolean periodic(SimSnapshot snap) {
+        return dev.berth.core.claim.SnapshotRetention.KIND_PERIODIC.equals(snap.tags.get(dev.berth.core.claim.SnapshotRetention.TAG_KIND));
+    }
+
+    /** Retention deletes a snapshot: never one a slot record names (its latest, or a volume intent's source). */
+    void deleteSnapshot(SimInstance caller, String snapshotId) {
+        var snap = snapshots.get(snapshotId);
+        if (snap == null || snap.deleted) {
+            return;
+        }
+        if (!snap.tags.containsKey("berth:cluster")) {
+            violation("berth deletes only its own snapshots", -1, List.of(caller.id), "snapshot " + snapshotId
+                    + " has no berth:cluster tag");
+        }
+        for (var item : store.list(keys.slotsPrefix())) {
+            var slot = keys.slotOf(item.key());
+            if (slot.isEmpty()) {
+                continue;
+            }
+            SlotRecord record;
+            try {
+                record = codec.decode(item.key(), slot.getAsInt(), keys.cluster(), item.value());
+            } catch (CorruptSlotRecordException e) {
+                continue;
+            }
+            boolean latest = record.latestSnapshot() != null && record.latestSnapshot().snapshotId().equals(snapshotId);
+            boolean source = record.volumeIntent() != null && snapshotId.equals(record.volumeIntent().sourceSnapshotId());
+            if (latest || source) {
+                violation("retention never deletes a snapshot a slot record names", slot.getAsInt(), List.of(caller.id),
+                        "snapshot " + snapshotId + " deleted while slot " + slot.getAsInt() + " names it as its "
+                                + (latest ? "latest snapshot" : "volume intent's source"));
+            }
+        }
+        snap.deleted = true;
+        counters.snapshotsDeleted++;
+    }
+
+    // berth snapshot, on a timer ----------------------------------------------------------------
+
+    /** Whether holders run {@code berth snapshot} every {@code snapshots.everyMinutes} (the image's timer). */
+    boolean periodicSnapshots;
+
+    /** Starts the instance's snapshot timer (systemd: OnActiveSec with a randomized delay, then OnUnitActiveSec). */
+    private void startSnapshotTimer(SimInstance instance) {
+        long every = settingsFor(instance).snapshots().everyMinutes() * 60_000L;
+        if (!periodicSnapshots || instance.snapshotTimer || every <= 0) {
+            return;
+        }
+        instance.snapshotTimer = true;
+        scheduler.at(now() + between(60_000, every), () -> snapshotTick(instance, every));
+    }
+
+    private void snapshotTick(SimInstance instance, long every) {
+        if (instance.terminated() || instance.terminationRequested) {
+            return;
+        }
+        scheduler.at(now() + every, () -> snapshotTick(instance, every));
+        if (!instance.running() || zonesDown.contains(instance.zone)
+                || (instance.snapshotJob != null && !instance.snapshotJob.finished())) {
+            return;   // unreachable, or the last run still waits for its snapshot (systemd does not start it twice)
+        }
+        var node = new SimNode(this, instance);
+        var proc = new Scheduler.Proc(instance.id + "#snapshot", () -> runSnapshotJob(node));
+        node.proc = proc;
+        instance.snapshotJob = proc;
+        scheduler.start(proc, now());
+    }
+
+    private void runSnapshotJob(SimNode node) {
+        var instance = node.instance;
+        try {
+            var outcome = new dev.berth.core.claim.PeriodicSnapshot(settingsFor(instance), node.context()).run();
+            switch (outcome) {
+                case dev.berth.core.claim.SnapshotOutcome.Taken t -> event(instance.id, "berth snapshot", t.snapshot().snapshotId()
+                        + (t.recorded() ? " recorded" : " not recorded") + ", " + t.deleted().size() + " deleted", t.slot());
+                case dev.berth.core.claim.SnapshotOutcome.NothingToSnapshot n -> event(instance.id, "berth snapshot", n.why(), -1);
+            }
+        } catch (BerthException e) {
+            event(instance.id, "berth snapshot fails", firstWords(e.getMessage()), -1);
+        } catch (SimulatedCrash e) {
+            event(instance.id, "berth snapshot crashes", e.getMessage(), -1);
+        }
     }
 
     // The store, with the invariant on holders ----------------------------------------------
@@ -825,6 +962,23 @@ final class World {
                     believers.remove(other);
                 }
                 believers.add(holder);
+            }
+        }
+        var intent = record.volumeIntent();
+        if (intent != null && intent.sourceSnapshotId() != null && snapshots.containsKey(intent.sourceSnapshotId())
+                && periodic(snapshots.get(intent.sourceSnapshotId()))
+                && movesFromSnapshots.add(n + "/" + record.epoch() + "/" + intent.sourceSnapshotId())) {
+            var used = snapshots.get(intent.sourceSnapshotId());
+            long age = now() - used.createdAt;
+            counters.movesFromLatestSnapshot++;
+            counters.maxDataLossMillis = Math.max(counters.maxDataLossMillis, age);
+            long bound = settingsFor(writer).snapshots().maxAgeMillis();
+            event(writer.id, "move from latest snapshot", "slot " + n + " from " + used.id + ", " + age / 60_000
+                    + " min old (bound " + bound / 60_000 + ")", n);
+            if (age > bound + 60_000) {
+                violation("data loss is bounded: no move from a snapshot older than the bound", n, List.of(writer.id),
+                        "slot " + n + " moves from snapshot " + used.id + " taken " + age / 60_000 + " minutes ago; the"
+                                + " bound is " + bound / 60_000 + " minutes");
             }
         }
         if (record.identity() != null) {
@@ -901,6 +1055,11 @@ final class World {
         long ready;
         long throttled;
         long unexplainedClaimErrors;
+        long snapshotsTaken;
+        long snapshotsDeleted;
+        long movesFromLatestSnapshot;
+        long maxDataLossMillis;
+        long retiredAttached;
         final List<Integer> happyPathCalls = new ArrayList<>();
     }
 }

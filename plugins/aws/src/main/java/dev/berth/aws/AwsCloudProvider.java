@@ -380,6 +380,43 @@ final class AwsCloudProvider implements CloudProvider {
     }
 
     @Override
+    public List<Snapshot> findSnapshots(Map<String, String> tags) {
+        var filters = new ArrayList<Filter>();
+        new TreeMap<>(tags).forEach((k, v) -> filters.add(Filter.builder().name("tag:" + k).values(v).build()));
+        var found = new ArrayList<Snapshot>();
+        String[] next = {null};
+        do {
+            var response = call("ec2:DescribeSnapshots", tags.getOrDefault("berth:cluster", "snapshots"),
+                    "list snapshots tagged " + new TreeMap<>(tags), () -> ec2().describeSnapshots(r -> r.ownerIds("self")
+                            .filters(filters).nextToken(next[0])));
+            response.snapshots().stream().filter(s -> tagMap(s.tags()).entrySet().containsAll(tags.entrySet()))
+                    .map(AwsCloudProvider::snapshot).forEach(found::add);
+            next[0] = response.nextToken();
+        } while (next[0] != null && !next[0].isEmpty());
+        return found;
+    }
+
+    @Override
+    public void deleteSnapshot(String snapshotId) {
+        var seen = describeSnapshot(snapshotId);
+        if (seen.isEmpty()) {
+            return;
+        }
+        if (!seen.get().tags().containsKey("berth:cluster")) {
+            throw new CloudException(CloudException.Reason.INVALID, snapshotId, "snapshot " + snapshotId + " has no"
+                    + " berth:cluster tag: berth deletes only the snapshots it made");
+        }
+        try {
+            ec2().deleteSnapshot(r -> r.snapshotId(snapshotId));
+        } catch (SdkException e) {
+            if ("InvalidSnapshot.NotFound".equals(code(e))) {
+                return;
+            }
+            throw AwsFailures.translate("ec2:DeleteSnapshot", snapshotId, "delete snapshot " + snapshotId, e);
+        }
+    }
+
+    @Override
     public void tag(String resourceId, Map<String, String> tags) {
         call("ec2:CreateTags", resourceId, "tag " + resourceId + " with " + new TreeMap<>(tags).keySet(),
                 () -> ec2().createTags(r -> r.resources(resourceId).tags(tags(tags))));

@@ -184,6 +184,30 @@ class AwsCloudProviderMotoTest {
     }
 
     @Test
+    void findsASlotsPeriodicSnapshotsByTagAndDeletesOnlyBerthsOwn() {
+        var volume = provider.createVolume(request(provider.self().zone()));
+        var cluster = MotoWorld.unique("moto-find");
+        var slotTags = Map.of("berth:cluster", cluster, "berth:slot", "3", "berth:kind", "periodic");
+        var older = new java.util.HashMap<>(slotTags);
+        older.put("berth:taken", "2026-01-01T00:00:00Z");
+        var newer = new java.util.HashMap<>(slotTags);
+        newer.put("berth:taken", "2026-01-01T01:00:00Z");
+        var first = provider.createSnapshot(volume.volumeId(), older);
+        var second = provider.createSnapshot(volume.volumeId(), newer);
+        provider.createSnapshot(volume.volumeId(), Map.of("berth:cluster", cluster, "berth:slot", "4", "berth:kind", "periodic"));
+        var found = provider.findSnapshots(slotTags).stream().map(s -> s.snapshotId()).sorted().toList();
+        assertEquals(java.util.stream.Stream.of(first.snapshotId(), second.snapshotId()).sorted().toList(), found);
+        provider.deleteSnapshot(first.snapshotId());
+        assertEquals(Optional.empty(), provider.describeSnapshot(first.snapshotId()));
+        provider.deleteSnapshot(first.snapshotId());   // gone already: a no-op
+        assertEquals(List.of(second.snapshotId()), provider.findSnapshots(slotTags).stream().map(s -> s.snapshotId()).toList());
+        var foreign = provider.createSnapshot(volume.volumeId(), Map.of("owner", "someone-else"));
+        var refused = assertThrows(CloudException.class, () -> provider.deleteSnapshot(foreign.snapshotId()));
+        assertEquals(Reason.INVALID, refused.reason());
+        assertTrue(provider.describeSnapshot(foreign.snapshotId()).isPresent(), "a snapshot berth did not make stays");
+    }
+
+    @Test
     void marksItselfUnhealthy() throws Exception {
         String name = MotoWorld.unique("berth-unhealthy");
         var self = MotoWorld.createGroup(name, 1).getFirst();

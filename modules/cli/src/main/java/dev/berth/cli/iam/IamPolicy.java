@@ -39,14 +39,25 @@ public final class IamPolicy {
      * @param lifecycleHook    the keeper completes a termination lifecycle hook
      * @param groupName        the Auto Scaling group, to scope its actions (else every group)
      * @param region           the region, for the partition of the ARNs and the region of KMS keys given by alias
+     * @param periodicSnapshots {@code berth snapshot}: snapshot the slot's volume, list the slot's snapshots, delete
+     *                          the expired ones (only snapshots tagged with the cluster and {@code berth:kind=periodic})
      */
     public record Features(String cluster, Optional<String> s3Bucket, String s3Prefix, Optional<String> backupKmsKeyArn,
                            Optional<String> volumeKmsKeyArn, boolean snapshots, Optional<String> seedSnapshotId,
                            boolean markUnhealthy, boolean terminateSelf, boolean lifecycleHook, Optional<String> groupName,
-                           Optional<String> region) {
+                           Optional<String> region, boolean periodicSnapshots) {
         public Features {
             Objects.requireNonNull(cluster, "cluster");
             s3Prefix = s3Prefix == null ? "" : s3Prefix.replaceAll("^/+", "");
+        }
+
+        /** Without periodic snapshots. */
+        public Features(String cluster, Optional<String> s3Bucket, String s3Prefix, Optional<String> backupKmsKeyArn,
+                        Optional<String> volumeKmsKeyArn, boolean snapshots, Optional<String> seedSnapshotId,
+                        boolean markUnhealthy, boolean terminateSelf, boolean lifecycleHook, Optional<String> groupName,
+                        Optional<String> region) {
+            this(cluster, s3Bucket, s3Prefix, backupKmsKeyArn, volumeKmsKeyArn, snapshots, seedSnapshotId, markUnhealthy,
+                    terminateSelf, lifecycleHook, groupName, region, false);
         }
 
         /** Without a region: the partition comes from a KMS key ARN, else it is {@code aws}. */
@@ -145,7 +156,8 @@ public final class IamPolicy {
 
         var describe = new ArrayList<>(List.of("ec2:DescribeVolumes", "ec2:DescribeInstances",
                 "autoscaling:DescribeAutoScalingGroups", "autoscaling:DescribeAutoScalingInstances"));
-        if (f.snapshots() || f.seedSnapshotId().isPresent()) {
+        boolean takesSnapshots = f.snapshots() || f.periodicSnapshots();
+        if (takesSnapshots || f.seedSnapshotId().isPresent()) {
             describe.add("ec2:DescribeSnapshots");
         }
         list.add(new Statement("BerthDescribe", describe, List.of("*"), Map.of()));
@@ -155,11 +167,11 @@ public final class IamPolicy {
                     List.of("arn:" + p + ":ec2:*::snapshot/" + f.seedSnapshotId().get()), Map.of()));
         }
         var tagOnCreate = new ArrayList<>(List.of("CreateVolume"));
-        if (f.snapshots()) {
+        if (takesSnapshots) {
             tagOnCreate.add("CreateSnapshot");
         }
         list.add(new Statement("BerthTagOnCreate", List.of("ec2:CreateTags"),
-                f.snapshots() ? List.of(volumes, snapshots) : List.of(volumes),
+                takesSnapshots ? List.of(volumes, snapshots) : List.of(volumes),
                 merge(Map.of("StringEquals", Map.of("ec2:CreateAction", List.copyOf(tagOnCreate))), ownTagKeys)));
         list.add(new Statement("BerthAttachOwnVolumes", List.of("ec2:AttachVolume", "ec2:DetachVolume"), List.of(volumes),
                 resourceTag));
@@ -167,9 +179,17 @@ public final class IamPolicy {
                 List.of(instances), f.groupName()
                         .map(g -> Map.of("StringEquals", Map.of("aws:ResourceTag/" + GROUP_TAG, List.of(g))))
                         .orElse(Map.of("Null", Map.of("aws:ResourceTag/" + GROUP_TAG, List.of("false"))))));
-        if (f.snapshots()) {
+        if (takesSnapshots) {
             list.add(new Statement("BerthSnapshotOwnVolumes", List.of("ec2:CreateSnapshot"), List.of(volumes), resourceTag));
             list.add(new Statement("BerthCreateTaggedSnapshots", List.of("ec2:CreateSnapshot"), List.of(snapshots), requestTag));
+        }
+        if (f.periodicSnapshots()) {
+            // retention deletes only the cluster's own periodic snapshots, never a move's or a seed snapshot
+            list.add(new Statement("BerthDeleteOwnPeriodicSnapshots", List.of("ec2:DeleteSnapshot"), List.of(snapshots),
+                    Map.of("StringEquals", Map.of("ec2:ResourceTag/" + CLUSTER_TAG, List.of(f.cluster()),
+                            "ec2:ResourceTag/berth:kind", List.of("periodic")))));
+        }
+        if (f.snapshots()) {
             list.add(new Statement("BerthCreateFromOwnSnapshots", List.of("ec2:CreateVolume"), List.of(snapshots), resourceTag));
             list.add(new Statement("BerthTagOwnResources", List.of("ec2:CreateTags"), List.of(volumes, snapshots),
                     merge(resourceTag, ownTagKeys)));

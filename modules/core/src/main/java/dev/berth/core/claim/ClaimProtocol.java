@@ -391,8 +391,8 @@ public final class ClaimProtocol {
             // the epoch too: the provider reuses a snapshot with these tags (one a crash left unrecorded), never an older move's
             var snapshotTags = Map.of(TAG_CLUSTER, settings.cluster(), TAG_SLOT, Integer.toString(held.slot()),
                     TAG_EPOCH, Long.toString(held.record().epoch()));
-            var snapshot = calls.run("snapshot volume " + source.volumeId(),
-                    () -> context.cloud().createSnapshot(source.volumeId(), snapshotTags));
+            // the live volume's snapshot, or (latest-snapshot, its zone unreachable) the slot's young periodic one
+            var snapshot = new LatestSnapshotMove(settings, context, calls).choose(me, held, snapshotTags);
             var token = VolumeClientToken.of(settings.cluster(), held.slot(), me.zone(), held.record().epoch());
             var next = new SlotRecord.VolumeIntent(me.zone(), token, snapshot.snapshotId(), source.volumeId());
             held = updateHeld(me, held, r -> r.withVolumeIntent(next));
@@ -418,8 +418,14 @@ public final class ClaimProtocol {
                     return BoundedWait.Poll.pending(snap.map(x -> x.state().name().toLowerCase()).orElse("not visible yet"));
                 });
         var volumeId = createVolume(held.slot(), intent);
-        calls.run("tag the old volume " + source.volumeId(), () -> context.cloud().tag(source.volumeId(),
-                Map.of("berth:retired", "moved to " + me.zone() + " as " + volumeId)));
+        try {
+            calls.run("tag the old volume " + source.volumeId(), () -> context.cloud().tag(source.volumeId(),
+                    Map.of("berth:retired", "moved to " + me.zone() + " as " + volumeId + " from " + snapshotId)));
+        } catch (CloudException e) {
+            // its zone may be down: the slot record lists it as retired, which is what keeps it from ever being used again
+            log("could not tag the old volume " + source.volumeId() + " of slot " + slot + " as retired (" + e.getMessage()
+                    + "); the slot record lists it as retired and berth never attaches it as the slot's volume again");
+        }
         var retired = new ArrayList<>(held.record().retiredVolumes());
         retired.add(source);
         var moved = new SlotRecord.VolumeRef(volumeId, me.zone());

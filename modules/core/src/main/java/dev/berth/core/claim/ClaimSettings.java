@@ -13,6 +13,7 @@ import java.util.OptionalInt;
  *
  * @param capacity   the number of slots; empty to follow the group's desired capacity
  * @param forceSlot  an operator's {@code --force --slot N}: take slot N even from a live holder
+ * @param snapshots  periodic snapshots ({@code berth snapshot}) and the RPO bound of {@code crossZone: latest-snapshot}
  */
 public record ClaimSettings(
         String cluster,
@@ -23,7 +24,18 @@ public record ClaimSettings(
         CrossZonePolicy crossZone,
         Waits waits,
         Path envFile,
-        OptionalInt forceSlot) {
+        OptionalInt forceSlot,
+        SnapshotSettings snapshots) {
+
+    /** Settings without periodic snapshots' own section: its defaults. */
+    public ClaimSettings(String cluster, OptionalInt capacity, VolumeSettings volume, IdentitySettings identity,
+                         FullPolicy whenFull, CrossZonePolicy crossZone, Waits waits, Path envFile, OptionalInt forceSlot) {
+        this(cluster, capacity, volume, identity, whenFull, crossZone, waits, envFile, forceSlot, SnapshotSettings.defaults());
+    }
+
+    public ClaimSettings withSnapshots(SnapshotSettings newSnapshots) {
+        return new ClaimSettings(cluster, capacity, volume, identity, whenFull, crossZone, waits, envFile, forceSlot, newSnapshots);
+    }
 
     public ClaimSettings {
         SlotKeys.validCluster(cluster);
@@ -33,6 +45,7 @@ public record ClaimSettings(
         Objects.requireNonNull(crossZone, "crossZone");
         Objects.requireNonNull(waits, "waits");
         Objects.requireNonNull(envFile, "envFile");
+        Objects.requireNonNull(snapshots, "snapshots");
         if (capacity.isPresent() && (capacity.getAsInt() < 1 || capacity.getAsInt() > SlotKeys.MAX_SLOTS)) {
             throw new BerthException("capacity " + capacity.getAsInt() + " is out of range: give 1 to " + SlotKeys.MAX_SLOTS);
         }
@@ -83,6 +96,39 @@ public record ClaimSettings(
      */
     static boolean forcesMkfs(String argument) {
         return argument.equals("--force") || argument.matches("-[A-Za-z]*[fF][A-Za-z]*");
+    }
+
+    /**
+     * Periodic snapshots of the slot's volume, taken by {@code berth snapshot} on the holder.
+     *
+     * @param everyMinutes          how often the keeper or the timer takes one (0: never; the timer the image ships says its own)
+     * @param keep                  how many of a slot's periodic snapshots to keep (the newest; never one a record names)
+     * @param maxSnapshotAgeMinutes the RPO bound: {@code crossZone: latest-snapshot} moves a slot from a
+     *                              snapshot only when it is younger than this
+     */
+    public record SnapshotSettings(int everyMinutes, int keep, int maxSnapshotAgeMinutes) {
+
+        public static SnapshotSettings defaults() {
+            return new SnapshotSettings(60, 3, 120);
+        }
+
+        public SnapshotSettings {
+            if (everyMinutes < 0 || everyMinutes > 7 * 24 * 60) {
+                throw new BerthException("snapshots.everyMinutes is " + everyMinutes + ": give 0 (no periodic snapshots)"
+                        + " to " + 7 * 24 * 60 + " (a week)");
+            }
+            if (keep < 1 || keep > 1000) {
+                throw new BerthException("snapshots.keep is " + keep + ": give 1 to 1000 (the newest kept per slot)");
+            }
+            if (maxSnapshotAgeMinutes < 1 || maxSnapshotAgeMinutes > 30 * 24 * 60) {
+                throw new BerthException("snapshots.maxSnapshotAgeMinutes is " + maxSnapshotAgeMinutes + ": give 1 to "
+                        + 30 * 24 * 60 + " minutes (the most data a move from a snapshot may lose)");
+            }
+        }
+
+        public long maxAgeMillis() {
+            return maxSnapshotAgeMinutes * 60_000L;
+        }
     }
 
     /** The slot's identity: which kind (empty for none), where on the volume, and the restore policy. */

@@ -51,7 +51,7 @@ final class SlotRanking {
                 noVolume.add(new Candidate(entry.slot(), Tier.NO_VOLUME, Optional.of(entry)));
             } else if (zone.get().equals(me.zone())) {
                 sameZone.add(new Candidate(entry.slot(), Tier.SAME_ZONE_VOLUME, Optional.of(entry)));
-            } else if (crossZone == CrossZonePolicy.SNAPSHOT) {
+            } else if (crossZone.movesVolumes()) {
                 otherZone.add(new Candidate(entry.slot(), Tier.OTHER_ZONE_VOLUME, Optional.of(entry)));
             }
         }

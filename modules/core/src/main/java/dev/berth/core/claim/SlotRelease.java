@@ -4,6 +4,7 @@ import dev.berth.core.slot.SlotCodec;
 import dev.berth.core.slot.SlotKeys;
 import dev.berth.core.slot.SlotRepository;
 import dev.berth.spi.AttachmentState;
+import dev.berth.spi.CloudException;
 
 /**
  * Lets go of this instance's slot cleanly (the keeper's job when the instance is told to
@@ -45,9 +46,19 @@ public final class SlotRelease {
         context.filesystems().unmount(settings.volume().mountPoint());
         if (entry.record().volume() != null && entry.record().volume().zone().equals(me.zone())) {
             var volumeId = entry.record().volume().volumeId();
-            calls.run("detach volume " + volumeId, () -> context.cloud().detachVolume(volumeId));
             if (awaitDetach) {
+                calls.run("detach volume " + volumeId, () -> context.cloud().detachVolume(volumeId));
                 awaitDetached(me.instanceId(), entry.slot(), volumeId);
+            } else {
+                // the two-minute window: the volume is unmounted, and while EC2 still shows it attached here its
+                // own VolumeInUse keeps the next holder out; a detach that fails now is finished by the reclaim
+                try {
+                    calls.run("detach volume " + volumeId, () -> context.cloud().detachVolume(volumeId));
+                } catch (CloudException e) {
+                    context.log().info("could not detach volume " + volumeId + " (" + e.getMessage() + "); releasing"
+                            + " slot " + entry.slot() + " anyway: it is unmounted, and EC2 detaches it when it reclaims"
+                            + " the instance");
+                }
             }
         }
         var released = slots.replace(entry, entry.record().withHolder(null, entry.record().epoch()));

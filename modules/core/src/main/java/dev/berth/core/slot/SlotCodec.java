@@ -100,6 +100,15 @@ public final class SlotCodec {
         if (record.retiredVolumes().size() > 64) {
             throw corrupt(key, "it lists " + record.retiredVolumes().size() + " retired volumes (at most 64)");
         }
+        if (record.latestSnapshot() != null) {
+            var snap = record.latestSnapshot();
+            checkId(key, "latestSnapshot.snapshotId", snap.snapshotId());
+            checkId(key, "latestSnapshot.volumeId", snap.volumeId());
+            checkId(key, "latestSnapshot.zone", snap.zone());
+            if (snap.takenAtMillis() < 0 || snap.epoch() < 0) {
+                throw corrupt(key, "field latestSnapshot has a negative time or epoch");
+            }
+        }
         if (record.identity() != null) {
             var id = record.identity();
             if (id.kind() == null || id.publicName() == null || id.fingerprint() == null

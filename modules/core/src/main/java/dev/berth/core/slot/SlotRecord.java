@@ -17,6 +17,7 @@ import java.util.Objects;
  * @param formatted     whether the slot's volume was ever given a filesystem by berth
  * @param identity      the public name and fingerprint of the slot's identity, or null
  * @param identityBackup the encrypted identity backup (base64), or null
+ * @param latestSnapshot the newest completed periodic snapshot of the slot's volume ({@code berth snapshot}), or null
  */
 @Json
 public record SlotRecord(
@@ -30,13 +31,26 @@ public record SlotRecord(
         List<VolumeRef> retiredVolumes,
         boolean formatted,
         IdentityRef identity,
-        String identityBackup) {
+        String identityBackup,
+        SnapshotRef latestSnapshot) {
 
     public static final int SCHEMA = 1;
 
     public SlotRecord {
         Objects.requireNonNull(cluster, "cluster");
         retiredVolumes = retiredVolumes == null ? List.of() : List.copyOf(retiredVolumes);
+    }
+
+    /** A record without a periodic snapshot (the shape before {@code berth snapshot} existed). */
+    public SlotRecord(int schema, String cluster, int slot, long epoch, Holder holder, VolumeRef volume,
+                      VolumeIntent volumeIntent, List<VolumeRef> retiredVolumes, boolean formatted, IdentityRef identity,
+                      String identityBackup) {
+        this(schema, cluster, slot, epoch, holder, volume, volumeIntent, retiredVolumes, formatted, identity, identityBackup, null);
+    }
+
+    /** Whether this volume was left behind by a move: it is never the slot's volume again. */
+    public boolean retired(String volumeId) {
+        return retiredVolumes.stream().anyMatch(v -> v.volumeId().equals(volumeId));
     }
 
     /** A new, unclaimed slot. */
@@ -49,23 +63,27 @@ public record SlotRecord(
     }
 
     public SlotRecord withHolder(Holder newHolder, long newEpoch) {
-        return new SlotRecord(schema, cluster, slot, newEpoch, newHolder, volume, volumeIntent, retiredVolumes, formatted, identity, identityBackup);
+        return new SlotRecord(schema, cluster, slot, newEpoch, newHolder, volume, volumeIntent, retiredVolumes, formatted, identity, identityBackup, latestSnapshot);
     }
 
     public SlotRecord withVolumeIntent(VolumeIntent intent) {
-        return new SlotRecord(schema, cluster, slot, epoch, holder, volume, intent, retiredVolumes, formatted, identity, identityBackup);
+        return new SlotRecord(schema, cluster, slot, epoch, holder, volume, intent, retiredVolumes, formatted, identity, identityBackup, latestSnapshot);
     }
 
     public SlotRecord withVolume(VolumeRef newVolume, List<VolumeRef> retired) {
-        return new SlotRecord(schema, cluster, slot, epoch, holder, newVolume, null, retired, formatted, identity, identityBackup);
+        return new SlotRecord(schema, cluster, slot, epoch, holder, newVolume, null, retired, formatted, identity, identityBackup, latestSnapshot);
     }
 
     public SlotRecord withFormatted(boolean isFormatted) {
-        return new SlotRecord(schema, cluster, slot, epoch, holder, volume, volumeIntent, retiredVolumes, isFormatted, identity, identityBackup);
+        return new SlotRecord(schema, cluster, slot, epoch, holder, volume, volumeIntent, retiredVolumes, isFormatted, identity, identityBackup, latestSnapshot);
     }
 
     public SlotRecord withIdentity(IdentityRef ref, String backup) {
-        return new SlotRecord(schema, cluster, slot, epoch, holder, volume, volumeIntent, retiredVolumes, formatted, ref, backup);
+        return new SlotRecord(schema, cluster, slot, epoch, holder, volume, volumeIntent, retiredVolumes, formatted, ref, backup, latestSnapshot);
+    }
+
+    public SlotRecord withLatestSnapshot(SnapshotRef snapshot) {
+        return new SlotRecord(schema, cluster, slot, epoch, holder, volume, volumeIntent, retiredVolumes, formatted, identity, identityBackup, snapshot);
     }
 
     /** Who holds a slot: the instance, its zone, and since when (epoch milliseconds). */
@@ -84,6 +102,15 @@ public record SlotRecord(
      */
     @Json
     public record VolumeIntent(String zone, String clientToken, String sourceSnapshotId, String sourceVolumeId) {
+    }
+
+    /**
+     * A completed periodic snapshot of the slot's volume: the volume and zone it was taken from,
+     * the epoch of the holder that took it, and when it was started (epoch milliseconds, by the
+     * holder's clock just before CreateSnapshot: the snapshot holds no data written after that).
+     */
+    @Json
+    public record SnapshotRef(String snapshotId, String volumeId, String zone, long epoch, long takenAtMillis) {
     }
 
     /** An identity's public face, as the slot remembers it. */
