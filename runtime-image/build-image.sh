@@ -24,6 +24,29 @@ for p in "${plugins[@]}"; do
   cp "$src"/*.jar "$image/plugins/$p/"
 done
 
+# Layers as a graph: BouncyCastle and identity-common go once into plugins/crypto/, the parent layer of
+# the plugins that use them (the identities and key-passphrase), instead of once in each of their folders.
+shared='bcprov-*.jar bcpkix-*.jar bcutil-*.jar berth-identity-common-*.jar'
+mkdir -p "$image/plugins/crypto"
+printf '%s\n' '# BouncyCastle and identity-common, shared: the parent layer of the plugins that name it in parents=.' \
+  'library=true' >"$image/plugins/crypto/berth-plugin.properties"
+for p in identity-avalanche identity-ethereum identity-x509 key-passphrase; do
+  for pattern in $shared; do
+    for jar in "$image/plugins/$p"/$pattern; do
+      [[ -e $jar ]] || continue
+      name=$(basename "$jar")
+      if [[ -e $image/plugins/crypto/$name ]]; then
+        cmp -s "$jar" "$image/plugins/crypto/$name" || { echo "build-image: $p carries a different $name" >&2; exit 1; }
+      else
+        cp "$jar" "$image/plugins/crypto/"
+      fi
+      rm "$jar"
+    done
+  done
+  printf 'parents=crypto\n' >"$image/plugins/$p/berth-plugin.properties"
+done
+[[ $(find "$image/plugins" -name 'bcprov*.jar' | wc -l) -eq 1 ]] || { echo "build-image: BouncyCastle is not in plugins/crypto once" >&2; exit 1; }
+
 # The JDK modules that berth and every plugin need (plugins resolve against the image's boot layer).
 # jdeps runs per plugin, over berth's lib/ and that plugin's folder as one module path: two plugins
 # may carry the same library, which a single run would refuse. Only JDK modules are kept.
@@ -35,7 +58,7 @@ deps() {
 mods=$(deps "$image/lib")
 [[ -n $mods ]] || { echo "build-image: jdeps found no JDK module in berth's own jars in $image/lib" >&2; exit 1; }
 for p in "${plugins[@]}"; do
-  mods+=$'\n'$(deps "$image/lib:$image/plugins/$p")
+  mods+=$'\n'$(deps "$image/lib:$image/plugins/crypto:$image/plugins/$p")
 done
 # Always present: XML and DNS for the SDKs, TLS and EC, the unsupported module netty reads, zipfs, jcmd support.
 mods+=$'\n'$(tr ',' '\n' <<<"java.xml,jdk.naming.dns,java.naming,java.net.http,jdk.crypto.ec,jdk.unsupported,jdk.zipfs,java.management,jdk.management,java.logging")
@@ -49,6 +72,9 @@ cp "$here"/src/main/image/bin/* "$image/bin/"
 chmod 0755 "$image"/bin/*
 cp "$here"/src/main/image/conf/* "$image/conf/"
 cp "$here"/src/main/image/systemd/* "$image/systemd/"
+
+# Each plugin folder's index (what it provides), so that a start resolves only the folders it uses.
+"$image/bin/berth" plugins --write-index >/dev/null
 
 # The tarball first, so that it never holds the AOT cache made below for this build folder.
 tar --sort=name --owner=0 --group=0 --numeric-owner -C "$(dirname "$image")" -czf "$tarball" "$(basename "$image")"

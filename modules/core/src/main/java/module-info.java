@@ -12,8 +12,8 @@ module dev.berth.core {
     exports dev.berth.core.plugin;
     exports dev.berth.core.identity;
     exports dev.berth.core.store;
-    exports dev.berth.core.statics;
     exports dev.berth.core.fleet;
+    exports dev.berth.core.host;
 
     // The generated JSON adapters for the slot record, found by avaje-jsonb through this line.
     provides io.avaje.jsonb.spi.JsonbExtension with dev.berth.core.slot.jsonb.GeneratedJsonComponent;

@@ -10,6 +10,8 @@ module dev.berth.sim {
 
     exports dev.berth.sim;
 
+    // berth claim --provider sim, found by name like any provider.
+    provides dev.berth.spi.CloudProviderFactory with dev.berth.sim.SimProviderFactory;
     // The generated JSON adapters of the simulation report.
     provides io.avaje.jsonb.spi.JsonbExtension with dev.berth.sim.jsonb.GeneratedJsonComponent;
 }

@@ -111,6 +111,25 @@ class ImageTest {
     }
 
     @Test
+    void aThirdPartyJarWithoutAnIndexBesideTheIndexedPluginsIsFoundByName(@TempDir Path dir) throws Exception {
+        var plugins = Files.createDirectories(dir.resolve("plugins"));
+        try (var folders = Files.list(IMAGE.resolve("plugins"))) {
+            for (var folder : folders.toList()) {
+                Files.createSymbolicLink(plugins.resolve(folder.getFileName()), folder);
+            }
+        }
+        assertTrue(Files.exists(plugins.resolve("aws").resolve("berth-plugin.properties")), "the image's plugins are indexed");
+        buildTinyPlugin(dir.resolve("src"), plugins.resolve("tiny-store.jar"));
+        var r = berth("claim", "--provider", "sim", "--cluster", "demo", "--store", "tiny://nowhere", "--plugins",
+                plugins.toString(), "--env-file", dir.resolve("berth.env").toString());
+        assertTrue(r.err().contains("tiny stores hold nothing"), "the tiny store was found and opened: " + r.err());
+
+        var file = berth("claim", "--provider", "sim", "--cluster", "demo", "--store", "file://" + dir.resolve("store"),
+                "--plugins", plugins.toString(), "--env-file", dir.resolve("berth.env").toString());
+        assertEquals(0, file.code(), file.err());
+    }
+
+    @Test
     void claimWithTheSimProviderRunsFromTheImage(@TempDir Path dir) throws Exception {
         var r = berth("claim", "--provider", "sim", "--cluster", "demo", "--store", "file://" + dir.resolve("store"),
                 "--env-file", dir.resolve("berth.env").toString(), "--capacity", "3");

@@ -18,6 +18,10 @@ final class BerthHome {
         this.root = root;
     }
 
+    Path root() {
+        return root;
+    }
+
     Path plugins() {
         return root.resolve("plugins");
     }

@@ -9,8 +9,9 @@ import dev.berth.core.claim.ClaimProtocol;
 import dev.berth.core.claim.EnvFileWriter;
 import dev.berth.core.claim.SlotLease;
 import dev.berth.core.claim.Ticker;
+import dev.berth.core.plugin.ClaimRunner;
+import dev.berth.core.plugin.ClaimRunnerFactory;
 import dev.berth.core.plugin.Plugins;
-import dev.berth.sim.LocalClaim;
 import dev.berth.spi.BerthException;
 import dev.berth.spi.BlockDevicesFactory;
 import dev.berth.spi.ClaimStore;
@@ -99,20 +100,25 @@ final class ClaimCommand implements Callable<Integer> {
                 whenFull, crossZone, instanceId, zone, slot), home.plugins());
         EnvFilePath.check(resolved.settings().envFile());
         var loaded = loadPlugins(resolved);
-        checkProvider(loaded, resolved);
+        var factory = cloudFactory(loaded, resolved.provider());
+        var runner = runnerOf(factory, resolved, home);
         ClaimLog log = message -> console.err().println("berth: " + message);
         var claimStore = openStore(loaded, resolved);
         ClaimOutcome outcome;
         try (claimStore) {
             StoreVerdict.refuseIfUnsafe(claimStore, new Calls(Ticker.system(), resolved.settings().waits(), log));
-            if (resolved.provider().equals("static")) {
-                var identity = identityOf(loaded, resolved);
-                var keys = keysOf(loaded, resolved);
+            if (runner.isPresent()) {
+                // the provider runs its own claim (static keeps its lease until stopped): report as soon as it is known
+                var parts = new ClaimRunner.Parts(claimStore, () -> identityOf(loaded, resolved, home, claimStore),
+                        () -> keysOf(loaded, resolved, home, claimStore), log, EnvFileWriter.local());
                 var reported = new java.util.concurrent.atomic.AtomicInteger(-1);
-                outcome = new StaticClaim(resolved, claimStore, log).run(identity, keys, o -> reported.set(report(o)));
+                runner.get().claim(resolved.settings(), parts, o -> reported.set(report(o)));
                 return reported.get();
             }
-            outcome = run(loaded, resolved, claimStore, log);
+            try (var cloud = cloudOf(factory, resolved, home, claimStore)) {
+                outcome = new ClaimProtocol(resolved.settings(), contextOf(loaded, resolved, home, cloud, claimStore, log))
+                        .claim();
+            }
         } catch (ClaimException e) {
             console.err().println("berth claim: " + e.kind().name().toLowerCase().replace('_', '-') + ": " + e.getMessage());
             return ExitCodes.FAILED;
@@ -133,35 +139,28 @@ final class ClaimCommand implements Callable<Integer> {
         }
     }
 
-    /** The built-in providers, which are not plugins: {@code berth claim} runs them itself. */
-    static final java.util.List<String> BUILT_IN = java.util.List.of("sim", "static");
-
-    /**
-     * The provider is one berth has and its settings are ones it knows, checked before the store is
-     * opened: bad input is exit 2 with nothing claimed.
-     */
-    static void checkProvider(Plugins loaded, ClaimConfig resolved) {
+    /** The cloud provider by name (built in, like static and sim, or from a plugin), or exit 2 naming the ones there are. */
+    static CloudProviderFactory cloudFactory(Plugins loaded, String name) {
         try {
-            switch (resolved.provider()) {
-                case "sim" -> resolved.providerSettings().requireOnly(java.util.Set.of());
-                case "static" -> StaticClaim.settings(resolved);
-                default -> cloudFactory(loaded, resolved.provider());
-            }
-        } catch (ConfigException e) {
+            return loaded.require(CloudProviderFactory.class, CloudProviderFactory::name, name, "cloud provider");
+        } catch (BerthException e) {
             throw new UsageException(e.getMessage());
         }
     }
 
-    static CloudProviderFactory cloudFactory(Plugins loaded, String name) {
-        var all = loaded.all(CloudProviderFactory.class, CloudProviderFactory::name);
-        var found = all.get(name);
-        if (found == null) {
-            var names = new java.util.TreeSet<>(all.keySet());
-            names.addAll(BUILT_IN);
-            throw new UsageException("cloud provider '" + name + "' is not available: the ones berth has are "
-                    + String.join(", ", names) + ". Pick one of these, or install its plugin into the plugins folder");
+    /**
+     * The provider's own claim, when it runs one (static, sim); made before the store is opened, so that
+     * bad settings are exit 2 with nothing claimed.
+     */
+    static Optional<ClaimRunner> runnerOf(CloudProviderFactory factory, ClaimConfig resolved, BerthHome home) {
+        try {
+            return factory instanceof ClaimRunnerFactory runners
+                    ? Optional.of(runners.runner(PluginContexts.of(resolved, resolved.providerSettings(), null, home,
+                    factory.name())))
+                    : Optional.empty();
+        } catch (ConfigException e) {
+            throw new UsageException(e.getMessage());
         }
-        return found.provider();
     }
 
     static ClaimStore openStore(Plugins loaded, ClaimConfig resolved) {
@@ -174,46 +173,38 @@ final class ClaimCommand implements Callable<Integer> {
         }
     }
 
-    private ClaimOutcome run(Plugins loaded, ClaimConfig resolved, ClaimStore claimStore, ClaimLog log) {
-        var settings = resolved.settings();
-        if (resolved.provider().equals("sim")) {
-            log.info("provider sim: a one-node simulated cloud (instance " + resolved.instanceId() + ", zone "
-                    + resolved.zone() + ") with the real store " + claimStore.describe());
-            return LocalClaim.claim(settings, claimStore, resolved.instanceId(), resolved.zone(),
-                    settings.capacity().orElse(1), 1, log, EnvFileWriter.local());
-        }
-        try (var cloud = cloudOf(loaded, resolved)) {
-            return new ClaimProtocol(settings, contextOf(loaded, resolved, cloud, claimStore, log)).claim();
-        }
-    }
-
-    static dev.berth.spi.CloudProvider cloudOf(Plugins loaded, ClaimConfig resolved) {
+    static dev.berth.spi.CloudProvider cloudOf(CloudProviderFactory factory, ClaimConfig resolved, BerthHome home,
+                                               ClaimStore claimStore) {
         try {
-            return cloudFactory(loaded, resolved.provider()).create(resolved.providerSettings());
+            return factory.create(PluginContexts.of(resolved, resolved.providerSettings(), claimStore, home, factory.name()));
         } catch (ConfigException e) {
             throw new UsageException(e.getMessage());
         }
     }
 
-    /** The providers of a plugin-based cloud (aws, ...) around one claim store. */
-    static ClaimContext contextOf(Plugins loaded, ClaimConfig resolved, dev.berth.spi.CloudProvider cloud,
+    /** The providers of a cloud (aws, ...) around one claim store. */
+    static ClaimContext contextOf(Plugins loaded, ClaimConfig resolved, BerthHome home, dev.berth.spi.CloudProvider cloud,
                                   ClaimStore claimStore, ClaimLog log) {
+        var deviceContext = PluginContexts.of(resolved, resolved.deviceSettings(), claimStore, home, resolved.devices());
         var devices = loaded.require(BlockDevicesFactory.class, BlockDevicesFactory::name, resolved.devices(),
-                "block device provider").create(resolved.deviceSettings());
+                "block device provider").create(deviceContext);
         var filesystems = loaded.require(FileSystemDriverFactory.class, FileSystemDriverFactory::name,
-                resolved.devices(), "filesystem driver").create(resolved.deviceSettings());
-        return new ClaimContext(cloud, claimStore, devices, filesystems, identityOf(loaded, resolved),
-                keysOf(loaded, resolved), Ticker.system(), log, EnvFileWriter.local());
+                resolved.devices(), "filesystem driver").create(deviceContext);
+        return new ClaimContext(cloud, claimStore, devices, filesystems, identityOf(loaded, resolved, home, claimStore),
+                keysOf(loaded, resolved, home, claimStore), Ticker.system(), log, EnvFileWriter.local());
     }
 
-    static Optional<dev.berth.spi.IdentityProvider> identityOf(Plugins loaded, ClaimConfig resolved) {
+    static Optional<dev.berth.spi.IdentityProvider> identityOf(Plugins loaded, ClaimConfig resolved, BerthHome home,
+                                                              ClaimStore claimStore) {
         return resolved.settings().identity().kind().map(kind -> loaded.require(IdentityProviderFactory.class,
-                IdentityProviderFactory::kind, kind, "identity kind").create(resolved.identitySettings()));
+                IdentityProviderFactory::kind, kind, "identity kind")
+                .create(PluginContexts.of(resolved, resolved.identitySettings(), claimStore, home, kind)));
     }
 
-    static Optional<dev.berth.spi.KeyProvider> keysOf(Plugins loaded, ClaimConfig resolved) {
+    static Optional<dev.berth.spi.KeyProvider> keysOf(Plugins loaded, ClaimConfig resolved, BerthHome home,
+                                                     ClaimStore claimStore) {
         return resolved.keyProvider().map(name -> loaded.require(KeyProviderFactory.class, KeyProviderFactory::name,
-                name, "key provider").create(resolved.keySettings()));
+                name, "key provider").create(PluginContexts.of(resolved, resolved.keySettings(), claimStore, home, name)));
     }
 
     private int report(ClaimOutcome outcome) {

@@ -1,10 +1,10 @@
 package dev.berth.cli;
 
+import dev.berth.sim.SimProviderFactory;
 import dev.berth.core.claim.Calls;
 import dev.berth.core.claim.ClaimLog;
 import dev.berth.core.claim.Ticker;
 import dev.berth.core.fleet.FleetReader;
-import dev.berth.core.statics.StaticCloudProvider;
 import dev.berth.sim.LocalFleet;
 import dev.berth.spi.ClaimStore;
 import dev.berth.spi.CloudProvider;
@@ -29,26 +29,18 @@ final class FleetAccess {
         this.calls = new Calls(Ticker.system(), resolved.settings().waits(), log);
     }
 
-    static <T> T with(ClaimConfig resolved, ClaimLog log, Function<FleetAccess, T> use) {
+    static <T> T with(ClaimConfig resolved, BerthHome home, ClaimLog log, Function<FleetAccess, T> use) {
         var loaded = ClaimCommand.loadPlugins(resolved);
-        ClaimCommand.checkProvider(loaded, resolved);
+        var factory = ClaimCommand.cloudFactory(loaded, resolved.provider());
         try (var store = ClaimCommand.openStore(loaded, resolved)) {
-            switch (resolved.provider()) {
-                case "static" -> {
-                    try (var cloud = new StaticCloudProvider(store, StaticClaim.settings(resolved), Ticker.system())) {
-                        return use.apply(new FleetAccess(resolved, store, cloud, log));
-                    }
-                }
-                case "sim" -> {
-                    var settings = resolved.settings();
-                    return LocalFleet.withCloud(settings, store, resolved.instanceId(), resolved.zone(),
-                            settings.capacity().orElse(1), cloud -> use.apply(new FleetAccess(resolved, store, cloud, log)));
-                }
-                default -> {
-                    try (var cloud = ClaimCommand.cloudOf(loaded, resolved)) {
-                        return use.apply(new FleetAccess(resolved, store, cloud, log));
-                    }
-                }
+            if (factory instanceof SimProviderFactory) {
+                // the simulated cloud exists only inside a one-node world around the real store
+                var settings = resolved.settings();
+                return LocalFleet.withCloud(settings, store, resolved.instanceId(), resolved.zone(),
+                        settings.capacity().orElse(1), cloud -> use.apply(new FleetAccess(resolved, store, cloud, log)));
+            }
+            try (var cloud = ClaimCommand.cloudOf(factory, resolved, home, store)) {
+                return use.apply(new FleetAccess(resolved, store, cloud, log));
             }
         }
     }

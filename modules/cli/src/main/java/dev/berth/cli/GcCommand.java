@@ -76,7 +76,7 @@ final class GcCommand implements Callable<Integer> {
         var resolved = fleet.resolve(home.plugins());
         ClaimLog log = message -> console.err().println("berth: " + message);
         try {
-            return FleetAccess.with(resolved, log, access -> {
+            return FleetAccess.with(resolved, home, log, access -> {
                 var view = access.reader().read();
                 var named = new HashSet<Integer>();
                 if (aboveCapacity != null) {

@@ -40,21 +40,13 @@ final class IamPolicyCommand implements Callable<Integer> {
                 settings.whenFull() == dev.berth.core.claim.FullPolicy.MARK_UNHEALTHY,
                 settings.whenFull() == dev.berth.core.claim.FullPolicy.TERMINATE_SELF,
                 resolved.providerSettings().get("lifecycleHook").isPresent(), resolved.providerSettings().get("group"),
-                resolved.providerSettings().get("region").or(() -> queryParameter(store, "region")),
+                resolved.providerSettings().get("region").or(() -> Optional.ofNullable(
+                        dev.berth.spi.UriQuery.parse(store).get("region")).filter(v -> !v.isEmpty())),
                 settings.snapshots().everyMinutes() > 0);
         var network = settings.network();
         var addresses = new IamPolicy.Network(network.elasticIp() != dev.berth.core.claim.NetworkSettings.ElasticIp.NONE,
                 network.pool(), network.interfaces() != dev.berth.core.claim.NetworkSettings.Interfaces.NONE);
         console.out().println(IamPolicy.json(features, addresses));
         return ExitCodes.OK;
-    }
-
-    private static Optional<String> queryParameter(java.net.URI uri, String name) {
-        var query = uri.getQuery();
-        if (query == null) {
-            return Optional.empty();
-        }
-        return java.util.Arrays.stream(query.split("&")).filter(p -> p.startsWith(name + "="))
-                .map(p -> p.substring(name.length() + 1)).filter(v -> !v.isEmpty()).findFirst();
     }
 }

@@ -9,7 +9,6 @@ import jakarta.inject.Singleton;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -49,14 +48,16 @@ final class KeeperCommand implements Callable<Integer> {
             throw new UsageException("--poll-seconds " + pollSeconds + " is out of range: give 1 to 300");
         }
         var resolved = ClaimConfig.resolve(ConfigFile.load(config), ClaimConfig.Flags.none(), home.plugins());
-        if (resolved.provider().equals("sim") || resolved.provider().equals("static")) {
-            throw new UsageException("provider '" + resolved.provider() + "' has no termination notice to watch:"
-                    + " with static, berth claim itself keeps the slot and releases it on SIGTERM");
-        }
         var loaded = ClaimCommand.loadPlugins(resolved);
+        var factory = ClaimCommand.cloudFactory(loaded, resolved.provider());
+        if (factory instanceof dev.berth.core.plugin.ClaimRunnerFactory) {
+            throw new UsageException("provider '" + resolved.provider() + "' runs its own claim and has no termination"
+                    + " notice to watch: with static, berth claim itself keeps the slot and releases it on SIGTERM");
+        }
         ClaimLog log = message -> console.err().println("berth: " + message);
-        try (var store = ClaimCommand.openStore(loaded, resolved); var cloud = ClaimCommand.cloudOf(loaded, resolved)) {
-            var keeper = new SlotKeeper(resolved.settings(), ClaimCommand.contextOf(loaded, resolved, cloud, store, log));
+        try (var store = ClaimCommand.openStore(loaded, resolved);
+             var cloud = ClaimCommand.cloudOf(factory, resolved, home, store)) {
+            var keeper = new SlotKeeper(resolved.settings(), ClaimCommand.contextOf(loaded, resolved, home, cloud, store, log));
             log.info("keeper: watching for a termination notice every " + pollSeconds + " s");
             var notice = keeper.awaitNotice(pollSeconds * 1000L, -1).orElseThrow();
             int slot = keeper.letGo(notice, Optional.ofNullable(hookName)
@@ -73,32 +74,6 @@ final class KeeperCommand implements Callable<Integer> {
 
     /** Stops the workload unit, within a minute on a spot interruption (two minutes in all), else two. */
     private void stopWorkload(TerminationNotice notice) {
-        stopUnit(workloadUnit, notice.kind() == TerminationNotice.Kind.SPOT ? 60 : 120);
-    }
-
-    /** {@code systemctl stop unit}, bounded; nothing when {@code workloadUnit} is null. Shared with the static claim. */
-    static void stopUnit(String workloadUnit, int bound) {
-        if (workloadUnit == null) {
-            return;
-        }
-        try {
-            var process = new ProcessBuilder("systemctl", "stop", workloadUnit).redirectErrorStream(true).start();
-            if (!process.waitFor(bound, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                throw new BerthException("systemctl stop " + workloadUnit + " did not finish in " + bound + " s: the"
-                        + " workload still runs, so the slot is not released; stop it by hand");
-            }
-            if (process.exitValue() != 0) {
-                throw new BerthException("systemctl stop " + workloadUnit + " failed (exit " + process.exitValue() + "): "
-                        + new String(process.getInputStream().readAllBytes()).strip()
-                        + "; the slot is not released while the workload may run");
-            }
-        } catch (java.io.IOException e) {
-            throw new BerthException("could not run systemctl to stop " + workloadUnit + " (" + e.getMessage()
-                    + "); the slot is not released while the workload may run");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new BerthException("interrupted while stopping " + workloadUnit);
-        }
+        dev.berth.core.host.SystemdUnit.stop(workloadUnit, notice.kind() == TerminationNotice.Kind.SPOT ? 60 : 120);
     }
 }

@@ -1,16 +1,9 @@
 package dev.berth.cli;
 
 import dev.berth.core.plugin.Plugins;
-import dev.berth.spi.BlockDevicesFactory;
-import dev.berth.spi.ClaimStoreFactory;
-import dev.berth.spi.CloudProviderFactory;
-import dev.berth.spi.FileSystemDriverFactory;
-import dev.berth.spi.IdentityProviderFactory;
-import dev.berth.spi.KeyProviderFactory;
 import jakarta.inject.Singleton;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -23,6 +16,10 @@ final class PluginsCommand implements Callable<Integer> {
 
     @Option(names = "--plugins", description = "The plugin folder (default: the image's plugins/).")
     Path plugins;
+
+    @Option(names = "--write-index", description = "Resolve every plugin folder and write its berth-plugin.properties"
+            + " (what it provides), so that later starts resolve only the folders they use. The image build runs it.")
+    boolean writeIndex;
 
     private final Console console;
     private final BerthHome home;
@@ -45,25 +42,29 @@ final class PluginsCommand implements Callable<Integer> {
         } catch (dev.berth.spi.BerthException e) {
             throw new UsageException(e.getMessage());
         }
-        for (var builtIn : ClaimCommand.BUILT_IN) {
-            console.out().printf("%-18s %-12s %s%n", "cloud provider", builtIn, "built in (berth claim --provider "
-                    + builtIn + ")");
+        if (writeIndex) {
+            try {
+                loaded.writeIndexes().forEach(folder -> console.out().println("indexed " + folder.resolve(
+                        dev.berth.core.plugin.PluginIndex.FILE)));
+            } catch (dev.berth.spi.BerthException e) {
+                console.err().println("berth plugins: " + e.getMessage());
+                return ExitCodes.FAILED;
+            }
+            return ExitCodes.OK;
         }
-        list(loaded, "cloud provider", CloudProviderFactory.class, CloudProviderFactory::name);
-        list(loaded, "claim store", ClaimStoreFactory.class, ClaimStoreFactory::scheme);
-        list(loaded, "block devices", BlockDevicesFactory.class, BlockDevicesFactory::name);
-        list(loaded, "filesystem driver", FileSystemDriverFactory.class, FileSystemDriverFactory::name);
-        list(loaded, "identity", IdentityProviderFactory.class, IdentityProviderFactory::kind);
-        list(loaded, "key provider", KeyProviderFactory.class, KeyProviderFactory::name);
+        for (var service : Plugins.SERVICES) {
+            list(loaded, service);
+        }
         for (var layer : loaded.layers()) {
             console.out().println("layer " + layer.source().getFileName() + ": " + String.join(", ", layer.modules()));
         }
         return ExitCodes.OK;
     }
 
-    private <F> void list(Plugins loaded, String what, Class<F> type, Function<F, String> name) {
+    private <F> void list(Plugins loaded, Plugins.Service<F> service) {
         try {
-            loaded.all(type, name).forEach((n, found) -> console.out().printf("%-18s %-12s %s%n", what, n, found.source()));
+            loaded.all(service.type(), service.nameOf()).forEach((n, found) -> console.out().printf("%-18s %-12s %s%n",
+                    service.what(), n, found.source()));
         } catch (dev.berth.spi.BerthException e) {
             throw new UsageException(e.getMessage());
         }

@@ -53,7 +53,7 @@ final class ReleaseCommand implements Callable<Integer> {
         var resolved = fleet.resolve(home.plugins());
         ClaimLog log = message -> console.err().println("berth: " + message);
         try {
-            return FleetAccess.with(resolved, log, access -> {
+            return FleetAccess.with(resolved, home, log, access -> {
                 var released = new OperatorRelease(access.cloud, access.store, resolved.settings().cluster(),
                         resolved.settings().waits(), Ticker.system(), log).release(slot, force);
                 var out = console.out();

@@ -43,14 +43,18 @@ final class SnapshotCommand implements Callable<Integer> {
                     + " latest-snapshot): nothing to do");
             return ExitCodes.OK;
         }
-        if (resolved.provider().equals("static")) {
-            throw new UsageException("provider 'static' has no snapshots: snapshot its directories or devices with your"
-                    + " own tools, and leave snapshots.everyMinutes at 0");
-        }
         var loaded = ClaimCommand.loadPlugins(resolved);
+        var factory = ClaimCommand.cloudFactory(loaded, resolved.provider());
+        if (factory instanceof dev.berth.core.plugin.ClaimRunnerFactory) {
+            // static and sim run their own claim: their volumes are directories or simulated, not cloud volumes
+            throw new UsageException("provider '" + resolved.provider() + "' has no snapshots: snapshot its directories"
+                    + " or devices with your own tools, and leave snapshots.everyMinutes at 0");
+        }
         ClaimLog log = message -> console.err().println("berth: " + message);
-        try (var store = ClaimCommand.openStore(loaded, resolved); var cloud = ClaimCommand.cloudOf(loaded, resolved)) {
-            var outcome = new PeriodicSnapshot(settings, ClaimCommand.contextOf(loaded, resolved, cloud, store, log)).run();
+        try (var store = ClaimCommand.openStore(loaded, resolved);
+             var cloud = ClaimCommand.cloudOf(factory, resolved, home, store)) {
+            var outcome = new PeriodicSnapshot(settings, ClaimCommand.contextOf(loaded, resolved, home, cloud, store, log))
+                    .run();
             switch (outcome) {
                 case SnapshotOutcome.NothingToSnapshot none -> console.out().println("nothing to snapshot: " + none.why());
                 case SnapshotOutcome.Taken taken -> console.out().println("slot " + taken.slot() + ": snapshot "

@@ -45,7 +45,7 @@ final class StatusCommand implements Callable<Integer> {
         var resolved = fleet.resolve(home.plugins());
         ClaimLog log = message -> console.err().println("berth: " + message);
         try {
-            return FleetAccess.with(resolved, log, access -> {
+            return FleetAccess.with(resolved, home, log, access -> {
                 var view = access.reader().read();
                 var findings = new ArrayList<>(view.findings());
                 try {

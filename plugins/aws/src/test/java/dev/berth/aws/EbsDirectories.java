@@ -1,6 +1,6 @@
 package dev.berth.aws;
 
-import dev.berth.core.statics.StaticBlockDevices;
+import dev.berth.statics.StaticBlockDevices;
 import dev.berth.spi.BlockDevice;
 import dev.berth.spi.BlockDevices;
 import dev.berth.spi.DeviceException;

@@ -5,7 +5,7 @@ package dev.berth.core.claim;
  * simulator. Every wait in the protocol goes through {@link #sleep}, and every jitter
  * through {@link #jitter}, so a simulated run is the same step for step for one seed.
  */
-public interface Ticker {
+public interface Ticker extends dev.berth.spi.PluginClock {
 
     long nowMillis();
 

@@ -5,13 +5,11 @@ import dev.berth.spi.PluginConfig;
 import dev.berth.spi.Redaction;
 import java.io.IOException;
 import java.net.URI;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -116,18 +114,7 @@ record EtcdSettings(List<URI> endpoints, String root, boolean tls, Optional<Stri
     }
 
     private static Map<String, String> query(URI uri) {
-        var result = new LinkedHashMap<String, String>();
-        String raw = uri.getRawQuery();
-        if (raw == null || raw.isEmpty()) {
-            return result;
-        }
-        for (String pair : raw.split("&")) {
-            int eq = pair.indexOf('=');
-            String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-            String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-            result.put(name, value);
-        }
-        return result;
+        return dev.berth.spi.UriQuery.parse(uri);
     }
 
     /** The URI without user info and query values, for messages. */

@@ -4,10 +4,7 @@ import dev.berth.spi.ConfigException;
 import dev.berth.spi.PluginConfig;
 import dev.berth.spi.Redaction;
 import java.net.URI;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -78,17 +75,7 @@ record S3Settings(String bucket, String root, String region, Optional<URI> endpo
     }
 
     private static Map<String, String> query(URI uri) {
-        var result = new LinkedHashMap<String, String>();
-        String raw = uri.getRawQuery();
-        if (raw == null || raw.isEmpty()) {
-            return result;
-        }
-        for (String pair : raw.split("&")) {
-            int eq = pair.indexOf('=');
-            result.put(URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8),
-                    eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-        }
-        return result;
+        return dev.berth.spi.UriQuery.parse(uri);
     }
 
     private static String safe(URI uri) {

@@ -1,25 +1,18 @@
-package dev.berth.cli;
+package dev.berth.statics;
 
 import dev.berth.core.claim.ClaimContext;
-import dev.berth.core.claim.ClaimLog;
 import dev.berth.core.claim.ClaimOutcome;
 import dev.berth.core.claim.ClaimProtocol;
-import dev.berth.core.claim.EnvFileWriter;
+import dev.berth.core.claim.ClaimSettings;
 import dev.berth.core.claim.SlotRelease;
 import dev.berth.core.claim.Ticker;
-import dev.berth.core.statics.LeaseKeeper;
-import dev.berth.core.statics.LostSlotCleanup;
-import dev.berth.core.statics.StaticBlockDevices;
-import dev.berth.core.statics.StaticCloudProvider;
-import dev.berth.core.statics.StaticSettings;
+import dev.berth.core.host.SystemdUnit;
+import dev.berth.core.plugin.ClaimRunner;
 import dev.berth.spi.BerthException;
-import dev.berth.spi.ClaimStore;
-import dev.berth.spi.IdentityProvider;
-import dev.berth.spi.KeyProvider;
-import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 
 /**
  * {@code berth claim --provider static}: bare metal. This instance's liveness is a lease in the
@@ -29,43 +22,22 @@ import java.util.concurrent.atomic.AtomicReference;
  * holder that loses its lease (a stall past it) or its slot stops the workload (providerSettings
  * {@code workload-unit}, a systemd unit), unmounts, removes the env file and exits 1.
  */
-final class StaticClaim {
-    private final ClaimConfig config;
-    private final ClaimStore store;
-    private final ClaimLog log;
+final class StaticClaim implements ClaimRunner {
+    private final StaticSettings settings;
+    private final String workloadUnit;
+    private final Ticker ticker;
 
-    StaticClaim(ClaimConfig config, ClaimStore store, ClaimLog log) {
-        this.config = config;
-        this.store = store;
-        this.log = log;
-    }
-
-    static StaticSettings settings(ClaimConfig config) {
-        var p = config.providerSettings();
-        if (p.get("instance-id").isEmpty() && !config.instanceId().equals("i-local")) {
-            p = p.with("instance-id", config.instanceId());
-        }
-        if (p.get("zone").isEmpty()) {
-            p = p.with("zone", config.zone());
-        }
-        if (p.get("capacity").isEmpty() && config.settings().capacity().isPresent()) {
-            p = p.with("capacity", Integer.toString(config.settings().capacity().getAsInt()));
-        }
-        try {
-            return StaticSettings.fromConfig(config.settings().cluster(), p).requireMember();
-        } catch (NumberFormatException e) {
-            throw new UsageException("providerSettings.capacity is not a whole number: give the number of slots");
-        } catch (BerthException e) {
-            // every static setting is input: a bad one is exit 2, before anything is claimed
-            throw new UsageException(e.getMessage());
-        }
+    StaticClaim(StaticSettings settings, String workloadUnit, Ticker ticker) {
+        this.settings = settings;
+        this.workloadUnit = workloadUnit;
+        this.ticker = ticker;
     }
 
     /** Claims, then keeps the lease until stopped; {@code onOutcome} reports the claim as soon as it is known. */
-    ClaimOutcome run(Optional<IdentityProvider> identity, Optional<KeyProvider> keys,
-                     java.util.function.Consumer<ClaimOutcome> onOutcome) {
-        var settings = settings(config);
-        var ticker = Ticker.system();
+    @Override
+    public ClaimOutcome claim(ClaimSettings claimSettings, Parts parts, Consumer<ClaimOutcome> onOutcome) {
+        var store = parts.store();
+        var log = parts.log();
         var keeper = new LeaseKeeper(store, settings, ticker);
         keeper.acquire();
         var stop = new AtomicBoolean();
@@ -79,10 +51,11 @@ final class StaticClaim {
         });
         var devices = new StaticBlockDevices();
         var cloud = new StaticCloudProvider(store, settings, ticker);
-        var context = new ClaimContext(cloud, store, devices, devices, identity, keys, ticker, log, EnvFileWriter.local());
+        var context = new ClaimContext(cloud, store, devices, devices, parts.identity().get(), parts.keys().get(), ticker, log,
+                parts.envFile());
         ClaimOutcome outcome;
         try {
-            outcome = new ClaimProtocol(config.settings(), context).claim();
+            outcome = new ClaimProtocol(claimSettings, context).claim();
         } catch (RuntimeException e) {
             stopRenewing(stop, renewer);
             keeper.release();
@@ -108,7 +81,7 @@ final class StaticClaim {
             if (!letGo.get()) {
                 log.info("stopping: releasing slot " + lease.slot() + " and the lease (a clean shutdown)");
                 try {
-                    new SlotRelease(config.settings(), context).release();
+                    new SlotRelease(claimSettings, context).release();
                 } catch (RuntimeException e) {
                     log.info("could not release the slot cleanly: " + e.getMessage() + "; its lease will expire");
                 }
@@ -123,9 +96,8 @@ final class StaticClaim {
             if (lost.get() != null && !stop.get() && letGo.compareAndSet(false, true)) {
                 // Another instance may take the slot now, on this machine too: stop using it before exiting.
                 log.info(lost.get().getMessage());
-                var unit = config.providerSettings().get("workload-unit").orElse(null);
-                var failed = new LostSlotCleanup(settings, devices, cloud, log).letGo(lease, config.settings().envFile(),
-                        () -> KeeperCommand.stopUnit(unit, 120), keeper);
+                var failed = new LostSlotCleanup(settings, devices, cloud, log).letGo(lease, claimSettings.envFile(),
+                        () -> SystemdUnit.stop(workloadUnit, 120), keeper);
                 throw new BerthException("slot " + lease.slot() + " was lost (" + lost.get().getMessage() + ")"
                         + (failed.isEmpty() ? "; the workload was stopped and the volume let go of" : "; could not "
                         + String.join("; could not ", failed)));

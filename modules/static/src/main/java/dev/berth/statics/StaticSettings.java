@@ -1,4 +1,4 @@
-package dev.berth.core.statics;
+package dev.berth.statics;
 
 import dev.berth.core.slot.SlotKeys;
 import dev.berth.spi.BerthException;

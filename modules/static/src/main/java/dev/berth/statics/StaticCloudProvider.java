@@ -1,4 +1,4 @@
-package dev.berth.core.statics;
+package dev.berth.statics;
 
 import dev.berth.core.claim.Ticker;
 import dev.berth.spi.AttachmentState;

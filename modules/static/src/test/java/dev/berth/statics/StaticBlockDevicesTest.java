@@ -1,4 +1,4 @@
-package dev.berth.core.statics;
+package dev.berth.statics;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
