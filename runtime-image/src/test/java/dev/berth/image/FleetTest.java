@@ -34,10 +34,11 @@ class FleetTest {
             var process = new ProcessBuilder("bash", REPO.resolve("scripts/fleet.sh").toString(), "--instances",
                     Integer.toString(INSTANCES), "--zones", "3", "--json")
                     .directory(REPO.toFile()).redirectError(log.toFile()).redirectOutput(out.toFile()).start();
-            if (!process.waitFor(8, TimeUnit.MINUTES)) {
+            // a bound, not a goal: on a quiet 2-core machine the run takes a few minutes, on a busy one much longer
+            if (!process.waitFor(25, TimeUnit.MINUTES)) {
                 process.destroy(); // fleet.sh's trap cleans up its loop devices, mounts and servers
                 process.waitFor(30, TimeUnit.SECONDS);
-                throw new AssertionError("fleet.sh did not finish in 8 minutes:\n" + tail(log));
+                throw new AssertionError("fleet.sh did not finish in 25 minutes:\n" + tail(log));
             }
             var lines = Files.readAllLines(out);
             var json = lines.isEmpty() ? "" : lines.getLast();
