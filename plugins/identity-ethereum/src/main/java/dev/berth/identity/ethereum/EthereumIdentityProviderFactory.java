@@ -2,6 +2,7 @@ package dev.berth.identity.ethereum;
 
 import dev.berth.spi.IdentityProvider;
 import dev.berth.spi.IdentityProviderFactory;
+import dev.berth.identity.common.SecureFiles;
 import dev.berth.spi.PluginConfig;
 
 /** Kind "ethereum": geth's {@code nodekey}. */
@@ -13,6 +14,7 @@ public final class EthereumIdentityProviderFactory implements IdentityProviderFa
 
     @Override
     public IdentityProvider create(PluginConfig config) {
+        config.requireOnly(java.util.Set.of(SecureFiles.OWNER));
         return new EthereumIdentityProvider(config);
     }
 }

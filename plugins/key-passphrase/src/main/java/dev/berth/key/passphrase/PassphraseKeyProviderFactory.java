@@ -17,6 +17,7 @@ public final class PassphraseKeyProviderFactory implements KeyProviderFactory {
 
     @Override
     public KeyProvider create(PluginConfig config) {
+        config.requireOnly(java.util.Set.of(FILE));
         return new PassphraseKeyProvider(Path.of(config.require(FILE)));
     }
 }
