@@ -29,6 +29,7 @@ class FileStoreKillTrialTest {
     private static final int KEYS = 4;
     private static final int OPERATIONS_PER_CLIENT = 900;
     private static final int TARGET_OPERATIONS = 6_000;
+    private static final int MIN_KILLS = 8;
     /** A cap, not a goal: on a busy 2-core machine the trial takes longer, and that is fine. */
     private static final long TRIAL_NANOS = TimeUnit.SECONDS.toNanos(150);
 
@@ -48,7 +49,8 @@ class FileStoreKillTrialTest {
             for (int c = 0; c < CLIENTS; c++) {
                 live.add(start(storeDir, files));
             }
-            while (System.nanoTime() - started < TRIAL_NANOS && recorded(files) < TARGET_OPERATIONS) {
+            // until both enough operations and enough kills (a fast machine reaches the operations first)
+            while (System.nanoTime() - started < TRIAL_NANOS && (recorded(files) < TARGET_OPERATIONS || kills < MIN_KILLS)) {
                 Thread.sleep(250 + random.nextInt(450));
                 var victim = live.get(random.nextInt(live.size()));
                 if (victim.isAlive() && recorded(files) > 200) {
