@@ -26,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class EtcdClusterTrialTest {
     private static final int CLIENTS = 12;
-    private static final int OPERATIONS = 10_000;
+    /** Enough that even a fast machine sees several faults (one every two or three seconds) before it is done. */
+    private static final int OPERATIONS = 20_000;
 
     @TempDir
     Path dir;
