@@ -50,7 +50,9 @@ public final class GcRun {
             var read = view.table().slot(item.slot()).orElseThrow();
             // Emptied, not deleted: the epoch keeps rising, so a slot made again later never repeats an old
             // volume's client token (cluster, slot, zone, epoch), which EC2 would answer with the deleted volume.
-            var emptied = SlotRecord.fresh(cluster, item.slot()).withHolder(null, Math.addExact(read.record().epoch(), 1));
+            // the slot's network address stays the slot's (gc never releases an address): a later claim reuses it
+            var emptied = SlotRecord.fresh(cluster, item.slot()).withHolder(null, Math.addExact(read.record().epoch(), 1))
+                    .withAddress(read.record().address());
             if (slots.replace(read, emptied).isPresent()) {
                 log.info("emptied slot " + item.slot() + " (above capacity): no volume, no identity, epoch "
                         + emptied.epoch());
