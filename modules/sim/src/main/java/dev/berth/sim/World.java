@@ -716,13 +716,27 @@ final class World {
         int slot = slotTag(volume);
         long sameZone = volumes.values().stream()
                 .filter(v -> v.zone.equals(volume.zone) && slotTag(v) == slot && !v.tags.containsKey("berth:retired")
-                        && v.state.now() != VolumeState.ERROR && v.state.now() != VolumeState.DELETED)
+                        && v.state.now() != VolumeState.ERROR && v.state.now() != VolumeState.DELETED
+                        && !retiredBySlot(slot, v.id))
                 .count();
         if (slot >= 0 && sameZone > 1) {
             violation("one live volume per slot and zone", slot, List.of(caller.id),
                     "slot " + slot + " now has " + sameZone + " volumes in zone " + volume.zone);
         }
         return volume;
+    }
+
+    /** Whether the slot's record lists the volume as retired (a move's old volume, one gc emptied the slot of). */
+    private boolean retiredBySlot(int slot, String volumeId) {
+        var item = store.get(keys.slot(slot));
+        if (item.isEmpty()) {
+            return false;
+        }
+        try {
+            return codec.decode(item.get().key(), slot, keys.cluster(), item.get().value()).retired(volumeId);
+        } catch (CorruptSlotRecordException e) {
+            return false;
+        }
     }
 
     /** A volume a slot record lists as retired (left behind by a move) is never attached for that slot again. */

@@ -51,8 +51,14 @@ public final class GcRun {
             // Emptied, not deleted: the epoch keeps rising, so a slot made again later never repeats an old
             // volume's client token (cluster, slot, zone, epoch), which EC2 would answer with the deleted volume.
             // the slot's network address stays the slot's (gc never releases an address): a later claim reuses it
+            // its old volume is retired (never the slot's again: the operator dropped its data), so that a volume gc
+            // cannot delete now (its zone is down) is never taken for the slot's when the slot is claimed again
+            var retired = new java.util.ArrayList<>(read.record().retiredVolumes());
+            if (read.record().volume() != null) {
+                retired.add(read.record().volume());
+            }
             var emptied = SlotRecord.fresh(cluster, item.slot()).withHolder(null, Math.addExact(read.record().epoch(), 1))
-                    .withAddress(read.record().address());
+                    .withVolume(null, retired).withAddress(read.record().address());
             if (slots.replace(read, emptied).isPresent()) {
                 log.info("emptied slot " + item.slot() + " (above capacity): no volume, no identity, epoch "
                         + emptied.epoch());
