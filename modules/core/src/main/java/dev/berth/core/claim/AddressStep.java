@@ -327,20 +327,43 @@ final class AddressStep {
         if (a == null) {
             return;
         }
+        // The record says what this instance took; a describe call may lag behind that (eventual consistency),
+        // so where the record names this instance, wait (bounded) until the cloud shows it before letting go.
         if (a.allocationId() != null) {
             var allocationId = a.allocationId();
-            bestEffort("release Elastic IP " + allocationId, () -> context.cloud().describeAddress(allocationId)
+            boolean recordedHere = me.instanceId().equals(a.associatedWith());
+            bestEffort("release Elastic IP " + allocationId, () -> seen("Elastic IP " + allocationId
+                    + " associated with " + me.instanceId(), recordedHere, () -> context.cloud().describeAddress(allocationId)
                     .filter(x -> x.associatedWith(me.instanceId()))
-                    .flatMap(ElasticAddress::associationId)
+                    .flatMap(ElasticAddress::associationId))
                     .ifPresent(id -> context.cloud().disassociateAddress(id)));
         }
         if (a.interfaceId() != null) {
             var interfaceId = a.interfaceId();
-            bestEffort("detach network interface " + interfaceId, () -> context.cloud().describeNetworkInterface(interfaceId)
+            boolean recordedHere = me.instanceId().equals(a.attachedTo());
+            bestEffort("detach network interface " + interfaceId, () -> seen("network interface " + interfaceId
+                    + " attached to " + me.instanceId(), recordedHere, () -> context.cloud().describeNetworkInterface(interfaceId)
                     .flatMap(NetworkInterface::attachment)
                     .filter(x -> x.instanceId().equals(me.instanceId()))
-                    .ifPresent(x -> context.cloud().detachNetworkInterface(x.attachmentId())));
+                    .map(NetworkInterface.Attachment::attachmentId))
+                    .ifPresent(id -> context.cloud().detachNetworkInterface(id)));
         }
+    }
+
+    /** How long a release waits for a lagging describe to show what the slot record says this instance took. */
+    private static final long DESCRIBE_LAG_MILLIS = 60_000;
+
+    /** What {@code look} finds; where the record says it must be there, looked for again (bounded) until it is. */
+    private java.util.Optional<String> seen(String what, boolean recorded, java.util.function.Supplier<java.util.Optional<String>> look) {
+        if (!recorded) {
+            return look.get();
+        }
+        return BoundedWait.forThe(what + " to show in a describe call", context.ticker(), context.log())
+                .bound(BoundedWait.Bound.of("the describe lag bound (60 s)", DESCRIBE_LAG_MILLIS))
+                .backoff(500, 5_000)
+                .hint("the slot record says it is there; let go of it by hand if it still is")
+                .until(() -> look.get().<BoundedWait.Poll<java.util.Optional<String>>>map(id -> BoundedWait.Poll.done(java.util.Optional.of(id)))
+                        .orElseGet(() -> BoundedWait.Poll.pending("not visible yet")));
     }
 
     private void bestEffort(String what, Runnable call) {
