@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
 /** {@code berth gc}: lists (and with --apply deletes) what the fleet left behind. */
 @Singleton
 @Command(name = "gc", mixinStandardHelpOptions = true,
-        description = {"List, then delete with --apply, the volumes and snapshots nobody needs.",
+        description = {"List (delete with --apply) volumes and snapshots nobody needs.",
                 "Orphaned volumes (tagged for the cluster, named by no slot), volumes retired by a cross-zone move,"
                         + " snapshots of moves that are over; with --slots-above-capacity, also the unheld slots above"
                         + " capacity (after a scale-in) and their volumes. Never anything a slot or an in-flight volume"

@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
 /** {@code berth snapshot}: one periodic snapshot of the held slot's volume, recorded in the slot, with retention. */
 @Singleton
 @Command(name = "snapshot", mixinStandardHelpOptions = true,
-        description = {"Snapshot the volume of the slot this instance holds; keep the newest few.",
+        description = {"Snapshot this instance's slot volume; keep the newest few.",
                 "Run by berth-snapshot.timer every snapshots.everyMinutes. Starts a snapshot tagged with the cluster,"
                         + " slot, epoch and time, waits for it to complete (waits.snapshotSeconds), records it in the"
                         + " slot as its latest (the snapshot crossZone: latest-snapshot moves the slot from when its"

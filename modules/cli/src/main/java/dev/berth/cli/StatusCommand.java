@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
 /** {@code berth status}: the slot map and what is wrong with the fleet; read-only. */
 @Singleton
 @Command(name = "status", mixinStandardHelpOptions = true,
-        description = {"Show every slot, its holder, volume and identity, and what is wrong.",
+        description = {"Show every slot, its holder and volume, and what is wrong.",
                 "Read-only: it never writes to the store or the cloud. One row per slot, then the findings (orphan and"
                         + " retired volumes and snapshots, holders gone, volumes attached to an instance that does not"
                         + " hold their slot, slots above capacity, stale volume intents, the store check's verdict)."
