@@ -666,7 +666,7 @@ final class AwsCloudProvider implements CloudProvider {
         }
     }
 
-    private static <T> T call(String action, String resource, String what, Supplier<T> call) {
+    static <T> T call(String action, String resource, String what, Supplier<T> call) {
         try {
             return call.get();
         } catch (SdkException e) {
@@ -674,17 +674,19 @@ final class AwsCloudProvider implements CloudProvider {
         }
     }
 
-    private static String code(SdkException e) {
+    static String code(SdkException e) {
         return e instanceof AwsServiceException s && s.awsErrorDetails() != null ? s.awsErrorDetails().errorCode() : null;
     }
 
-    private static List<Tag> tags(Map<String, String> tags) {
+    static List<Tag> tags(Map<String, String> tags) {
         return new TreeMap<>(tags).entrySet().stream().map(t -> Tag.builder().key(t.getKey()).value(t.getValue()).build()).toList();
     }
 
-    private static Map<String, String> tagMap(List<Tag> tags) {
+    static Map<String, String> tagMap(List<Tag> tags) {
         var map = new TreeMap<String, String>();
-        tags.forEach(t -> map.put(t.key(), t.value()));
+        if (tags != null) {
+            tags.forEach(t -> map.put(t.key(), t.value()));
+        }
         return map;
     }
 

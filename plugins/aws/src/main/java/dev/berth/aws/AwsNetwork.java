@@ -1,5 +1,10 @@
 package dev.berth.aws;
 
+import static dev.berth.aws.AwsCloudProvider.call;
+import static dev.berth.aws.AwsCloudProvider.code;
+import static dev.berth.aws.AwsCloudProvider.tagMap;
+import static dev.berth.aws.AwsCloudProvider.tags;
+
 import dev.berth.spi.AttachmentState;
 import dev.berth.spi.CloudException;
 import dev.berth.spi.CloudException.Reason;
@@ -13,7 +18,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Supplier;
-import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Address;
@@ -195,27 +199,4 @@ final class AwsNetwork {
 
     // Helpers ----------------------------------------------------------------------------------------
 
-    private static <T> T call(String action, String resource, String what, Supplier<T> call) {
-        try {
-            return call.get();
-        } catch (SdkException e) {
-            throw AwsFailures.translate(action, resource, what, e);
-        }
-    }
-
-    private static String code(SdkException e) {
-        return e instanceof AwsServiceException s && s.awsErrorDetails() != null ? s.awsErrorDetails().errorCode() : null;
-    }
-
-    private static List<Tag> tags(Map<String, String> tags) {
-        return new TreeMap<>(tags).entrySet().stream().map(t -> Tag.builder().key(t.getKey()).value(t.getValue()).build()).toList();
-    }
-
-    private static Map<String, String> tagMap(List<Tag> tags) {
-        var map = new TreeMap<String, String>();
-        if (tags != null) {
-            tags.forEach(t -> map.put(t.key(), t.value()));
-        }
-        return map;
-    }
 }
