@@ -41,7 +41,12 @@ final class EtcdFailures {
             return new StoreException(what + "; check that etcd runs and has a leader, then retry (a write may or may"
                     + " not have happened: re-read before deciding)", true);
         }
-        if (code == UNAUTHENTICATED || code == PERMISSION_DENIED || status == 401 || status == 403) {
+        if (detail.contains("user name is empty")) {
+            return new StoreException(what + "; authentication is enabled on this etcd: name the user in the store URI"
+                    + " (?user=NAME) and give its password in the setting 'password' or 'passwordFile'", false);
+        }
+        if (code == UNAUTHENTICATED || code == PERMISSION_DENIED || status == 401 || status == 403
+                || detail.contains("authentication failed")) {
             return new StoreException(what + "; check the user and password (settings 'password' or 'passwordFile')"
                     + " and the role's permissions on the prefix", false);
         }
