@@ -4,6 +4,7 @@ import dev.berth.core.slot.SlotCodec;
 import dev.berth.core.slot.SlotEntry;
 import dev.berth.core.slot.SlotKeys;
 import dev.berth.core.slot.SlotRepository;
+import dev.berth.spi.BlockDevice;
 import java.util.Optional;
 
 /**
@@ -68,30 +69,40 @@ public final class ClaimProtocol {
         }
     }
 
+    /**
+     * The steps in three stretches, each for what a fenced-off claim must give back when it stops there:
+     * nothing yet, then the volume this run attached, then also the address this run took.
+     */
     private ClaimOutcome claimAs(ClaimRun run, AddressStep addresses) {
         var me = run.me();
-        VolumeStep.Attached attached;
         boolean resumed;
+        VolumeStep.Attached attached;
         try {
-            switch (holdSlot(run)) {                                         // steps 1 to 4
+            switch (holdSlot(run)) {                                             // steps 1 to 4
                 case Start.NoSlot none -> {
                     return none.full();
                 }
                 case Start.Hold hold -> {
                     resumed = hold.resumed();
-                    attached = VolumeStep.ensure(run, hold.held(), resumed); // step 5
+                    attached = VolumeStep.ensure(run, hold.held(), resumed);     // step 5
                 }
             }
         } catch (ClaimException e) {
-            throw fencedOff(run, addresses, Optional.empty(), e);
+            throw fencedOff(run, addresses, e, AddressStep.Taken.NOTHING, Optional.empty());
+        }
+        var attachedHere = attached.attachedNow() ? Optional.of(attached.volumeId()) : Optional.<String>empty();
+        BlockDevice device;
+        AddressStep.Result address;
+        try {
+            VolumeGrowth.grow(run, attached.held().slot(), attached.volumeId(), attached.sizeGiB());
+            device = FilesystemStep.prepare(run, attached.held(), attached);    // step 6
+            address = addresses.ensure(me, attached.held());                    // step 6b: gives back what it took if fenced
+        } catch (ClaimException e) {
+            throw fencedOff(run, addresses, e, AddressStep.Taken.NOTHING, attachedHere);
         }
         try {
-            var held = attached.held();
-            VolumeGrowth.grow(run, held.slot(), attached.volumeId(), attached.sizeGiB());
-            var device = FilesystemStep.prepare(run, held, attached);        // step 6
-            var address = addresses.ensure(me, held);                        // step 6b
-            held = address.held();
-            var identity = IdentityStep.ensure(run, held);                   // step 7
+            var held = address.held();
+            var identity = IdentityStep.ensure(run, held);                       // step 7
             held = SlotRecordStep.record(run, held, attached.volumeId(), identity);   // step 8
             var lease = new SlotLease(settings.cluster(), held.slot(), held.record().epoch(), me.instanceId(), me.zone(),
                     attached.volumeId(), device.path(), settings.volume().mountPoint(),
@@ -102,7 +113,7 @@ public final class ClaimProtocol {
                     + lease.identity().map(i -> ", identity " + i.publicName()).orElse(""));
             return resumed ? new ClaimOutcome.Resumed(lease) : new ClaimOutcome.Claimed(lease);
         } catch (ClaimException e) {
-            throw fencedOff(run, addresses, attached.attachedNow() ? Optional.of(attached.volumeId()) : Optional.empty(), e);
+            throw fencedOff(run, addresses, e, address.taken(), attachedHere);
         }
     }
 
@@ -126,17 +137,17 @@ public final class ClaimProtocol {
     }
 
     /**
-     * Fenced off: another instance holds the slot at a higher epoch (an operator's --force). Undo the
-     * address this run took, and stop using the volume this run attached (not one it found attached on
+     * Fenced off: another instance holds the slot at a higher epoch (an operator's --force). Give back
+     * the address this run took (the address step gives back what it took itself when fenced midway), and stop using the volume this run attached (not one it found attached on
      * a re-run), so that the new holder can attach it. Best effort: the error that fenced us is what
      * the operator must see, and it is returned to be thrown.
      */
-    private ClaimException fencedOff(ClaimRun run, AddressStep addresses, Optional<String> attachedByThisRun,
-                                     ClaimException e) {
+    private ClaimException fencedOff(ClaimRun run, AddressStep addresses, ClaimException e, AddressStep.Taken addressTaken,
+                                     Optional<String> attachedByThisRun) {
         if (e.kind() != ClaimException.Kind.FENCED) {
             return e;
         }
-        addresses.undo(run.me());
+        addresses.undo(run.me(), addressTaken);
         attachedByThisRun.ifPresent(volumeId -> letGo(run, volumeId));
         return e;
     }

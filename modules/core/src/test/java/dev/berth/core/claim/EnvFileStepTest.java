@@ -18,7 +18,8 @@ class EnvFileStepTest {
     void aLeaseWithIdentityAndSlotAddressesGivesEveryEntryInOrder() {
         var lease = new SlotLease("c1", 3, 7, "i-1", "us-east-1a", "vol-a", Path.of("/dev/nvme1n1"), Path.of("/data"),
                 Optional.of(new NodeIdentity("x509", "node-3", "sha256:ab")), Optional.of("10.0.0.5"), Optional.empty());
-        var address = new AddressStep.Result(HELD, Optional.of("3.3.3.3"), Optional.of("10.0.9.9"), Optional.of("eni-1"), true);
+        var address = new AddressStep.Result(HELD, Optional.of("3.3.3.3"), Optional.of("10.0.9.9"), Optional.of("eni-1"), true,
+                AddressStep.Taken.NOTHING);
         var env = EnvFileStep.entries(lease, address, Path.of("identity"));
         assertEquals(List.of("BERTH_CLUSTER", "BERTH_SLOT", "BERTH_EPOCH", "BERTH_INSTANCE_ID", "BERTH_ZONE",
                 "BERTH_VOLUME_ID", "BERTH_DEVICE", "BERTH_DATA_DIR", "BERTH_IDENTITY_KIND", "BERTH_NODE_ID",
@@ -34,7 +35,8 @@ class EnvFileStepTest {
     void aBareLeaseGivesOnlyTheSlotTheVolumeAndTheDataDir() {
         var lease = new SlotLease("c1", 0, 1, "i-2", "us-east-1b", "vol-b", Path.of("/dev/xvdf"), Path.of("/var/lib/app"),
                 Optional.empty(), Optional.empty(), Optional.empty());
-        var address = new AddressStep.Result(HELD, Optional.empty(), Optional.empty(), Optional.empty(), false);
+        var address = new AddressStep.Result(HELD, Optional.empty(), Optional.empty(), Optional.empty(), false,
+                AddressStep.Taken.NOTHING);
         var env = EnvFileStep.entries(lease, address, Path.of("identity"));
         assertEquals(List.of("BERTH_CLUSTER", "BERTH_SLOT", "BERTH_EPOCH", "BERTH_INSTANCE_ID", "BERTH_ZONE",
                 "BERTH_VOLUME_ID", "BERTH_DEVICE", "BERTH_DATA_DIR"), List.copyOf(env.keySet()));
