@@ -241,7 +241,10 @@ final class S3ClaimStore implements ClaimStore {
                 return created(key, sequence);
             } catch (S3Exception e) {
                 if (e.statusCode() == 412) {
-                    return Conflict.unknown(); // someone else created this sequence first
+                    // someone created this sequence first; after an unanswered attempt of ours that
+                    // someone may be our own earlier PUT, landing late (it was delayed past our timeout
+                    // and past the look below): the write id says whose it is
+                    return lastAmbiguous == null ? Conflict.unknown() : ownerAfterConflict(key, sequence, object, writeId, e);
                 }
                 if (e.statusCode() != 409 && !S3Failures.translate(settings, "write", key, object, e, true).retryable()) {
                     throw S3Failures.translate(settings, "write", key, object, e, true);
@@ -259,6 +262,19 @@ final class S3ClaimStore implements ClaimStore {
             pause(attempt);
         }
         throw S3Failures.translate(settings, "write", key, object, lastAmbiguous, true);
+    }
+
+    /** A 412 after an unanswered attempt: ours (it landed late), another writer's, or gone (not decidable). */
+    private WriteResult ownerAfterConflict(String key, long sequence, String object, String writeId,
+                                           S3Exception conflict) {
+        var owner = writeIdOf(key, object);
+        if (owner.isEmpty()) {
+            // it existed a moment ago and garbage collection took it: whether it was ours cannot be told
+            throw new StoreException("writing key '" + key + "' to " + settings.describe() + ": the answer to a PUT of "
+                    + object + " was lost and the object was collected before its writer could be read; the write may"
+                    + " or may not have taken effect; read the key again", true, conflict);
+        }
+        return owner.get().equals(writeId) ? created(key, sequence) : Conflict.unknown();
     }
 
     private Written created(String key, long sequence) {
