@@ -4,10 +4,13 @@ import dev.berth.spi.ClaimStore;
 import dev.berth.spi.Conflict;
 import dev.berth.spi.DeleteResult;
 import dev.berth.spi.Deleted;
+import dev.berth.spi.Listed;
 import dev.berth.spi.StoreException;
+import dev.berth.spi.StoreStats;
 import dev.berth.spi.Versioned;
 import dev.berth.spi.WriteResult;
 import dev.berth.spi.Written;
+import dev.berth.store.s3.S3Requests.Kind;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -68,6 +71,7 @@ final class S3ClaimStore implements ClaimStore {
     private final S3Layout layout;
     /** Per key, a sequence known to have existed: the highest is at least this (it only grows). */
     private final Map<String, Long> hints = new ConcurrentHashMap<>();
+    private final S3Requests requests = new S3Requests();
 
     S3ClaimStore(S3Settings settings, S3Client s3) {
         this.settings = settings;
@@ -135,14 +139,60 @@ final class S3ClaimStore implements ClaimStore {
 
     @Override
     public List<Versioned> list(String prefix) {
-        var highestByKey = new TreeMap<String, Long>();
+        var result = new ArrayList<Versioned>();
+        for (var top : highestByKey(prefix).values()) {
+            var record = fetch(top.key(), top.sequence());
+            if (record.isPresent()) {
+                record.get().live().ifPresent(result::add);
+            } else {
+                get(top.key()).ifPresent(result::add);
+            }
+        }
+        return result;
+    }
+
+    /**
+     * The LIST pages alone, no GET per key: a key's version is its highest sequence. A tombstone is
+     * an empty object, so only a highest sequence of size 0 (a tombstone, or a value of no bytes)
+     * is read to tell which.
+     */
+    @Override
+    public List<Listed> listVersions(String prefix) {
+        var result = new ArrayList<Listed>();
+        for (var top : highestByKey(prefix).values()) {
+            if (top.size() > 0 || holdsValue(top.key(), top.sequence())) {
+                result.add(new Listed(top.key(), Long.toString(top.sequence())));
+            }
+        }
+        return result;
+    }
+
+    /** One GET of the sequence object {@code version} names; empty when it is a tombstone or gone. */
+    @Override
+    public Optional<Versioned> getVersion(String key, String version) {
+        checkKey(key);
+        return S3Layout.version(version).flatMap(sequence -> fetch(key, sequence)).flatMap(Record::live);
+    }
+
+    @Override
+    public StoreStats stats() {
+        return requests.stats();
+    }
+
+    /** A key's highest sequence object as a LIST shows it. */
+    private record Top(String key, long sequence, long size) {
+    }
+
+    /** Every key under {@code prefix} with its highest sequence, from one strongly consistent LIST of the prefix. */
+    private TreeMap<String, Top> highestByKey(String prefix) {
+        var highest = new TreeMap<String, Top>();
         String continuation = null;
         do {
             var request = ListObjectsV2Request.builder().bucket(settings.bucket()).prefix(layout.keysPrefix(prefix));
             if (continuation != null) {
                 request.continuationToken(continuation);
             }
-            ListObjectsV2Response page = call("list", prefix, () -> s3.listObjectsV2(request.build()));
+            ListObjectsV2Response page = call(Kind.LIST, "list", prefix, () -> s3.listObjectsV2(request.build()));
             for (S3Object object : page.contents()) {
                 if (layout.isServerTemporary(object.key())) {
                     continue;
@@ -152,22 +202,13 @@ final class S3ClaimStore implements ClaimStore {
                         + " its layout <key>/v/<20-digit sequence>; move it out of '" + settings.root() + "' (berth"
                         + " never overwrites it)", false));
                 if (entry.key().startsWith(prefix)) {
-                    highestByKey.merge(entry.key(), entry.sequence(), Math::max);
+                    var top = new Top(entry.key(), entry.sequence(), object.size() == null ? 0 : object.size());
+                    highest.merge(entry.key(), top, (a, b) -> a.sequence() >= b.sequence() ? a : b);
                 }
             }
             continuation = Boolean.TRUE.equals(page.isTruncated()) ? page.nextContinuationToken() : null;
         } while (continuation != null);
-
-        var result = new ArrayList<Versioned>(highestByKey.size());
-        for (var entry : highestByKey.entrySet()) {
-            var record = fetch(entry.getKey(), entry.getValue());
-            if (record.isPresent()) {
-                record.get().live().ifPresent(result::add);
-            } else {
-                get(entry.getKey()).ifPresent(result::add);
-            }
-        }
-        return result;
+        return highest;
     }
 
     // ---- writes ----------------------------------------------------------------------------
@@ -216,7 +257,7 @@ final class S3ClaimStore implements ClaimStore {
     private boolean holdsValue(String key, long sequence) {
         String object = layout.object(key, sequence);
         try {
-            var head = call("read", key, () -> s3.headObject(b -> b.bucket(settings.bucket()).key(object)));
+            var head = call(Kind.READ, "read", key, () -> s3.headObject(b -> b.bucket(settings.bucket()).key(object)));
             return !kind(key, object, head.metadata()).equals(TOMBSTONE);
         } catch (NotFound e) {
             return false;
@@ -235,6 +276,7 @@ final class S3ClaimStore implements ClaimStore {
         SdkException lastAmbiguous = null;
         for (int attempt = 0; attempt < WRITE_ATTEMPTS; attempt++) {
             try {
+                requests.count(Kind.WRITE);
                 s3.putObject(b -> b.bucket(settings.bucket()).key(object).ifNoneMatch("*")
                         .metadata(Map.of(RECORD_METADATA, kind, WRITE_ID_METADATA, writeId))
                         .contentLength((long) body.length), RequestBody.fromBytes(body));
@@ -286,7 +328,7 @@ final class S3ClaimStore implements ClaimStore {
     /** The write id of an existing sequence object; empty when it does not exist. */
     private Optional<String> writeIdOf(String key, String object) {
         try {
-            var head = call("read", key, () -> s3.headObject(b -> b.bucket(settings.bucket()).key(object)));
+            var head = call(Kind.READ, "read", key, () -> s3.headObject(b -> b.bucket(settings.bucket()).key(object)));
             kind(key, object, head.metadata());
             return Optional.of(head.metadata().getOrDefault(WRITE_ID_METADATA, ""));
         } catch (NotFound e) {
@@ -306,7 +348,7 @@ final class S3ClaimStore implements ClaimStore {
     private Optional<Record> fetch(String key, long sequence) {
         String object = layout.object(key, sequence);
         try {
-            var response = call("read", key, () -> s3.getObjectAsBytes(b -> b.bucket(settings.bucket()).key(object)));
+            var response = call(Kind.READ, "read", key, () -> s3.getObjectAsBytes(b -> b.bucket(settings.bucket()).key(object)));
             String kind = kind(key, object, response.response().metadata());
             return Optional.of(new Record(key, sequence, response.asByteArray(), kind.equals(TOMBSTONE)));
         } catch (NotFound e) {
@@ -347,7 +389,7 @@ final class S3ClaimStore implements ClaimStore {
             } else if (startAfter != null) {
                 request.startAfter(startAfter);
             }
-            ListObjectsV2Response page = call("read", key, () -> s3.listObjectsV2(request.build()));
+            ListObjectsV2Response page = call(Kind.LIST, "read", key, () -> s3.listObjectsV2(request.build()));
             for (S3Object object : page.contents()) {
                 // objects of other keys below this one ("K/v/…/v/…") are not sequences of K
                 var sequence = layout.sequenceOf(key, object.key());
@@ -396,7 +438,7 @@ final class S3ClaimStore implements ClaimStore {
             if (continuation != null) {
                 request.continuationToken(continuation);
             }
-            ListObjectsV2Response page = call("read", key, () -> s3.listObjectsV2(request.build()));
+            ListObjectsV2Response page = call(Kind.LIST, "read", key, () -> s3.listObjectsV2(request.build()));
             for (S3Object object : page.contents()) {
                 layout.sequenceOf(key, object.key()).ifPresent(s -> sequences.put(s, object.lastModified()));
             }
@@ -413,7 +455,7 @@ final class S3ClaimStore implements ClaimStore {
             boolean oldEnough = entry.getValue() == null || !entry.getValue().isAfter(cutoff);
             if (sequence != 1 && sequence <= highest - settings.gcKeep() && highest - sequence >= 2 && oldEnough) {
                 String object = layout.object(key, sequence);
-                call("collect", key, () -> s3.deleteObject(b -> b.bucket(settings.bucket()).key(object)));
+                call(Kind.DELETE, "collect", key, () -> s3.deleteObject(b -> b.bucket(settings.bucket()).key(object)));
                 deleted++;
             }
         }
@@ -431,9 +473,10 @@ final class S3ClaimStore implements ClaimStore {
         }
     }
 
-    private <T> T call(String operation, String key, Supplier<T> request) {
+    private <T> T call(Kind kind, String operation, String key, Supplier<T> request) {
         for (int attempt = 1; ; attempt++) {
             try {
+                requests.count(kind);
                 return request.get();
             } catch (NoSuchKeyException e) {
                 throw new NotFound();
