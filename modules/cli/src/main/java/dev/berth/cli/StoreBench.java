@@ -2,7 +2,6 @@ package dev.berth.cli;
 
 import dev.berth.spi.BerthException;
 import dev.berth.spi.ClaimStore;
-import dev.berth.spi.Conflict;
 import dev.berth.spi.Deleted;
 import dev.berth.spi.Listed;
 import dev.berth.spi.StoreStats;
@@ -31,6 +30,14 @@ import java.util.function.IntConsumer;
  * ({@link ClaimStore#stats}), taken over the claims alone (not the set-up nor the clean-up).
  */
 final class StoreBench {
+
+    /** How a claim reads the slots before its compare-and-set. */
+    enum Read {
+        /** {@link ClaimStore#listVersions}, then {@link ClaimStore#getVersion} of the one slot it takes. */
+        VERSIONS,
+        /** {@link ClaimStore#list}: every slot's value, as a full read of the slot table does. */
+        LIST
+    }
 
     record Result(String store, int claims, int threads, int slots, double seconds, long conflicts, long[] latenciesNanos,
                   StoreStats requests) {
@@ -81,17 +88,21 @@ final class StoreBench {
     }
 
     static Result run(ClaimStore store, String prefix, int claims, int threads, int slots) throws Exception {
+        return run(store, prefix, claims, threads, slots, Read.VERSIONS);
+    }
+
+    static Result run(ClaimStore store, String prefix, int claims, int threads, int slots, Read read) throws Exception {
         try (ExecutorService pool = Executors.newFixedThreadPool(threads)) {
             try {
-                return measure(pool, store, prefix, claims, threads, slots);
+                return measure(pool, store, prefix, claims, threads, slots, read);
             } finally {
                 cleanUp(pool, store, prefix, threads);
             }
         }
     }
 
-    private static Result measure(ExecutorService pool, ClaimStore store, String prefix, int claims, int threads, int slots)
-            throws Exception {
+    private static Result measure(ExecutorService pool, ClaimStore store, String prefix, int claims, int threads, int slots,
+                                  Read read) throws Exception {
         var created = new AtomicInteger();
         inParallel(pool, threads, t -> {
             int s;
@@ -109,7 +120,7 @@ final class StoreBench {
             int i;
             while ((i = next.getAndIncrement()) < claims) {
                 long begin = System.nanoTime();
-                claim(store, prefix, prefix + (i % slots), bound, conflicts);
+                claim(store, prefix, prefix + (i % slots), bound, conflicts, read);
                 latencies[i] = System.nanoTime() - begin;
             }
         }, () -> next.set(claims));
@@ -118,8 +129,8 @@ final class StoreBench {
         return new Result(store.describe(), claims, threads, slots, seconds, conflicts.get(), latencies, requests);
     }
 
-    /** One claim of {@code key}: list the versions, read that one slot, compare-and-set it to the next epoch. */
-    private static void claim(ClaimStore store, String prefix, String key, int bound, AtomicLong conflicts) {
+    /** One claim of {@code key}: read the slots, compare-and-set that one to the next epoch. */
+    private static void claim(ClaimStore store, String prefix, String key, int bound, AtomicLong conflicts, Read read) {
         for (int attempt = 1; ; attempt++) {
             if (attempt > bound) {
                 throw new BerthException("store bench: " + store.describe() + " let no compare-and-set"
@@ -127,22 +138,24 @@ final class StoreBench {
                         + " read: its conditional writes do not work as berth needs; run 'berth store"
                         + " check' on it");
             }
-            var listed = store.listVersions(prefix).stream().filter(l -> l.key().equals(key)).map(Listed::version)
-                    .findFirst().orElseThrow(() -> new BerthException("store bench: slot '" + key + "' vanished from "
-                            + store.describe() + " while the bench ran; is another tool deleting under '" + prefix + "'?"));
-            var current = store.getVersion(key, listed);
-            if (current.isPresent()) {
-                long epoch = Long.parseLong(new String(current.get().value(), StandardCharsets.US_ASCII));
-                var result = store.compareAndSet(key, listed, bytes(epoch + 1));
-                if (result instanceof Written) {
+            var current = read == Read.LIST
+                    ? store.list(prefix).stream().filter(v -> v.key().equals(key)).findFirst()
+                    .orElseThrow(() -> vanished(store, prefix, key))
+                    : store.getVersion(key, store.listVersions(prefix).stream().filter(l -> l.key().equals(key))
+                    .map(Listed::version).findFirst().orElseThrow(() -> vanished(store, prefix, key))).orElse(null);
+            if (current != null) {
+                long epoch = Long.parseLong(new String(current.value(), StandardCharsets.US_ASCII));
+                if (store.compareAndSet(key, current.version(), bytes(epoch + 1)) instanceof Written) {
                     return;
                 }
-                if (!(result instanceof Conflict)) {
-                    continue;
-                }
             }
-            conflicts.incrementAndGet(); // the slot changed after the listing: a lost race
+            conflicts.incrementAndGet(); // the slot changed after it was read: a lost race
         }
+    }
+
+    private static BerthException vanished(ClaimStore store, String prefix, String key) {
+        return new BerthException("store bench: slot '" + key + "' vanished from " + store.describe()
+                + " while the bench ran; is another tool deleting under '" + prefix + "'?");
     }
 
     private static void cleanUp(ExecutorService pool, ClaimStore store, String prefix, int threads) throws Exception {

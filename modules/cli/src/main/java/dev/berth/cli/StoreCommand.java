@@ -84,6 +84,11 @@ final class StoreCommand {
         @Option(names = "--slots", defaultValue = "16", description = "Slots they spread over. Default: ${DEFAULT-VALUE}.")
         int slots;
 
+        @Option(names = "--read", defaultValue = "versions",
+                description = {"How a claim reads the slots: 'versions' (list keys and versions, read the one slot taken;"
+                        + " default) or 'list' (every slot's value, as a full read of the slot table does)."})
+        String read;
+
         @Option(names = "--json", description = {"Print one JSON object: claims, claimsPerSecond, p50Millis, p99Millis,"
                 + " lostRaces, requestsPerClaim (backend requests as the store plugin counts them; null when it does not)."})
         boolean json;
@@ -101,9 +106,14 @@ final class StoreCommand {
             if (claims < 1 || threads < 1 || threads > 256 || slots < 1 || slots > 10_000) {
                 throw new UsageException("--claims must be positive, --threads 1 to 256, --slots 1 to 10000");
             }
+            var how = switch (read) {
+                case "versions" -> StoreBench.Read.VERSIONS;
+                case "list" -> StoreBench.Read.LIST;
+                default -> throw new UsageException("--read must be 'versions' or 'list', got '" + read + "'");
+            };
             try (var claimStore = storeOptions.open(home)) {
                 var prefix = "berth-store-bench/" + UUID.randomUUID().toString().substring(0, 8) + "/";
-                var result = StoreBench.run(claimStore, prefix, claims, threads, slots);
+                var result = StoreBench.run(claimStore, prefix, claims, threads, slots, how);
                 console.out().println(json ? result.json() : result.line());
             }
             return ExitCodes.OK;

@@ -125,6 +125,21 @@ class StoreBenchTest {
     }
 
     @Test
+    void readingTheWholeTableCountsAListPerClaimAndNoGet(@TempDir Path dir) throws Exception {
+        try (var file = FileClaimStore.open(dir.resolve("store"))) {
+            var json = StoreBench.run(new Counting(file), "bench/", 10, 1, 3, StoreBench.Read.LIST).json();
+            assertTrue(json.contains("\"requests\":{\"reads\":0,\"writes\":10,\"lists\":10,\"deletes\":0,\"total\":20}"), json);
+        }
+    }
+
+    @Test
+    void anUnknownReadModeIsExit2NamingTheFlag(@TempDir Path dir) {
+        var r = MainTest.run("store", "bench", "--store", dir.toUri().toString(), "--read", "everything");
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.errorLine().contains("--read") && r.errorLine().contains("'everything'"), r.err());
+    }
+
+    @Test
     void aStoreThatDoesNotCountGivesNullRequestsPerClaim(@TempDir Path dir) throws Exception {
         try (var file = FileClaimStore.open(dir.resolve("store"))) {
             var json = StoreBench.run(file, "bench/", 4, 2, 2).json();
