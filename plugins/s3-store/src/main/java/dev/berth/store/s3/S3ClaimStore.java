@@ -64,6 +64,7 @@ final class S3ClaimStore implements ClaimStore {
     private static final int WRITE_ATTEMPTS = 10;
     private static final int READ_ATTEMPTS = 5;
     private static final int HINTS_MAX = 10_000;
+    private static final int SEEN_MAX = 20_000;
     private static final System.Logger LOG = System.getLogger(S3ClaimStore.class.getName());
 
     private final S3Settings settings;
@@ -72,6 +73,12 @@ final class S3ClaimStore implements ClaimStore {
     /** Per key, a sequence known to have existed: the highest is at least this (it only grows). */
     private final Map<String, Long> hints = new ConcurrentHashMap<>();
     private final S3Requests requests = new S3Requests();
+    /**
+     * Sequence objects this store has read or written, by object name. They are immutable (created
+     * once, create-only, never overwritten), so a LIST that names a known object as a key's highest
+     * needs no GET: a listing costs its LIST pages plus a GET per key that changed since.
+     */
+    private final Map<String, Record> seen = new ConcurrentHashMap<>();
 
     S3ClaimStore(S3Settings settings, S3Client s3) {
         this.settings = settings;
@@ -280,6 +287,7 @@ final class S3ClaimStore implements ClaimStore {
                 s3.putObject(b -> b.bucket(settings.bucket()).key(object).ifNoneMatch("*")
                         .metadata(Map.of(RECORD_METADATA, kind, WRITE_ID_METADATA, writeId))
                         .contentLength((long) body.length), RequestBody.fromBytes(body));
+                remember(object, new Record(key, sequence, body.clone(), kind.equals(TOMBSTONE)));
                 return created(key, sequence);
             } catch (S3Exception e) {
                 if (e.statusCode() == 412) {
@@ -345,15 +353,31 @@ final class S3ClaimStore implements ClaimStore {
         }
     }
 
+    /**
+     * Sequence {@code sequence} of {@code key}: from {@link #seen} when this store read or wrote it
+     * before (a sequence object is written once and never changed), else one GET.
+     */
     private Optional<Record> fetch(String key, long sequence) {
         String object = layout.object(key, sequence);
+        var known = seen.get(object);
+        if (known != null) {
+            return Optional.of(known);
+        }
         try {
             var response = call(Kind.READ, "read", key, () -> s3.getObjectAsBytes(b -> b.bucket(settings.bucket()).key(object)));
             String kind = kind(key, object, response.response().metadata());
-            return Optional.of(new Record(key, sequence, response.asByteArray(), kind.equals(TOMBSTONE)));
+            return Optional.of(remember(object, new Record(key, sequence, response.asByteArray(), kind.equals(TOMBSTONE))));
         } catch (NotFound e) {
             return Optional.empty();
         }
+    }
+
+    private Record remember(String object, Record record) {
+        if (seen.size() >= SEEN_MAX) {
+            seen.clear();
+        }
+        seen.put(object, record);
+        return record;
     }
 
     private String kind(String key, String object, Map<String, String> metadata) {
