@@ -92,17 +92,37 @@ final class StoreBench {
     }
 
     static Result run(ClaimStore store, String prefix, int claims, int threads, int slots, Read read) throws Exception {
+        return run(List.of(store), prefix, claims, threads, slots, read);
+    }
+
+    /**
+     * Claimer {@code t} uses {@code stores[t % size]}: one store per claimer is what a fleet is (each
+     * node its own process, knowing only what it read and wrote itself).
+     */
+    static Result run(List<? extends ClaimStore> stores, String prefix, int claims, int threads, int slots, Read read)
+            throws Exception {
         try (ExecutorService pool = Executors.newFixedThreadPool(threads)) {
             try {
-                return measure(pool, store, prefix, claims, threads, slots, read);
+                return measure(pool, stores, prefix, claims, threads, slots, read);
             } finally {
-                cleanUp(pool, store, prefix, threads);
+                cleanUp(pool, stores.getFirst(), prefix, threads);
             }
         }
     }
 
-    private static Result measure(ExecutorService pool, ClaimStore store, String prefix, int claims, int threads, int slots,
-                                  Read read) throws Exception {
+    private static StoreStats stats(List<? extends ClaimStore> stores) {
+        var sum = StoreStats.NONE;
+        for (var store : stores) {
+            var s = store.stats();
+            sum = new StoreStats(sum.reads() + s.reads(), sum.writes() + s.writes(), sum.lists() + s.lists(),
+                    sum.deletes() + s.deletes());
+        }
+        return sum;
+    }
+
+    private static Result measure(ExecutorService pool, List<? extends ClaimStore> stores, String prefix, int claims,
+                                  int threads, int slots, Read read) throws Exception {
+        var store = stores.getFirst();
         var created = new AtomicInteger();
         inParallel(pool, threads, t -> {
             int s;
@@ -114,18 +134,18 @@ final class StoreBench {
         var latencies = new long[claims];
         var next = new AtomicInteger();
         var conflicts = new AtomicLong();
-        var before = store.stats();
+        var before = stats(stores);
         long start = System.nanoTime();
         inParallel(pool, threads, t -> {
             int i;
             while ((i = next.getAndIncrement()) < claims) {
                 long begin = System.nanoTime();
-                claim(store, prefix, prefix + (i % slots), bound, conflicts, read);
+                claim(stores.get(t % stores.size()), prefix, prefix + (i % slots), bound, conflicts, read);
                 latencies[i] = System.nanoTime() - begin;
             }
         }, () -> next.set(claims));
         double seconds = (System.nanoTime() - start) / 1e9;
-        var requests = store.stats().minus(before);
+        var requests = stats(stores).minus(before);
         return new Result(store.describe(), claims, threads, slots, seconds, conflicts.get(), latencies, requests);
     }
 

@@ -36,6 +36,11 @@ final class StoreCommand {
         Path plugins;
 
         dev.berth.spi.ClaimStore open(BerthHome home) {
+            return open(home, 1).getFirst();
+        }
+
+        /** {@code count} independent stores on the one URI (the plugins loaded once). */
+        java.util.List<dev.berth.spi.ClaimStore> open(BerthHome home, int count) {
             URI uri;
             try {
                 uri = new URI(store);
@@ -57,8 +62,18 @@ final class StoreCommand {
                     java.util.Optional.ofNullable(System.getenv("AWS_SECRET_ACCESS_KEY"))
                             .ifPresent(v -> settings.put("secretAccessKey", v));
                 }
-                return loaded.require(ClaimStoreFactory.class, ClaimStoreFactory::scheme, uri.getScheme(), "claim store scheme")
-                        .open(uri, new PluginConfig("storeSettings", settings));
+                var factory = loaded.require(ClaimStoreFactory.class, ClaimStoreFactory::scheme, uri.getScheme(),
+                        "claim store scheme");
+                var stores = new java.util.ArrayList<dev.berth.spi.ClaimStore>();
+                try {
+                    for (int i = 0; i < count; i++) {
+                        stores.add(factory.open(uri, new PluginConfig("storeSettings", settings)));
+                    }
+                } catch (RuntimeException e) {
+                    stores.forEach(dev.berth.spi.ClaimStore::close);
+                    throw e;
+                }
+                return stores;
             } catch (BerthException e) {
                 throw new UsageException(e.getMessage());
             }
@@ -111,10 +126,13 @@ final class StoreCommand {
                 case "list" -> StoreBench.Read.LIST;
                 default -> throw new UsageException("--read must be 'versions' or 'list', got '" + read + "'");
             };
-            try (var claimStore = storeOptions.open(home)) {
+            var stores = storeOptions.open(home, threads); // one per claimer, as each node of a fleet has its own
+            try {
                 var prefix = "berth-store-bench/" + UUID.randomUUID().toString().substring(0, 8) + "/";
-                var result = StoreBench.run(claimStore, prefix, claims, threads, slots, how);
+                var result = StoreBench.run(stores, prefix, claims, threads, slots, how);
                 console.out().println(json ? result.json() : result.line());
+            } finally {
+                stores.forEach(dev.berth.spi.ClaimStore::close);
             }
             return ExitCodes.OK;
         }
