@@ -125,7 +125,8 @@ public final class ClaimProtocol {
         table.corrupt().forEach(e -> log(e.getMessage()));
         var existing = table.heldBy(me.instanceId());
         SlotEntry held;
-        if (existing.isPresent() && settings.forceSlot().isEmpty()) {
+        boolean resuming = existing.isPresent() && settings.forceSlot().isEmpty();
+        if (resuming) {
             held = existing.get();
             log("resuming slot " + held.slot() + " at epoch " + held.record().epoch() + " (this instance already holds it)");
         } else {
@@ -137,6 +138,7 @@ public final class ClaimProtocol {
                 case SlotSelection.Selection.Held h -> held = h.entry();
             }
         }
+        refuseShrink(me, held, resuming);
         var attached = ensureVolume(me, held, existing.isPresent());
         held = attached.held();
         growVolume(me, held.slot(), attached);
@@ -179,6 +181,46 @@ public final class ClaimProtocol {
     }
 
     // Step 5 ---------------------------------------------------------------------------------
+
+    /**
+     * Step 5, first: a {@code volume.sizeGiB} smaller than the slot's volume is the operator's error (EBS cannot
+     * shrink a volume), found before this claim touches the volume: nothing is attached, moved, snapshotted
+     * or created. A slot this run has just claimed is let go again (holder cleared by compare-and-set, the raised
+     * epoch kept, so nothing of this run can act on it later); a slot this instance already held (a re-run beside a
+     * running workload) stays held, as it was. A volume as large as the seed snapshot is not an error: berth makes
+     * volumes from a snapshot at least the snapshot's size. A volume no describe shows yet is not judged here.
+     */
+    private void refuseShrink(InstanceIdentity me, SlotEntry held, boolean resuming) {
+        var ref = held.record().volume();
+        int wanted = settings.volume().sizeGiB();
+        if (ref == null) {
+            return;
+        }
+        int size;
+        try {
+            var volume = calls.run("describe volume " + ref.volumeId(), () -> context.cloud().describeVolume(ref.volumeId()));
+            if (volume.isEmpty() || volume.get().sizeGiB() <= wanted) {
+                return;
+            }
+            size = volume.get().sizeGiB();
+            var seed = settings.volume().seedSnapshotId();
+            if (seed.isPresent() && size <= calls.run("describe snapshot " + seed.get(),
+                    () -> context.cloud().describeSnapshot(seed.get())).map(Snapshot::sizeGiB).orElse(0)) {
+                return;
+            }
+        } catch (CloudException e) {
+            return;   // cannot tell now: the claim goes on, and a later one judges (step 5 keeps the size, never shrinks)
+        }
+        String letGo = "";
+        if (!resuming) {
+            updateHeld(me, held, r -> r.withHolder(null, r.epoch()));
+            letGo = "; this claim let the slot go again untouched (epoch " + held.record().epoch() + ")";
+        }
+        throw new dev.berth.spi.ConfigException("volume.sizeGiB is " + wanted + " GiB but volume " + ref.volumeId()
+                + " of slot " + held.slot() + " (zone " + ref.zone() + ") already has " + size + " GiB, and a volume"
+                + " cannot shrink (EBS refuses it; berth never tries)" + letGo + ". Set volume.sizeGiB to at least " + size
+                + " and re-run; to get a smaller volume, move the data to a new volume by hand");
+    }
 
     /** The slot's volume, attached to this instance; {@code held} is the slot as last written. */
     record Attached(SlotEntry held, String volumeId, String deviceName, int sizeGiB) {
@@ -516,9 +558,11 @@ public final class ClaimProtocol {
             return;
         }
         if (attached.sizeGiB() > wanted) {
+            // refuseShrink stops a claim on a volume larger than the config before this point; a volume made here from
+            // a larger snapshot, or one no describe showed then, keeps its size
             log("volume " + volumeId + " of slot " + slot + " has " + attached.sizeGiB() + " GiB, more than volume.sizeGiB "
                     + wanted + ": berth never shrinks a volume (keeping " + attached.sizeGiB() + " GiB); set volume.sizeGiB"
-                    + " to at least " + attached.sizeGiB() + " to silence this");
+                    + " to at least " + attached.sizeGiB());
             return;
         }
         dev.berth.spi.VolumeModification started;
