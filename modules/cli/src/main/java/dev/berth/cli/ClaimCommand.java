@@ -102,7 +102,7 @@ final class ClaimCommand implements Callable<Integer> {
         var loaded = loadPlugins(resolved);
         var factory = cloudFactory(loaded, resolved.provider());
         var runner = runnerOf(factory, resolved, home);
-        ClaimLog log = message -> console.err().println("berth: " + message);
+        var log = console.log("claim").with("cluster", resolved.settings().cluster());
         var claimStore = openStore(loaded, resolved);
         ClaimOutcome outcome;
         try (claimStore) {
@@ -120,12 +120,12 @@ final class ClaimCommand implements Callable<Integer> {
                         .claim();
             }
         } catch (ClaimException e) {
-            console.err().println("berth claim: " + e.kind().name().toLowerCase().replace('_', '-') + ": " + e.getMessage());
+            log.error(e.kind().name().toLowerCase().replace('_', '-') + ": " + e.getMessage());
             return ExitCodes.FAILED;
         } catch (UsageException | ConfigException e) {
             throw e;
         } catch (BerthException e) {
-            console.err().println("berth claim: failed: " + e.getMessage());
+            log.error("failed: " + e.getMessage());
             return ExitCodes.FAILED;
         }
         return report(outcome);

@@ -1,6 +1,5 @@
 package dev.berth.cli;
 
-import dev.berth.core.claim.ClaimLog;
 import dev.berth.core.claim.SlotKeeper;
 import dev.berth.spi.BerthException;
 import dev.berth.spi.TerminationNotice;
@@ -54,7 +53,7 @@ final class KeeperCommand implements Callable<Integer> {
             throw new UsageException("provider '" + resolved.provider() + "' runs its own claim and has no termination"
                     + " notice to watch: with static, berth claim itself keeps the slot and releases it on SIGTERM");
         }
-        ClaimLog log = message -> console.err().println("berth: " + message);
+        var log = console.log("keeper").with("cluster", resolved.settings().cluster());
         try (var store = ClaimCommand.openStore(loaded, resolved);
              var cloud = ClaimCommand.cloudOf(factory, resolved, home, store)) {
             var keeper = new SlotKeeper(resolved.settings(), ClaimCommand.contextOf(loaded, resolved, home, cloud, store, log));
@@ -67,7 +66,7 @@ final class KeeperCommand implements Callable<Integer> {
         } catch (UsageException | ConfigException e) {
             throw e;
         } catch (BerthException e) {
-            console.err().println("berth keeper: " + e.getMessage());
+            log.error(e.getMessage());
             return ExitCodes.FAILED;
         }
     }

@@ -1,6 +1,5 @@
 package dev.berth.cli;
 
-import dev.berth.core.claim.ClaimLog;
 import dev.berth.core.claim.PeriodicSnapshot;
 import dev.berth.core.claim.SnapshotOutcome;
 import dev.berth.spi.BerthException;
@@ -50,7 +49,7 @@ final class SnapshotCommand implements Callable<Integer> {
             throw new UsageException("provider '" + resolved.provider() + "' has no snapshots: snapshot its directories"
                     + " or devices with your own tools, and leave snapshots.everyMinutes at 0");
         }
-        ClaimLog log = message -> console.err().println("berth: " + message);
+        var log = console.log("snapshot").with("cluster", resolved.settings().cluster());
         try (var store = ClaimCommand.openStore(loaded, resolved);
              var cloud = ClaimCommand.cloudOf(factory, resolved, home, store)) {
             var outcome = new PeriodicSnapshot(settings, ClaimCommand.contextOf(loaded, resolved, home, cloud, store, log))
@@ -66,7 +65,7 @@ final class SnapshotCommand implements Callable<Integer> {
         } catch (UsageException | ConfigException e) {
             throw e;
         } catch (BerthException e) {
-            console.err().println("berth snapshot: " + e.getMessage());
+            log.error(e.getMessage());
             return ExitCodes.FAILED;
         }
     }

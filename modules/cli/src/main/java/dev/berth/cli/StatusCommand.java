@@ -1,6 +1,5 @@
 package dev.berth.cli;
 
-import dev.berth.core.claim.ClaimLog;
 import dev.berth.core.fleet.Finding;
 import dev.berth.core.fleet.FleetView;
 import dev.berth.spi.BerthException;
@@ -43,7 +42,7 @@ final class StatusCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         var resolved = fleet.resolve(home.plugins());
-        ClaimLog log = message -> console.err().println("berth: " + message);
+        var log = console.log("status").with("cluster", resolved.settings().cluster());
         try {
             return FleetAccess.with(resolved, home, log, access -> {
                 var view = access.reader().read();
@@ -59,7 +58,7 @@ final class StatusCommand implements Callable<Integer> {
         } catch (UsageException | ConfigException e) {
             throw e;
         } catch (BerthException e) {
-            console.err().println("berth status: could not read the fleet: " + e.getMessage());
+            log.error("could not read the fleet: " + e.getMessage());
             return ExitCodes.FAILED;
         }
     }
