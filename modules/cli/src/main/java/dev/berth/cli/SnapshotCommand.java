@@ -50,6 +50,8 @@ final class SnapshotCommand implements Callable<Integer> {
                     + " or devices with your own tools, and leave snapshots.everyMinutes at 0");
         }
         var log = console.log("snapshot").with("cluster", resolved.settings().cluster());
+        var textfile = resolved.metricsTextfile().map(f -> new MetricsTextfile(f, log));
+        long started = System.nanoTime();
         try (var store = ClaimCommand.openStore(loaded, resolved);
              var cloud = ClaimCommand.cloudOf(factory, resolved, home, store)) {
             var outcome = new PeriodicSnapshot(settings, ClaimCommand.contextOf(loaded, resolved, home, cloud, store, log))
@@ -61,10 +63,15 @@ final class SnapshotCommand implements Callable<Integer> {
                         + (taken.recorded() ? " recorded as the slot's latest" : " not recorded (the slot changed hands)")
                         + (taken.deleted().isEmpty() ? "" : "; deleted " + String.join(", ", taken.deleted())));
             }
+            textfile.ifPresent(t -> DaemonMetrics.snapshot(t, resolved.settings().cluster(),
+                    outcome instanceof SnapshotOutcome.Taken ? "taken" : "nothing", (System.nanoTime() - started) / 1_000_000,
+                    outcome instanceof SnapshotOutcome.Taken taken ? taken.deleted().size() : 0));
             return ExitCodes.OK;
         } catch (UsageException | ConfigException e) {
             throw e;
         } catch (BerthException e) {
+            textfile.ifPresent(t -> DaemonMetrics.snapshot(t, resolved.settings().cluster(), "failed",
+                    (System.nanoTime() - started) / 1_000_000, 0));
             log.error(e.getMessage());
             return ExitCodes.FAILED;
         }

@@ -31,6 +31,11 @@ final class StatusCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object: cluster, capacity, slots, findings.")
     boolean json;
 
+    @Option(names = "--metrics", description = "Print the fleet in the Prometheus text format (per-slot held, holder live,"
+            + " epoch; findings by kind) for node_exporter's textfile collector; exit 0 once the fleet was read (the"
+            + " findings are in the numbers).")
+    boolean metrics;
+
     private final Console console;
     private final BerthHome home;
 
@@ -41,6 +46,9 @@ final class StatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (json && metrics) {
+            throw new UsageException("--json and --metrics are two formats of the same view: give one of them");
+        }
         var resolved = fleet.resolve(home.plugins());
         var log = console.log("status").with("cluster", resolved.settings().cluster());
         try {
@@ -51,6 +59,10 @@ final class StatusCommand implements Callable<Integer> {
                     StoreVerdict.refuseIfUnsafe(access.store, access.calls);
                 } catch (BerthException e) {
                     findings.add(new Finding(Finding.Kind.STORE_UNSAFE, -1, access.store.describe(), e.getMessage()));
+                }
+                if (metrics) {
+                    console.out().print(FleetMetrics.of(view, findings));
+                    return ExitCodes.OK;
                 }
                 print(view, findings);
                 return findings.isEmpty() ? ExitCodes.OK : ExitCodes.FAILED;
