@@ -5,6 +5,7 @@ import dev.berth.spi.Conflict;
 import dev.berth.spi.DeleteResult;
 import dev.berth.spi.Deleted;
 import dev.berth.spi.StoreException;
+import dev.berth.spi.StoreStats;
 import dev.berth.spi.Versioned;
 import dev.berth.spi.WriteResult;
 import dev.berth.spi.Written;
@@ -48,7 +49,7 @@ final class EtcdClaimStore implements ClaimStore {
 
     @Override
     public Optional<Versioned> get(String key) {
-        var range = EtcdJson.parseRange(http.post("/v3/kv/range", EtcdJson.range(stored(key), null), true, "get", key));
+        var range = EtcdJson.parseRange(http.post("/v3/kv/range", EtcdJson.range(stored(key), null), EtcdHttp.Kind.READ, "get", key));
         return range.kvs().stream().findFirst().map(this::versioned);
     }
 
@@ -58,7 +59,7 @@ final class EtcdClaimStore implements ClaimStore {
         if (from.length == 0) {
             from = new byte[] {0}; // no root and no prefix: every key (etcd refuses an empty key)
         }
-        var range = EtcdJson.parseRange(http.post("/v3/kv/range", EtcdJson.range(from, rangeEnd(from)), true, "list",
+        var range = EtcdJson.parseRange(http.post("/v3/kv/range", EtcdJson.range(from, rangeEnd(from)), EtcdHttp.Kind.LIST, "list",
                 prefix));
         if (range.more()) {
             throw new StoreException("etcd at " + settings.describe() + " returned a partial list of '" + prefix
@@ -98,8 +99,8 @@ final class EtcdClaimStore implements ClaimStore {
     }
 
     private Txn txn(String operation, String key, Target target, long revision, byte[] value) {
-        return EtcdJson.parseTxn(http.post("/v3/kv/txn", EtcdJson.txn(stored(key), target, revision, value), false,
-                operation, key));
+        return EtcdJson.parseTxn(http.post("/v3/kv/txn", EtcdJson.txn(stored(key), target, revision, value),
+                value == null ? EtcdHttp.Kind.DELETE : EtcdHttp.Kind.WRITE, operation, key));
     }
 
     private WriteResult writeOutcome(Txn response) {
@@ -146,6 +147,11 @@ final class EtcdClaimStore implements ClaimStore {
 
     private byte[] stored(String key) {
         return (settings.root() + key).getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public StoreStats stats() {
+        return http.stats();
     }
 
     @Override

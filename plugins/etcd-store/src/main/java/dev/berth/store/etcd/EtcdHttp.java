@@ -1,6 +1,7 @@
 package dev.berth.store.etcd;
 
 import dev.berth.spi.StoreException;
+import dev.berth.spi.StoreStats;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -14,6 +15,7 @@ import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
@@ -37,6 +39,10 @@ final class EtcdHttp implements AutoCloseable {
     private final AtomicInteger preferred = new AtomicInteger();
     private final Object authLock = new Object();
     private volatile String token;
+    private final LongAdder[] sent = {new LongAdder(), new LongAdder(), new LongAdder(), new LongAdder()};
+
+    /** What a request does, for {@link #stats()}; reads and lists may be asked of another member again. */
+    enum Kind { READ, WRITE, LIST, DELETE }
 
     private EtcdHttp(EtcdSettings settings, HttpClient client) {
         this.settings = settings;
@@ -84,9 +90,10 @@ final class EtcdHttp implements AutoCloseable {
     /**
      * POSTs {@code body} to {@code path} and returns the answer's body.
      *
-     * @param read true for a call that changes nothing, so that any member may be asked again
+     * @param kind a read or list changes nothing, so that any member may be asked again
      */
-    byte[] post(String path, byte[] body, boolean read, String operation, String key) {
+    byte[] post(String path, byte[] body, Kind kind, String operation, String key) {
+        boolean read = kind == Kind.READ || kind == Kind.LIST;
         long timeoutNanos = settings.timeout().toNanos();
         long deadline = System.nanoTime() + timeoutNanos;
         int start = preferred.get();
@@ -101,7 +108,7 @@ final class EtcdHttp implements AutoCloseable {
             // with several members, one that hangs (paused, partitioned) takes at most half of what is left
             long bound = endpoints.size() == 1 || attempt == attempts - 1 ? remaining : Math.max(remaining / 2, 1);
             try {
-                byte[] answer = attempt(endpoints.get(index), path, body, Duration.ofNanos(bound), operation, key);
+                byte[] answer = attempt(endpoints.get(index), path, body, kind, Duration.ofNanos(bound), operation, key);
                 preferred.set(index);
                 return answer;
             } catch (Unanswered e) {
@@ -129,14 +136,14 @@ final class EtcdHttp implements AutoCloseable {
                 + " may or may not have happened: re-read before deciding)", true);
     }
 
-    private byte[] attempt(URI endpoint, String path, byte[] body, Duration bound, String operation, String key)
+    private byte[] attempt(URI endpoint, String path, byte[] body, Kind kind, Duration bound, String operation, String key)
             throws Unanswered, Refused {
         long deadline = System.nanoTime() + bound.toNanos();
         String used = null;
         if (settings.user().isPresent()) {
             used = token(endpoint, bound);
         }
-        var answer = send(endpoint, path, body, used, bound, operation, key);
+        var answer = send(endpoint, path, body, kind, used, bound, operation, key);
         if (answer.statusCode() != 200 && used != null && unauthenticated(answer)) {
             // the token expired or the member restarted (simple tokens live in memory): renew once
             synchronized (authLock) {
@@ -146,7 +153,7 @@ final class EtcdHttp implements AutoCloseable {
             }
             long left = Math.max(deadline - System.nanoTime(), 1);
             used = token(endpoint, Duration.ofNanos(left));
-            answer = send(endpoint, path, body, used, Duration.ofNanos(Math.max(deadline - System.nanoTime(), 1)),
+            answer = send(endpoint, path, body, kind, used, Duration.ofNanos(Math.max(deadline - System.nanoTime(), 1)),
                     operation, key);
         }
         if (answer.statusCode() != 200) {
@@ -170,7 +177,7 @@ final class EtcdHttp implements AutoCloseable {
             if (token == null) {
                 var user = settings.user().orElseThrow();
                 var answer = send(endpoint, "/v3/auth/authenticate",
-                        EtcdJson.authenticate(user, settings.password().orElse(new char[0])), null, bound,
+                        EtcdJson.authenticate(user, settings.password().orElse(new char[0])), Kind.READ, null, bound,
                         "authenticate", user);
                 if (answer.statusCode() != 200) {
                     throw new Refused(EtcdFailures.refused(settings.describe(), hostPort(endpoint),
@@ -188,8 +195,9 @@ final class EtcdHttp implements AutoCloseable {
         }
     }
 
-    private HttpResponse<byte[]> send(URI endpoint, String path, byte[] body, String auth, Duration bound,
+    private HttpResponse<byte[]> send(URI endpoint, String path, byte[] body, Kind kind, String auth, Duration bound,
                                       String operation, String key) throws Unanswered {
+        sent[kind.ordinal()].increment();
         var request = HttpRequest.newBuilder(endpoint.resolve(path))
                 .timeout(bound)
                 .header("Content-Type", "application/json")
@@ -207,6 +215,12 @@ final class EtcdHttp implements AutoCloseable {
             throw new StoreException("interrupted during " + operation + " of '" + key + "' on " + settings.describe()
                     + " (a write may or may not have happened: re-read before deciding)", true, e);
         }
+    }
+
+    /** HTTP requests sent since the store was opened (a member asked again and an authentication count too). */
+    StoreStats stats() {
+        return new StoreStats(sent[Kind.READ.ordinal()].sum(), sent[Kind.WRITE.ordinal()].sum(),
+                sent[Kind.LIST.ordinal()].sum(), sent[Kind.DELETE.ordinal()].sum());
     }
 
     private static String hostPort(URI endpoint) {

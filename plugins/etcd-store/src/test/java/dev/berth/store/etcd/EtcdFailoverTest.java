@@ -1,12 +1,14 @@
 package dev.berth.store.etcd;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.spi.PluginConfig;
 import dev.berth.spi.StoreException;
+import dev.berth.spi.StoreStats;
 import dev.berth.spi.Written;
 import dev.berth.store.tck.TestServers;
 import java.net.InetAddress;
@@ -39,6 +41,10 @@ class EtcdFailoverTest {
             assertArrayEquals(new byte[] {7}, store.get("k").orElseThrow().value());
             long millis = (System.nanoTime() - started) / 1_000_000;
             assertTrue(millis < 2000, "a refused connection must cost little, took " + millis + " ms");
+            var deleted = store.deleteIfVersion("k", store.list("").getFirst().version());
+            assertInstanceOf(dev.berth.spi.Deleted.class, deleted);
+            // every HTTP request counts, the one refused by the down member too
+            assertEquals(new StoreStats(1, 2, 1, 1), store.stats());
         }
     }
 
