@@ -108,6 +108,9 @@ public final class Simulation {
         w.traceEnabled = request.trace();
         w.takeover = takeover;
         w.periodicSnapshots = request.crossZone() == dev.berth.core.claim.CrossZonePolicy.LATEST_SNAPSHOT;
+        if (request.storeModel() != StoreModel.NONE) {
+            w.storeCost = new StoreCost(request.storeModel());
+        }
         return w;
     }
 
@@ -567,7 +570,25 @@ public final class Simulation {
                 world.counters.snapshotsDeleted, world.counters.movesFromLatestSnapshot,
                 Math.round(world.counters.maxDataLossMillis / 6_000.0) / 10.0, world.settings.snapshots().maxSnapshotAgeMinutes(),
                 world.counters.retiredAttached, waitingMessages(), world.network.allocated, world.network.moves(),
-                world.network.interfacesCreated);
+                world.network.interfacesCreated, storeModel(), storeRequests(), storeRequestsPerClaim(), storeSlowDowns());
+    }
+
+    private String storeModel() {
+        return world.storeCost == null ? null : world.storeCost.model.cliName();
+    }
+
+    private Long storeRequests() {
+        return world.storeCost == null ? null : world.storeCost.requests;
+    }
+
+    /** Backend store requests per node that got ready (every request of the run, retries and keepers included). */
+    private Double storeRequestsPerClaim() {
+        return world.storeCost == null || world.counters.ready == 0 ? null
+                : round3((double) world.storeCost.requests / world.counters.ready);
+    }
+
+    private Long storeSlowDowns() {
+        return world.storeCost == null ? null : world.storeCost.slowDowns;
     }
 
     private final java.util.Set<String> notable = new java.util.LinkedHashSet<>();

@@ -75,6 +75,8 @@ final class World {
     final Map<String, String> volumeByToken = new HashMap<>();
     final Set<String> zonesDown = new HashSet<>();
     final Counters counters = new Counters();
+    /** What each store call costs in backend requests (--store-model); null on the abstract store. */
+    StoreCost storeCost;
     /** Elastic IPs and network interfaces, and their invariants. */
     final SimNetwork network = new SimNetwork(this);
     /** The rule the simulated berth takes a slot's address by: the real one, unless a test breaks it. */
@@ -302,6 +304,9 @@ final class World {
         }
         if (!pausePlans.isEmpty() || !pauseAfterOp.isEmpty() || stalledUntil >= 0) {
             return "stalled process";
+        }
+        if (storeCost != null && storeCost.slowDowns > 0) {
+            return "S3 request rate exceeded (503 SlowDown)";
         }
         if (attachmentsHang) {
             return "stuck attachment";
