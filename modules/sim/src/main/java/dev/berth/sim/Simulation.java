@@ -82,7 +82,7 @@ public final class Simulation {
 
     private static long singleClaimMillis(SimulationRequest request, Supplier<SlotSelection> selection) {
         var lone = new SimulationRequest(Scenario.MASS_BOOT, 1, request.zones(), request.seed(), request.whenFull(),
-                request.crossZone(), false, List.of(), request.elasticIp(), request.networkInterface());
+                request.crossZone(), false, List.of(), request.elasticIp(), request.networkInterface(), request.storeModel());
         var sim = new Simulation(lone, selection, SimulationProgress.none());
         sim.world = sim.newWorld();
         sim.world.desired = 1;
@@ -124,6 +124,7 @@ public final class Simulation {
         var director = new Scheduler.Proc("director", this::direct);
         directorProc = director;
         world.scheduler.start(director, 0);
+        world.scheduler.continueInPlace(true);
         long nextProgress = 0;
         while (!director.finished() && world.scheduler.step()) {
             if (world.now() >= nextProgress) {
