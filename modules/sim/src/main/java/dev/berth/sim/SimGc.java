@@ -90,19 +90,6 @@ final class SimGc {
     }
 
     private List<SlotRecord> records() {
-        var out = new ArrayList<SlotRecord>();
-        var keys = world.keys();
-        for (var item : world.store.list(keys.slotsPrefix())) {
-            var slot = keys.slotOf(item.key());
-            if (slot.isEmpty()) {
-                continue;
-            }
-            try {
-                out.add(world.codec().decode(item.key(), slot.getAsInt(), keys.cluster(), item.value()));
-            } catch (CorruptSlotRecordException e) {
-                // the slot readability invariant reports it
-            }
-        }
-        return out;
+        return world.slotView.all().stream().map(SlotView.Slot::record).toList();
     }
 }

@@ -471,12 +471,8 @@ public final class Simulation {
 
     /** Whether a live instance without a workload already holds a slot: its claim has not finished. */
     private boolean idleHolds() {
-        for (var v : world.store.list(world.keys().slotsPrefix())) {
-            var n = world.keys().slotOf(v.key());
-            if (n.isEmpty()) {
-                continue;
-            }
-            var record = world.codec().decode(v.key(), n.getAsInt(), world.keys().cluster(), v.value());
+        for (var s : world.slotView.all()) {
+            var record = s.record();
             var holder = record.holder() == null ? null : world.instances.get(record.holder().instanceId());
             if (holder != null && !holder.terminated() && !holder.terminationRequested && holder.workloadSlot.isEmpty()
                     && holder.running()) {
@@ -488,14 +484,9 @@ public final class Simulation {
 
     /** Whether some slot could still go to an instance in this zone: a free one it may take, or one not created yet. */
     private boolean slotUsableFrom(String zone) {
-        var slots = world.store.list(world.keys().slotsPrefix());
         int held = 0;
-        for (var v : slots) {
-            var n = world.keys().slotOf(v.key());
-            if (n.isEmpty()) {
-                continue;
-            }
-            var record = world.codec().decode(v.key(), n.getAsInt(), world.keys().cluster(), v.value());
+        for (var s : world.slotView.all()) {
+            var record = s.record();
             var holder = record.holder() == null ? null : world.instances.get(record.holder().instanceId());
             if (holder != null && !holder.terminated()) {
                 held++;
@@ -507,7 +498,7 @@ public final class Simulation {
                 return true;
             }
         }
-        return slots.size() < world.desired && held < world.desired;
+        return world.slotView.keyCount() < world.desired && held < world.desired;
     }
 
     private int readyCount() {
@@ -527,21 +518,8 @@ public final class Simulation {
     // The report ------------------------------------------------------------------------------
 
     private SimulationReport report(long singleClaim) {
-        var slots = world.store.list(world.keys().slotsPrefix());
-        int held = 0;
-        for (var v : slots) {
-            var slot = world.keys().slotOf(v.key());
-            if (slot.isPresent()) {
-                try {
-                    var rec = world.codec().decode(v.key(), slot.getAsInt(), world.keys().cluster(), v.value());
-                    if (rec.holder() != null) {
-                        held++;
-                    }
-                } catch (RuntimeException e) {
-                    // counted as a violation when written
-                }
-            }
-        }
+        int slots = world.slotView.keyCount();
+        int held = (int) world.slotView.all().stream().filter(s -> s.record().holder() != null).count();
         long slowest = 0;
         for (var i : world.instances.values()) {
             if (i.readyAt >= 0) {
@@ -561,7 +539,7 @@ public final class Simulation {
         double perNode = booted == 0 ? 0 : round3((double) world.counters.claimWrites / booted);
         double ratio = singleClaim <= 0 ? 0 : round3((double) slowest / singleClaim);
         return new SimulationReport(request.scenario().cliName(), request.seed(), request.nodes(), request.zones(),
-                world.desired, slots.size(), held, world.counters.volumesCreated, world.counters.idempotentCreates,
+                world.desired, slots, held, world.counters.volumesCreated, world.counters.idempotentCreates,
                 world.counters.snapshots, world.counters.claimWrites, perNode, happyMedian, happyMax,
                 world.counters.spiCalls, world.counters.cloudCalls, world.counters.storeCalls, world.counters.crashes,
                 world.counters.claimErrors, world.counters.unexplainedClaimErrors, world.counters.fullOutcomes, world.counters.throttled,

@@ -102,6 +102,8 @@ final class World {
     private final Supplier<SlotSelection> selection;
     private final SlotKeys keys;
     private final SlotCodec codec = new SlotCodec();
+    /** The slot records as the store holds them now (for the invariants, the director and the report). */
+    final SlotView slotView;
     private final Map<Integer, Set<String>> believedHolders = new TreeMap<>();
     private final Map<Integer, String> firstIdentity = new HashMap<>();
     private final Set<String> movesFromSnapshots = new HashSet<>();
@@ -150,6 +152,7 @@ final class World {
         this.random = new SplittableRandom(seed);
         this.selection = selection;
         this.keys = new SlotKeys(settings.cluster());
+        this.slotView = new SlotView(store, keys, codec);
         this.log = log;
     }
 
@@ -430,15 +433,10 @@ final class World {
         long noticeAt = now();
         scheduler.at(now() + 120_000, () -> {
             if (holder && !zonesDown.contains(instance.zone) && !zoneDownSince(instance.zone, noticeAt)) {
-                for (var v : store.list(keys().slotsPrefix())) {
-                    var n = keys().slotOf(v.key());
-                    if (n.isEmpty()) {
-                        continue;
-                    }
-                    var record = codec().decode(v.key(), n.getAsInt(), keys().cluster(), v.value());
-                    if (record.heldBy(instance.id)) {
-                        violation("a spot holder releases its slot within the two-minute notice", n.getAsInt(),
-                                List.of(instance.id), "slot " + n.getAsInt() + " still held when EC2 reclaimed the instance");
+                for (var s : slotView.all()) {
+                    if (s.record().heldBy(instance.id)) {
+                        violation("a spot holder releases its slot within the two-minute notice", s.slot(),
+                                List.of(instance.id), "slot " + s.slot() + " still held when EC2 reclaimed the instance");
                     }
                 }
             }
@@ -722,7 +720,7 @@ final class World {
         long sameZone = volumes.values().stream()
                 .filter(v -> v.zone.equals(volume.zone) && slotTag(v) == slot && !v.tags.containsKey("berth:retired")
                         && v.state.now() != VolumeState.ERROR && v.state.now() != VolumeState.DELETED
-                        && !retiredBySlot(slot, v.id))
+                        && !slotView.retired(slot, v.id))
                 .count();
         if (slot >= 0 && sameZone > 1) {
             violation("one live volume per slot and zone", slot, List.of(caller.id),
@@ -731,38 +729,16 @@ final class World {
         return volume;
     }
 
-    /** Whether the slot's record lists the volume as retired (a move's old volume, one gc emptied the slot of). */
-    private boolean retiredBySlot(int slot, String volumeId) {
-        var item = store.get(keys.slot(slot));
-        if (item.isEmpty()) {
-            return false;
-        }
-        try {
-            return codec.decode(item.get().key(), slot, keys.cluster(), item.get().value()).retired(volumeId);
-        } catch (CorruptSlotRecordException e) {
-            return false;
-        }
-    }
-
     /** A volume a slot record lists as retired (left behind by a move) is never attached for that slot again. */
     private void checkNotRetired(SimInstance caller, SimVolume volume) {
         int slot = slotTag(volume);
         if (slot < 0) {
             return;
         }
-        var item = store.get(keys.slot(slot));
-        if (item.isEmpty()) {
-            return;
-        }
-        try {
-            var record = codec.decode(item.get().key(), slot, keys.cluster(), item.get().value());
-            if (record.retired(volume.id)) {
-                counters.retiredAttached++;
-                violation("no retired volume is used again", slot, List.of(caller.id), "volume " + volume.id
-                        + " was retired from slot " + slot + " and is being attached again by " + caller.id);
-            }
-        } catch (CorruptSlotRecordException e) {
-            // reported when written
+        if (slotView.retired(slot, volume.id)) {
+            counters.retiredAttached++;
+            violation("no retired volume is used again", slot, List.of(caller.id), "volume " + volume.id
+                    + " was retired from slot " + slot + " and is being attached again by " + caller.id);
         }
     }
 
@@ -877,17 +853,9 @@ final class World {
             violation("berth deletes only its own snapshots", -1, List.of(caller.id), "snapshot " + snapshotId
                     + " has no berth:cluster tag");
         }
-        for (var item : store.list(keys.slotsPrefix())) {
-            var slot = keys.slotOf(item.key());
-            if (slot.isEmpty()) {
-                continue;
-            }
-            SlotRecord record;
-            try {
-                record = codec.decode(item.key(), slot.getAsInt(), keys.cluster(), item.value());
-            } catch (CorruptSlotRecordException e) {
-                continue;
-            }
+        for (var s : slotView.all()) {
+            var record = s.record();
+            var slot = java.util.OptionalInt.of(s.slot());
             boolean latest = record.latestSnapshot() != null && record.latestSnapshot().snapshotId().equals(snapshotId);
             boolean source = record.volumeIntent() != null && snapshotId.equals(record.volumeIntent().sourceSnapshotId());
             if (latest || source) {
@@ -954,17 +922,9 @@ final class World {
      * records say), so a one-node world can resume or take over slots claimed in earlier runs.
      */
     void seedVolumesFromStore() {
-        for (var item : store.list(keys.slotsPrefix())) {
-            var slot = keys.slotOf(item.key());
-            if (slot.isEmpty()) {
-                continue;
-            }
-            SlotRecord record;
-            try {
-                record = codec.decode(item.key(), slot.getAsInt(), keys.cluster(), item.value());
-            } catch (CorruptSlotRecordException e) {
-                continue;
-            }
+        for (var s : slotView.all()) {
+            var record = s.record();
+            var slot = java.util.OptionalInt.of(s.slot());
             if (record.volume() == null || volumes.containsKey(record.volume().volumeId())) {
                 continue;
             }
