@@ -125,7 +125,7 @@ final class SimNode implements Ticker {
         if (kind == World.CallKind.STORE) {
             long stalled;
             try {
-                stalled = world.storeHiccup();
+                stalled = world.storeFaults.hiccup();
             } catch (RuntimeException e) {
                 world.event(instance.id, what, "error: " + World.firstWords(e.getMessage()), -1);
                 throw e;

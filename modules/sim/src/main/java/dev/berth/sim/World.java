@@ -75,6 +75,10 @@ final class World {
     final Map<String, String> volumeByToken = new HashMap<>();
     final Set<String> zonesDown = new HashSet<>();
     final Counters counters = new Counters();
+    /** The store's own hiccups: S3 503 SlowDown bursts and etcd leader elections. */
+    final StoreFaults storeFaults = new StoreFaults(this);
+    /** One live holder per slot, a slot's identity never changing, moves from recent snapshots only. */
+    final SlotInvariants slotInvariants = new SlotInvariants(this);
     /** What each store call costs in backend requests (--store-model); null on the abstract store. */
     StoreCost storeCost;
     /** Elastic IPs and network interfaces, and their invariants. */
@@ -104,9 +108,6 @@ final class World {
     private final SlotCodec codec = new SlotCodec();
     /** The slot records as the store holds them now (for the invariants, the director and the report). */
     final SlotView slotView;
-    private final Map<Integer, Set<String>> believedHolders = new TreeMap<>();
-    private final Map<Integer, String> firstIdentity = new HashMap<>();
-    private final Set<String> movesFromSnapshots = new HashSet<>();
     private final ClaimLog log;
     int desired;
     long staleUntil = -1;
@@ -128,9 +129,6 @@ final class World {
     boolean outageSeen;
     /** The end of the latest planned stall that has struck (liveness is judged only after it). */
     long stalledUntil = -1;
-    private long nextStoreHiccupAt = -1;
-    private long s3SlowDownUntil = -1;
-    private long etcdElectionUntil = -1;
     private int instanceCounter;
     private int volumeCounter;
     private int snapshotCounter;
@@ -320,7 +318,7 @@ final class World {
         return null;
     }
 
-    private ClaimSettings settingsFor(SimInstance instance) {
+    ClaimSettings settingsFor(SimInstance instance) {
         if (instance.settingsOverride != null) {
             return instance.settingsOverride;
         }
@@ -494,9 +492,7 @@ final class World {
             instance.workloadSlot = java.util.OptionalInt.empty();
             instance.mountedVolume = null;
             network.onTerminated(instance);
-            for (var set : believedHolders.values()) {
-                set.remove(instance.id);
-            }
+            slotInvariants.terminated(instance.id);
             long letGo = physics.terminationDetach().draw(random);
             for (var v : volumes.values()) {
                 var remaining = v.attachedNow().stream().filter(a -> !a.instanceId().equals(instance.id)).toList();
@@ -616,39 +612,6 @@ final class World {
             return config.staleLagMillis() <= 0 ? 0 : random.nextLong(config.staleLagMillis() + 1);
         }
         return physics.describeLag().draw(random);
-    }
-
-    /**
-     * Before a store request: the store has a hiccup now and then (a mean of
-     * {@link Physics#storeHiccupEveryMillis()} apart): an S3 503 SlowDown burst, when most
-     * requests fail retryably, or an etcd leader election, when requests stall until a leader
-     * is elected. Returns how long this request stalls; throws for a request S3 turns away.
-     */
-    long storeHiccup() {
-        long every = physics.storeHiccupEveryMillis();
-        if (every <= 0) {
-            return 0;
-        }
-        if (nextStoreHiccupAt < 0) {
-            nextStoreHiccupAt = now() + exponential(every);
-        }
-        while (now() >= nextStoreHiccupAt) {
-            if (random.nextBoolean()) {
-                s3SlowDownUntil = nextStoreHiccupAt + physics.s3SlowDown().draw(random);
-                nextStoreHiccupAt = s3SlowDownUntil + exponential(every);
-            } else {
-                etcdElectionUntil = nextStoreHiccupAt + physics.etcdElection().draw(random);
-                nextStoreHiccupAt = etcdElectionUntil + exponential(every);
-            }
-        }
-        if (now() < s3SlowDownUntil && random.nextInt(4) != 0) {
-            throw new dev.berth.spi.StoreException("503 SlowDown: please reduce your request rate (simulated)", true);
-        }
-        return now() < etcdElectionUntil ? etcdElectionUntil - now() : 0;
-    }
-
-    private long exponential(long mean) {
-        return 1 + (long) (-mean * Math.log(1 - random.nextDouble()));
     }
 
     long viewTime() {
@@ -958,66 +921,14 @@ final class World {
             new WarmPool(this).check(writer, n, "claimed");
         }
         gc.checkWritten(record, writer.id);
-        var believers = believedHolders.computeIfAbsent(n, k -> new java.util.TreeSet<>());
-        if (record.holder() == null) {
-            believers.remove(writer.id);
-        } else {
-            var holder = record.holder().instanceId();
-            if (!believers.contains(holder)) {
-                for (var other : List.copyOf(believers)) {
-                    var o = instances.get(other);
-                    if (o == null || o.terminated()) {
-                        believers.remove(other);
-                        continue;
-                    }
-                    if (writer.forceClaim) {
-                        believers.remove(other);
-                        event(other, "fenced", "slot " + n + " forced away at epoch " + record.epoch(), n);
-                        continue;
-                    }
-                    violation("at most one live holder per slot", n, List.of(other, holder),
-                            "instance " + holder + " took slot " + n + " at epoch " + record.epoch()
-                                    + " while " + other + " (" + o.state.now().name().toLowerCase() + ") still held it");
-                    believers.remove(other);
-                }
-                believers.add(holder);
-            }
-        }
-        if (record.identity() == null && record.volume() == null && writer.id.startsWith("operator-")) {
-            firstIdentity.remove(n);   // gc emptied a slot above capacity: a new identity may come later
-        }
-        var intent = record.volumeIntent();
-        if (intent != null && intent.sourceSnapshotId() != null && snapshots.containsKey(intent.sourceSnapshotId())
-                && periodic(snapshots.get(intent.sourceSnapshotId()))
-                && movesFromSnapshots.add(n + "/" + record.epoch() + "/" + intent.sourceSnapshotId())) {
-            var used = snapshots.get(intent.sourceSnapshotId());
-            long age = now() - used.createdAt;
-            counters.movesFromLatestSnapshot++;
-            counters.maxDataLossMillis = Math.max(counters.maxDataLossMillis, age);
-            long bound = settingsFor(writer).snapshots().maxAgeMillis();
-            event(writer.id, "move from latest snapshot", "slot " + n + " from " + used.id + ", " + age / 60_000
-                    + " min old (bound " + bound / 60_000 + ")", n);
-            if (age > bound + 60_000) {
-                violation("data loss is bounded: no move from a snapshot older than the bound", n, List.of(writer.id),
-                        "slot " + n + " moves from snapshot " + used.id + " taken " + age / 60_000 + " minutes ago; the"
-                                + " bound is " + bound / 60_000 + " minutes");
-            }
-        }
-        if (record.identity() != null) {
-            var first = firstIdentity.putIfAbsent(n, record.identity().fingerprint());
-            if (first != null && !first.equals(record.identity().fingerprint())) {
-                violation("a slot's identity never changes", n, List.of(writer.id),
-                        "slot " + n + " identity changed from " + first + " to " + record.identity().fingerprint());
-            }
-        }
+        slotInvariants.written(writer, n, record);
     }
 
     /** A slot record deleted (gc of a slot above capacity): a slot made again later starts afresh. */
     void onSlotDeleted(SimInstance writer, String key) {
         var slot = keys.slotOf(key);
         if (slot.isPresent()) {
-            firstIdentity.remove(slot.getAsInt());
-            believedHolders.remove(slot.getAsInt());
+            slotInvariants.deleted(slot.getAsInt());
             event(writer.id, "slot deleted", key, slot.getAsInt());
         }
     }
