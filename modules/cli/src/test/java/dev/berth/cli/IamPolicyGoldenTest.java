@@ -32,4 +32,16 @@ class IamPolicyGoldenTest {
         var object = JSONB.type(Object.class);
         assertEquals(object.fromJson(Files.readString(golden)), object.fromJson(r.out()), r.out());
     }
+
+    @org.junit.jupiter.api.Test
+    void theOperatorsPolicyAddsGcsDeletesWhichTheInstancesLacks() {
+        var config = TestPlugins.withAwsPlugins(Path.of("../../runtime-image/src/main/image/conf/berth.yaml"));
+        var instance = MainTest.run("iam-policy", "--config", config.toString());
+        var operator = MainTest.run("iam-policy", "--config", config.toString(), "--operator");
+        assertEquals(0, operator.code(), operator.err());
+        for (var action : new String[] {"ec2:DeleteVolume", "ec2:DeleteSnapshot"}) {
+            org.junit.jupiter.api.Assertions.assertTrue(operator.out().contains("\"" + action + "\""), operator.out());
+            org.junit.jupiter.api.Assertions.assertFalse(instance.out().contains(action), instance.out());
+        }
+    }
 }
