@@ -150,9 +150,12 @@ final class StoreCommand {
                 boolean safe = report.safe() && checked.map(c -> c.verdict().linearizable()).orElse(true);
                 var summary = report.summary() + checked.map(c -> "\nhistory: " + c.verdict().summary()
                         + c.notes().stream().map(n -> "\n  note: " + n).collect(Collectors.joining())).orElse("");
-                console.out().println(!json ? summary : "{\"safe\":" + safe + ",\"store\":" + Verdict.quote(report.store())
-                        + checked.map(c -> "," + c.verdict().json().substring(1, c.verdict().json().length() - 1)).orElse("")
-                        + ",\"summary\":" + Verdict.quote(summary) + "}");
+                var fields = new java.util.LinkedHashMap<String, Object>();
+                fields.put("safe", safe);
+                fields.put("store", report.store());
+                checked.ifPresent(c -> fields.putAll(c.verdict().fields()));
+                fields.put("summary", summary);
+                console.out().println(!json ? summary : Verdict.json(fields));
                 new StoreVerdict(safe, System.currentTimeMillis(), summary).save(claimStore);
                 return safe ? ExitCodes.OK : ExitCodes.FAILED;
             }
