@@ -48,17 +48,10 @@ final class StoreCommand {
             }
             try {
                 var loaded = Plugins.load(plugins != null ? plugins : home.plugins());
-                // S3 credentials from the environment, as the AWS tools take them (passed on, never printed);
-                // only to the s3 store, since every store refuses settings it does not know
-                var settings = new java.util.TreeMap<String, String>();
-                if (uri.getScheme().equalsIgnoreCase("s3")) {
-                    java.util.Optional.ofNullable(System.getenv("AWS_ACCESS_KEY_ID"))
-                            .ifPresent(v -> settings.put("accessKeyId", v));
-                    java.util.Optional.ofNullable(System.getenv("AWS_SECRET_ACCESS_KEY"))
-                            .ifPresent(v -> settings.put("secretAccessKey", v));
-                }
                 return loaded.require(ClaimStoreFactory.class, ClaimStoreFactory::scheme, uri.getScheme(), "claim store scheme")
-                        .open(uri, new PluginConfig("storeSettings", settings));
+                        // credentials are the store plugin's business (the s3 store: the SDK's default chain, which
+                        // reads AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN as the AWS tools do)
+                        .open(uri, PluginConfig.empty("storeSettings"));
             } catch (BerthException e) {
                 throw new UsageException(e.getMessage());
             }
