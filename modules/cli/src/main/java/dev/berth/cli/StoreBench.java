@@ -6,7 +6,6 @@ import dev.berth.spi.Deleted;
 import dev.berth.spi.Listed;
 import dev.berth.spi.StoreStats;
 import dev.berth.spi.Written;
-import dev.berth.storecheck.history.Verdict;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
