@@ -72,7 +72,7 @@ final class SimNode implements Ticker {
     ClaimContext context() {
         var disks = new Disks();
         return new ClaimContext(new Cloud(), new Store(), disks, disks, Optional.of(new Identity()), Optional.of(new Keys()),
-                this, world.log(), new Env());
+                this, world.log(), new Env(), world.caches());
     }
 
     void finish(String result) {

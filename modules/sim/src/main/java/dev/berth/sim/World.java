@@ -1,5 +1,6 @@
 package dev.berth.sim;
 
+import dev.berth.core.claim.ClaimCaches;
 import dev.berth.core.claim.ClaimContext;
 import dev.berth.core.claim.ClaimException;
 import dev.berth.core.claim.ClaimLog;
@@ -105,7 +106,9 @@ final class World {
     int volumeSizeGiB;
     private final Supplier<SlotSelection> selection;
     private final SlotKeys keys;
-    private final SlotCodec codec = new SlotCodec();
+    /** This world's memos, handed to every claim of its nodes: the same records and ids are read thousands of times. */
+    private final ClaimCaches caches = ClaimCaches.memoizing();
+    private final SlotCodec codec = caches.codec();
     /** The slot records as the store holds them now (for the invariants, the director and the report). */
     final SlotView slotView;
     private final ClaimLog log;
@@ -992,6 +995,10 @@ final class World {
 
     SlotCodec codec() {
         return codec;
+    }
+
+    ClaimCaches caches() {
+        return caches;
     }
 
     ClaimLog log() {

@@ -26,7 +26,8 @@ public final class CasSlotSelection implements SlotSelection {
         var waits = settings.waits();
         var ticker = run.context().ticker();
         var log = run.context().log();
-        var round = new Round(run.me(), run.slots(), run.context().cloud(), settings, ticker, log, run.calls(), initial);
+        var round = new Round(run.me(), run.slots(), run.context().cloud(), settings, ticker, log, run.calls(), initial,
+                run.context().caches().hashes());
         return BoundedWait.forThe("a free slot of cluster " + settings.cluster(), ticker, log)
                 // a backstop: each look applies the full policy itself once waits.fullSeconds (or, while a
                 // holder is terminating, waits.holderSeconds) has passed
@@ -45,6 +46,7 @@ public final class CasSlotSelection implements SlotSelection {
         private final Ticker ticker;
         private final ClaimLog log;
         private final Calls calls;
+        private final InstanceHashes hashes;
         private final long start;
         private SlotTable table;
         private int conflicts;
@@ -52,7 +54,7 @@ public final class CasSlotSelection implements SlotSelection {
         private boolean looked;
 
         Round(InstanceIdentity me, SlotRepository slots, CloudProvider cloud, ClaimSettings settings, Ticker ticker,
-              ClaimLog log, Calls calls, SlotTable initial) {
+              ClaimLog log, Calls calls, SlotTable initial, InstanceHashes hashes) {
             this.me = me;
             this.slots = slots;
             this.cloud = cloud;
@@ -60,6 +62,7 @@ public final class CasSlotSelection implements SlotSelection {
             this.ticker = ticker;
             this.log = log;
             this.calls = calls;
+            this.hashes = hashes;
             this.table = initial;
             this.start = ticker.nowMillis();
         }
@@ -83,7 +86,7 @@ public final class CasSlotSelection implements SlotSelection {
                         me.instanceId(), now, waits.holderGraceMillis());
                 var candidates = settings.forceSlot().isPresent()
                         ? forced(settings.forceSlot().getAsInt(), table, capacity)
-                        : SlotRanking.rank(table, status, me, group, capacity, settings.crossZone());
+                        : SlotRanking.rank(table, status, me, group, capacity, settings.crossZone(), hashes);
                 if (!candidates.isEmpty()) {
                     var candidate = candidates.getFirst();
                     var won = tryClaim(candidate, me, slots, settings, now);

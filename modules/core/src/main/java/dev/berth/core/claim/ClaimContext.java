@@ -9,7 +9,7 @@ import dev.berth.spi.KeyProvider;
 import java.util.Objects;
 import java.util.Optional;
 
-/** The providers a claim runs against, and its clock, log and env-file writer. */
+/** The providers a claim runs against, its clock, log and env-file writer, and what it may remember ({@link ClaimCaches}). */
 public record ClaimContext(
         CloudProvider cloud,
         ClaimStore store,
@@ -19,7 +19,8 @@ public record ClaimContext(
         Optional<KeyProvider> keys,
         Ticker ticker,
         ClaimLog log,
-        EnvFileWriter envFiles) {
+        EnvFileWriter envFiles,
+        ClaimCaches caches) {
 
     public ClaimContext {
         Objects.requireNonNull(cloud, "cloud");
@@ -31,10 +32,18 @@ public record ClaimContext(
         Objects.requireNonNull(ticker, "ticker");
         Objects.requireNonNull(log, "log");
         Objects.requireNonNull(envFiles, "envFiles");
+        Objects.requireNonNull(caches, "caches");
+    }
+
+    /** A context that remembers nothing between calls ({@link ClaimCaches#none()}): the product's. */
+    public ClaimContext(CloudProvider cloud, ClaimStore store, BlockDevices devices, FileSystemDriver filesystems,
+                        Optional<IdentityProvider> identity, Optional<KeyProvider> keys, Ticker ticker, ClaimLog log,
+                        EnvFileWriter envFiles) {
+        this(cloud, store, devices, filesystems, identity, keys, ticker, log, envFiles, ClaimCaches.none());
     }
 
     /** The same providers with another log (a step's). */
     public ClaimContext withLog(ClaimLog log) {
-        return new ClaimContext(cloud, store, devices, filesystems, identity, keys, ticker, log, envFiles);
+        return new ClaimContext(cloud, store, devices, filesystems, identity, keys, ticker, log, envFiles, caches);
     }
 }

@@ -1,6 +1,5 @@
 package dev.berth.core.claim;
 
-import dev.berth.core.slot.SlotCodec;
 import dev.berth.core.slot.SlotEntry;
 import dev.berth.core.slot.SlotKeys;
 import dev.berth.core.slot.SlotRepository;
@@ -51,7 +50,7 @@ public final class ClaimProtocol {
     public ClaimOutcome claim() {
         // one retry layer and one slot repository for the whole run
         var calls = new Calls(context.ticker(), settings.waits(), context.log());
-        var slots = new SlotRepository(context.store(), new SlotKeys(settings.cluster()), new SlotCodec(), calls::run);
+        var slots = new SlotRepository(context.store(), new SlotKeys(settings.cluster()), context.caches().codec(), calls::run);
         return switch (WhoAmI.ask(settings, context, calls)) {
             case WhoAmI.Outcome.Warming warming -> warming.deferred();
             case WhoAmI.Outcome.Ready ready -> {

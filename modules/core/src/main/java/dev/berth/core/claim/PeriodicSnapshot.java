@@ -1,6 +1,5 @@
 package dev.berth.core.claim;
 
-import dev.berth.core.slot.SlotCodec;
 import dev.berth.core.slot.SlotEntry;
 import dev.berth.core.slot.SlotKeys;
 import dev.berth.core.slot.SlotRecord;
@@ -32,7 +31,7 @@ public final class PeriodicSnapshot {
         this.settings = settings;
         this.context = context;
         this.calls = new Calls(context.ticker(), settings.waits(), context.log());
-        this.slots = new SlotRepository(context.store(), new SlotKeys(settings.cluster()), new SlotCodec(), calls::run);
+        this.slots = new SlotRepository(context.store(), new SlotKeys(settings.cluster()), context.caches().codec(), calls::run);
     }
 
     public SnapshotOutcome run() {

@@ -33,7 +33,7 @@ final class SlotRanking {
     }
 
     static List<Candidate> rank(SlotTable table, Map<Integer, HolderStatus> status, InstanceIdentity me, GroupView group,
-                                int capacity, CrossZonePolicy crossZone) {
+                                int capacity, CrossZonePolicy crossZone, InstanceHashes hashes) {
         long liveHolders = status.values().stream()
                 .filter(s -> s == HolderStatus.ALIVE || s == HolderStatus.TERMINATING).count();
         if (liveHolders >= capacity) {
@@ -84,8 +84,8 @@ final class SlotRanking {
             all.add(me.instanceId());
             inZone.add(me.instanceId());
         }
-        int zoneRank = rankOf(me.instanceId(), inZone);
-        int rank = rankOf(me.instanceId(), all);
+        int zoneRank = rankOf(me.instanceId(), inZone, hashes);
+        int rank = rankOf(me.instanceId(), all, hashes);
         var ordered = new ArrayList<Candidate>();
         ordered.addAll(rotate(sameZone, zoneRank));
         ordered.addAll(rotate(noVolume, rank));
@@ -117,11 +117,11 @@ final class SlotRanking {
     }
 
     /** My position among {@code ids} ordered by (hash, id): how many come before me. */
-    private static int rankOf(String me, List<String> ids) {
-        long mine = hash(me);
+    private static int rankOf(String me, List<String> ids, InstanceHashes hashes) {
+        long mine = hashes.of(me);
         int rank = 0;
         for (var id : ids) {
-            long h = hash(id);
+            long h = hashes.of(id);
             if (h < mine || (h == mine && id.compareTo(me) < 0)) {
                 rank++;
             }
@@ -129,19 +129,9 @@ final class SlotRanking {
         return rank;
     }
 
-    private static final java.util.Map<String, Long> HASHES = new java.util.concurrent.ConcurrentHashMap<>();
-
+    /** The first 8 bytes of the id's SHA-256; {@link InstanceHashes} may remember it. */
     static long hash(String instanceId) {
-        var cached = HASHES.get(instanceId);
-        if (cached != null) {
-            return cached;
-        }
-        if (HASHES.size() > 100_000) {
-            HASHES.clear();
-        }
-        long h = sha256Prefix(instanceId);
-        HASHES.put(instanceId, h);
-        return h;
+        return sha256Prefix(instanceId);
     }
 
     private static long sha256Prefix(String instanceId) {

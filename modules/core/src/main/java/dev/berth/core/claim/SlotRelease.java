@@ -1,6 +1,5 @@
 package dev.berth.core.claim;
 
-import dev.berth.core.slot.SlotCodec;
 import dev.berth.core.slot.SlotKeys;
 import dev.berth.core.slot.SlotRepository;
 import dev.berth.spi.AttachmentState;
@@ -21,7 +20,7 @@ public final class SlotRelease {
         this.settings = settings;
         this.context = context;
         this.calls = new Calls(context.ticker(), settings.waits(), context.log());
-        this.slots = new SlotRepository(context.store(), new SlotKeys(settings.cluster()), new SlotCodec(), calls::run);
+        this.slots = new SlotRepository(context.store(), new SlotKeys(settings.cluster()), context.caches().codec(), calls::run);
     }
 
     /** Releases the slot this instance holds, once its volume is detached; returns its number, or -1 when it held none. */

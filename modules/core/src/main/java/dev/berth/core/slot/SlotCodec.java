@@ -19,12 +19,61 @@ public final class SlotCodec {
         static final JsonType<SlotRecord> TYPE = Jsonb.builder().build().type(SlotRecord.class);
     }
 
+    private final JsonType<SlotRecord> type;
+    private final DecodeCache decoded;
+
+    /** A codec that decodes every record it is given. */
+    public SlotCodec() {
+        this(null);
+    }
+
+    private SlotCodec(DecodeCache decoded) {
+        this.type = Json.TYPE;
+        this.decoded = decoded;
+    }
+
     /**
-     * Records already decoded and validated, by their exact bytes and expected place: decoding is a
-     * pure function of them, and the simulator reads the same records thousands of times. Bounded.
+     * A codec that remembers the records it decoded (at most {@code maxRecords}), for a caller that
+     * reads the same records thousands of times (the simulator). Decoding is a pure function of the
+     * bytes and the expected place, so its answers are those of {@link #SlotCodec()}; the memory is
+     * this codec's own, shared by whoever is handed this codec.
      */
-    private static final java.util.Map<DecodeKey, SlotRecord> DECODED = new java.util.concurrent.ConcurrentHashMap<>();
-    private static final int MAX_DECODED = 8_192;
+    public static SlotCodec memoizing(int maxRecords) {
+        if (maxRecords < 1) {
+            throw new IllegalArgumentException("maxRecords must be at least 1, not " + maxRecords);
+        }
+        return new SlotCodec(new DecodeCache(maxRecords));
+    }
+
+    public byte[] encode(SlotRecord record) {
+        return type.toJson(record).getBytes(StandardCharsets.UTF_8);
+    }
+
+    public SlotRecord decode(String key, int expectedSlot, String expectedCluster, byte[] bytes) {
+        if (decoded == null) {
+            return decodeFresh(key, expectedSlot, expectedCluster, bytes);
+        }
+        var known = decoded.records.get(new DecodeKey(expectedSlot, expectedCluster, bytes));
+        if (known != null) {
+            return known;
+        }
+        var record = decodeFresh(key, expectedSlot, expectedCluster, bytes);
+        if (decoded.records.size() >= decoded.max) {
+            decoded.records.clear();
+        }
+        decoded.records.put(new DecodeKey(expectedSlot, expectedCluster, bytes.clone()), record);
+        return record;
+    }
+
+    /** Records already decoded and validated, by their exact bytes and expected place. Bounded: cleared when full. */
+    private static final class DecodeCache {
+        private final java.util.Map<DecodeKey, SlotRecord> records = new java.util.concurrent.ConcurrentHashMap<>();
+        private final int max;
+
+        DecodeCache(int max) {
+            this.max = max;
+        }
+    }
 
     /** A cache key: its hash is computed once (vectorized), and equality compares the hash before the bytes. */
     private static final class DecodeKey {
@@ -50,29 +99,6 @@ public final class SlotCodec {
             return o instanceof DecodeKey k && k.hash == hash && k.slot == slot && k.cluster.equals(cluster)
                     && java.util.Arrays.equals(k.bytes, bytes);
         }
-    }
-
-    private final JsonType<SlotRecord> type;
-
-    public SlotCodec() {
-        this.type = Json.TYPE;
-    }
-
-    public byte[] encode(SlotRecord record) {
-        return type.toJson(record).getBytes(StandardCharsets.UTF_8);
-    }
-
-    public SlotRecord decode(String key, int expectedSlot, String expectedCluster, byte[] bytes) {
-        var known = DECODED.get(new DecodeKey(expectedSlot, expectedCluster, bytes));
-        if (known != null) {
-            return known;
-        }
-        var record = decodeFresh(key, expectedSlot, expectedCluster, bytes);
-        if (DECODED.size() >= MAX_DECODED) {
-            DECODED.clear();
-        }
-        DECODED.put(new DecodeKey(expectedSlot, expectedCluster, bytes.clone()), record);
-        return record;
     }
 
     private SlotRecord decodeFresh(String key, int expectedSlot, String expectedCluster, byte[] bytes) {

@@ -51,12 +51,12 @@ class SlotRankingTest {
     void aVolumeInMyZoneComesBeforeNoVolumeAndAnotherZonesOnlyWithSnapshots() {
         var t = table(withVolume(0, "b"), withVolume(1, "a"));
         var status = Map.of(0, HolderStatus.NONE, 1, HolderStatus.NONE);
-        var never = SlotRanking.rank(t, status, me("i-1", "a"), group("i-1"), 3, CrossZonePolicy.NEVER);
+        var never = SlotRanking.rank(t, status, me("i-1", "a"), group("i-1"), 3, CrossZonePolicy.NEVER, InstanceHashes.direct());
         assertEquals(List.of(1, 2), never.stream().map(SlotRanking.Candidate::slot).toList());
         assertEquals(SlotRanking.Tier.SAME_ZONE_VOLUME, never.getFirst().tier());
         assertTrue(never.get(1).existing().isEmpty(), "slot 2 is a new slot number");
 
-        var snapshot = SlotRanking.rank(t, status, me("i-1", "a"), group("i-1"), 3, CrossZonePolicy.SNAPSHOT);
+        var snapshot = SlotRanking.rank(t, status, me("i-1", "a"), group("i-1"), 3, CrossZonePolicy.SNAPSHOT, InstanceHashes.direct());
         assertEquals(List.of(1, 2, 0), snapshot.stream().map(SlotRanking.Candidate::slot).toList());
         assertEquals(SlotRanking.Tier.OTHER_ZONE_VOLUME, snapshot.getLast().tier());
     }
@@ -65,11 +65,11 @@ class SlotRankingTest {
     void aLiveHoldersSlotIsNeverACandidateAndAFullTableGivesNone() {
         var t = table(held(0, "i-9"), withVolume(1, "a"));
         var ranked = SlotRanking.rank(t, Map.of(0, HolderStatus.ALIVE, 1, HolderStatus.NONE), me("i-1", "a"),
-                group("i-1", "i-9"), 2, CrossZonePolicy.NEVER);
+                group("i-1", "i-9"), 2, CrossZonePolicy.NEVER, InstanceHashes.direct());
         assertEquals(List.of(1), ranked.stream().map(SlotRanking.Candidate::slot).toList());
 
         var full = SlotRanking.rank(t, Map.of(0, HolderStatus.ALIVE, 1, HolderStatus.TERMINATING), me("i-1", "a"),
-                group("i-1", "i-9"), 2, CrossZonePolicy.NEVER);
+                group("i-1", "i-9"), 2, CrossZonePolicy.NEVER, InstanceHashes.direct());
         assertTrue(full.isEmpty(), "two live holders fill a capacity of two: " + full);
     }
 
@@ -81,7 +81,7 @@ class SlotRankingTest {
         }
         var firstChoices = new HashSet<Integer>();
         for (var id : ids) {
-            var ranked = SlotRanking.rank(table(), Map.of(), me(id, "a"), group(ids), ids.length, CrossZonePolicy.NEVER);
+            var ranked = SlotRanking.rank(table(), Map.of(), me(id, "a"), group(ids), ids.length, CrossZonePolicy.NEVER, InstanceHashes.direct());
             assertEquals(ids.length, ranked.size());
             firstChoices.add(ranked.getFirst().slot());
         }
