@@ -33,14 +33,15 @@ record ClaimConfig(
         Optional<String> keyProvider,
         PluginConfig keySettings,
         String instanceId,
-        String zone) {
+        String zone,
+        Optional<Path> metricsTextfile) {
 
     /** One week: longer than any sensible bound, short enough that no sum of bounds overflows. */
     private static final int MAX_WAIT_SECONDS = 7 * 24 * 3600;
 
     static final Set<String> TOP = Set.of("cluster", "provider", "providerSettings", "store", "storeSettings", "capacity",
             "envFile", "plugins", "whenFull", "crossZone", "volume", "identity", "keys", "devices", "waits", "sim", "snapshots",
-            "network");
+            "network", "metrics");
 
     /** Flags given on the command line (null when not given). */
     record Flags(String cluster, String provider, String store, Integer capacity, String envFile, String plugins,
@@ -129,7 +130,29 @@ record ClaimConfig(
                 new PluginConfig("identity.settings", id.flat("settings")), keys.string("provider"),
                 new PluginConfig("keys.settings", keys.flat("settings")),
                 first(flags.instanceId(), sim.string("instanceId")).orElse("i-local"),
-                first(flags.zone(), sim.string("zone")).orElse("local-a"));
+                first(flags.zone(), sim.string("zone")).orElse("local-a"),
+                metricsTextfile(file.section("metrics").only(Set.of("textfile"))));
+    }
+
+    /**
+     * {@code metrics.textfile}: the node_exporter textfile berth claim, keeper and snapshot write their metrics to;
+     * a path berth cannot write is bad input (exit 2), found before anything is claimed.
+     */
+    private static Optional<Path> metricsTextfile(ConfigFile metrics) {
+        var path = metrics.string("textfile").map(p -> Path.of(p).toAbsolutePath().normalize());
+        path.ifPresent(file -> {
+            if (!file.getFileName().toString().endsWith(".prom")) {
+                throw new UsageException("metrics.textfile " + file + ": node_exporter's textfile collector reads only"
+                        + " files named *.prom: give a path such as " + file.resolveSibling("berth.prom"));
+            }
+            var parent = file.getParent();
+            if (!java.nio.file.Files.isDirectory(parent) || !java.nio.file.Files.isWritable(parent)) {
+                throw new UsageException("metrics.textfile " + file + ": its directory " + parent + " does not exist or is"
+                        + " not writable by this user: create it (mkdir -p " + parent + ", the directory node_exporter's"
+                        + " --collector.textfile.directory names) or give another path");
+            }
+        });
+        return path;
     }
 
     /** The {@code network:} section (DESIGN step 6b); off when absent. */

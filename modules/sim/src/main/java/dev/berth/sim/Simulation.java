@@ -213,7 +213,8 @@ public final class Simulation {
                 case PlanAction.Refresh r -> instanceRefresh();
                 case PlanAction.Gc g -> world.gc.start(g.slots());
                 case PlanAction.WarmPool w -> world.warmPool = new WarmPool(world);
-                case PlanAction.Resize z -> world.volumeSizeGiB = z.sizeGiB();
+                // an operator only raises volume.sizeGiB: a smaller one is refused with exit 2 (ShrinkRefusedSimTest)
+                case PlanAction.Resize z -> world.volumeSizeGiB = Math.max(world.volumeSizeGiB, z.sizeGiB());
                 case PlanAction.Scale sc -> world.setDesired(sc.to());
                 case PlanAction.Outage o -> {
                     var zone = world.config.zones().get(o.zone());

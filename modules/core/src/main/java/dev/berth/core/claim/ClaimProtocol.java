@@ -15,7 +15,8 @@ import java.util.Optional;
  *
  * <ol>
  *   <li>{@link WhoAmI}, then resume a slot this instance already holds ({@link #holdSlot});</li>
- *   <li>to 4. {@link SlotSelection}: choose a free slot and claim it by compare-and-set;</li>
+ *   <li>to 4. {@link SlotSelection}: choose a free slot and claim it by compare-and-set; {@link ShrinkRefusal}
+ *   stops a configuration smaller than the slot's volume before step 5 touches it;</li>
  *   <li value="5">{@link VolumeStep}: reuse, move ({@link VolumeMove}) or create ({@link VolumeCreation})
  *   the slot's volume, attach it ({@link VolumeAttach}), then {@link VolumeGrowth};</li>
  *   <li>{@link FilesystemStep}: find the device, mkfs only a blank never-formatted one, mount, grow;</li>
@@ -128,11 +129,15 @@ public final class ClaimProtocol {
         if (existing.isPresent() && settings.forceSlot().isEmpty()) {
             var held = existing.get();
             run.log("resuming slot " + held.slot() + " at epoch " + held.record().epoch() + " (this instance already holds it)");
+            ShrinkRefusal.check(run, held, false);       // a slot held before this run stays held
             return new Start.Hold(held, true);
         }
         return switch (selection.select(run, table)) {
             case SlotSelection.Selection.NoSlot none -> new Start.NoSlot(none.full());
-            case SlotSelection.Selection.Held h -> new Start.Hold(h.entry(), existing.isPresent());
+            case SlotSelection.Selection.Held h -> {
+                ShrinkRefusal.check(run, h.entry(), true);  // a slot this run just took is let go again
+                yield new Start.Hold(h.entry(), existing.isPresent());
+            }
         };
     }
 
