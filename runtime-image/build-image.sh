@@ -63,9 +63,18 @@ done
 # Always present: XML and DNS for the SDKs, TLS and EC, the unsupported module netty reads, zipfs, jcmd support.
 mods+=$'\n'$(tr ',' '\n' <<<"java.xml,jdk.naming.dns,java.naming,java.net.http,jdk.crypto.ec,jdk.unsupported,jdk.zipfs,java.management,jdk.management,java.logging")
 mods=$(grep -v '^$' <<<"$mods" | sort -u | paste -sd, -)
-"$jdk/jlink" --add-modules "$mods" --output "$image/runtime" --strip-debug --no-header-files --no-man-pages --generate-cds-archive \
-  --compress zip-6 2>/dev/null || "$jdk/jlink" --add-modules "$mods" --output "$image/runtime" --strip-debug \
-  --no-header-files --no-man-pages
+# No default CDS archives (--generate-cds-archive would add two of 14 MB each): lib/berth.aot, made by
+# bin/berth-cache, is the image's one class-data archive (JDK 25's AOT cache holds the JDK classes a run
+# loads as well as berth's). Class files without debug attributes, compressed; no headers, no man pages.
+"$jdk/jlink" --add-modules "$mods" --output "$image/runtime" --strip-debug --no-header-files --no-man-pages \
+  --compress zip-9
+# Native debug symbols: the JDK keeps its libraries' .symtab (libjvm.so alone carries 5 MB of it); the
+# dynamic symbols stay, so hs_err files still name JVM frames by their exported names.
+if command -v strip >/dev/null; then
+  find "$image/runtime" -name '*.so' -exec strip --strip-unneeded {} +
+else
+  echo "build-image: no strip (binutils) on this machine: the runtime keeps its native symbol tables" >&2
+fi
 
 here=$(cd "$(dirname "$0")" && pwd)
 cp "$here"/src/main/image/bin/* "$image/bin/"
