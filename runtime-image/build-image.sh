@@ -6,7 +6,7 @@
 # Then the tarball an operator installs, $4 = berth-VERSION.tar.gz (one folder, berth/, without the AOT cache:
 # that is made for one folder, see bin/berth-cache) and its berth-VERSION.tar.gz.sha256 beside it.
 set -euo pipefail
-image=$1 lib=$2 root=$3 tarball=$4
+image=$1 lib=$2 root=$3 tarball=$4 proguard=${5:-}
 : "${JAVA_HOME:?set JAVA_HOME to the JDK 25 that links the image}"
 jdk=$JAVA_HOME/bin
 plugins=(linux-fs identity-avalanche identity-ethereum identity-x509 key-passphrase)
@@ -47,6 +47,62 @@ for p in identity-avalanche identity-ethereum identity-x509 key-passphrase; do
 done
 [[ $(find "$image/plugins" -name 'bcprov*.jar' | wc -l) -eq 1 ]] || { echo "build-image: BouncyCastle is not in plugins/crypto once" >&2; exit 1; }
 
+# The AWS SDK's service jars, shrunk to what the plugin reaches: ec2 alone is 26 MB of some 600 operations, of
+# which berth calls about twenty. ProGuard (no optimisation, no renaming: the code is the SDK's) drops the client
+# methods berth never calls and the classes only they named; ClassClosure then drops the classes the remaining
+# code cannot reach at all (ProGuard leaves them behind through constant pools it does not clean). The SDK's
+# common jars (sdk-core, auth, regions, ...) stay whole: they load classes by name. The warm-up providers
+# (META-INF/services, for CRaC/SnapStart priming, never called by berth) go with the rest. FleetTest and
+# StaticFleetTest run the shrunk jars against moto.
+here=$(cd "$(dirname "$0")" && pwd)
+jdk_classes=""
+shrink() { # $1 = plugin folder, then the jar name prefixes to shrink (ec2- ...); the plugin's berth-*.jar is the root
+  local dir=$image/plugins/$1 work; shift
+  work=$(mktemp -d)
+  local pro=$work/shrink.pro jars=() root
+  root=$(ls "$dir"/berth-*.jar)
+  if [[ -z $jdk_classes ]]; then
+    jdk_classes=$(mktemp -d)
+    "$jdk/jimage" extract --dir "$jdk_classes" \
+      --include 'regex:/(java\.base|java\.logging|java\.net\.http|java\.xml|java\.naming|java\.management|java\.sql|java\.desktop)/.*\.class' \
+      "$JAVA_HOME/lib/modules"
+  fi
+  {
+    printf -- '-injars %s(!module-info.class,!META-INF/versions/**)\n-outjars %s/root\n' "$root" "$work"
+    for prefix in "$@"; do
+      for jar in "$dir/$prefix"*.jar; do
+        jars+=("$work/pg/$(basename "$jar")")
+        printf -- '-injars %s(!META-INF/services/**)\n-outjars %s/pg/%s\n' "$jar" "$work" "$(basename "$jar")"
+      done
+    done
+    for jar in "$dir"/*.jar "$image"/lib/*.jar; do
+      [[ $jar == "$root" ]] && continue
+      local shrunk=""
+      for prefix in "$@"; do [[ $(basename "$jar") == "$prefix"* ]] && shrunk=1; done
+      [[ -n $shrunk ]] || printf -- '-libraryjars %s(!module-info.class,!META-INF/versions/**)\n' "$jar"
+    done
+    for module in "$jdk_classes"/*; do printf -- '-libraryjars %s(!module-info.class)\n' "$module"; done
+    # the S3 jar's CRT-based client needs the CRT native library, which berth does not ship: never reached
+    printf '%s\n' -dontoptimize -dontobfuscate -keepattributes '*' -dontnote '-dontwarn software.amazon.awssdk.crt.**' \
+      '-keep class dev.berth.** { *; }'
+  } >"$pro"
+  "$jdk/java" -cp "$proguard/*" proguard.ProGuard "@$pro" >"$work/proguard.log" 2>&1 || {
+    echo "build-image: ProGuard could not shrink plugins/$(basename "$dir") (its log: $work/proguard.log)" >&2; exit 1; }
+  "$jdk/java" "$here/src/build/ClassClosure.java" "$work/out" --roots "$root" \
+    --shrink "$(IFS=,; echo "${jars[*]}")" || { echo "build-image: ClassClosure failed on plugins/$(basename "$dir")" >&2; exit 1; }
+  local before; before=$(du -sk "$dir" | cut -f1)
+  cp "$work"/out/*.jar "$dir/"
+  echo "build-image: plugins/$(basename "$dir") shrunk from $((before / 1024)) MB to $(($(du -sk "$dir" | cut -f1) / 1024)) MB"
+  rm -rf "$work"
+}
+if [[ -n $proguard ]]; then
+  [[ ! -d $image/plugins/aws ]] || shrink aws ec2- autoscaling- kms-
+  [[ ! -d $image/plugins/s3-store ]] || shrink s3-store s3-
+  [[ -z $jdk_classes ]] || rm -rf "$jdk_classes"
+else
+  echo "build-image: no ProGuard given (5th argument): the AWS SDK's service jars stay whole" >&2
+fi
+
 # The JDK modules that berth and every plugin need (plugins resolve against the image's boot layer).
 # jdeps runs per plugin, over berth's lib/ and that plugin's folder as one module path: two plugins
 # may carry the same library, which a single run would refuse. Only JDK modules are kept.
@@ -76,7 +132,6 @@ else
   echo "build-image: no strip (binutils) on this machine: the runtime keeps its native symbol tables" >&2
 fi
 
-here=$(cd "$(dirname "$0")" && pwd)
 cp "$here"/src/main/image/bin/* "$image/bin/"
 chmod 0755 "$image"/bin/*
 cp "$here"/src/main/image/conf/* "$image/conf/"
