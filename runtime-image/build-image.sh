@@ -56,17 +56,19 @@ done
 # StaticFleetTest run the shrunk jars against moto.
 here=$(cd "$(dirname "$0")" && pwd)
 jdk_classes=""
+jdk_library() { # the JDK's classes, for ProGuard to see the hierarchy (JDK 25 ships no jmods)
+  [[ -z $jdk_classes ]] || return 0
+  jdk_classes=$(mktemp -d)
+  "$jdk/jimage" extract --dir "$jdk_classes" \
+    --include 'regex:/(java\.base|java\.logging|java\.net\.http|java\.xml|java\.naming|java\.management|java\.sql|java\.desktop)/.*\.class' \
+    "$JAVA_HOME/lib/modules"
+}
 shrink() { # $1 = plugin folder, then the jar name prefixes to shrink (ec2- ...); the plugin's berth-*.jar is the root
   local dir=$image/plugins/$1 work; shift
   work=$(mktemp -d)
   local pro=$work/shrink.pro jars=() root
   root=$(ls "$dir"/berth-*.jar)
-  if [[ -z $jdk_classes ]]; then
-    jdk_classes=$(mktemp -d)
-    "$jdk/jimage" extract --dir "$jdk_classes" \
-      --include 'regex:/(java\.base|java\.logging|java\.net\.http|java\.xml|java\.naming|java\.management|java\.sql|java\.desktop)/.*\.class' \
-      "$JAVA_HOME/lib/modules"
-  fi
+  jdk_library
   {
     printf -- '-injars %s(!module-info.class,!META-INF/versions/**)\n-outjars %s/root\n' "$root" "$work"
     for prefix in "$@"; do
@@ -98,6 +100,25 @@ shrink() { # $1 = plugin folder, then the jar name prefixes to shrink (ec2- ...)
 if [[ -n $proguard ]]; then
   [[ ! -d $image/plugins/aws ]] || shrink aws ec2- autoscaling- kms-
   [[ ! -d $image/plugins/s3-store ]] || shrink s3-store s3-
+  # picocli is compiled for Java 5 (class file 49): the JVM keeps no class that old in a CDS or AOT archive,
+  # so its 170 classes were parsed and verified by the old verifier at every start. Rewritten as Java 8 class
+  # files (same code, with stack maps), they go into lib/berth.aot like the rest.
+  for jar in "$image"/lib/picocli-*.jar; do
+    [[ -e $jar ]] || continue
+    jdk_library
+    work=$(mktemp -d)
+    printf '%s\n' "-injars $jar(!META-INF/versions/**)" "-outjars $work/out.jar" \
+      "-libraryjars $jdk_classes/java.base(!module-info.class)" "-libraryjars $jdk_classes/java.sql(!module-info.class)" \
+      "-libraryjars $jdk_classes/java.logging(!module-info.class)" -target 1.8 -dontshrink -dontoptimize -dontobfuscate \
+      -keepattributes '*' -dontnote >"$work/retarget.pro"
+    "$jdk/java" -cp "$proguard/*" proguard.ProGuard "@$work/retarget.pro" >"$work/proguard.log" 2>&1 || {
+      echo "build-image: ProGuard could not rewrite $(basename "$jar") as Java 8 class files ($work/proguard.log)" >&2; exit 1; }
+    # its module descriptor (a multi-release entry) goes back as it was
+    mkdir "$work/mi" && (cd "$work/mi" && "$jdk/jar" --extract --file "$jar" META-INF/versions/9/module-info.class)
+    "$jdk/jar" --update --file "$work/out.jar" --release 9 -C "$work/mi/META-INF/versions/9" module-info.class
+    cp "$work/out.jar" "$jar"
+    rm -rf "$work"
+  done
   [[ -z $jdk_classes ]] || rm -rf "$jdk_classes"
 else
   echo "build-image: no ProGuard given (5th argument): the AWS SDK's service jars stay whole" >&2
