@@ -1,7 +1,7 @@
 package dev.berth.property;
 
-import dev.berth.core.claim.ClaimLog;
 import dev.berth.core.claim.ClaimOutcome;
+import dev.berth.core.claim.ClaimRun;
 import dev.berth.core.claim.ClaimSettings;
 import dev.berth.core.claim.SlotSelection;
 import dev.berth.core.claim.Ticker;
@@ -9,7 +9,6 @@ import dev.berth.core.slot.SlotEntry;
 import dev.berth.core.slot.SlotRecord;
 import dev.berth.core.slot.SlotRepository;
 import dev.berth.core.slot.SlotTable;
-import dev.berth.spi.CloudProvider;
 import dev.berth.spi.InstanceIdentity;
 import dev.berth.spi.VolumeQuery;
 import java.util.Comparator;
@@ -25,8 +24,12 @@ import java.util.Optional;
 final class DescribeTrustingSelection implements SlotSelection {
 
     @Override
-    public Selection select(InstanceIdentity me, SlotTable table, SlotRepository slots, CloudProvider cloud,
-                            ClaimSettings settings, Ticker ticker, ClaimLog log) {
+    public Selection select(ClaimRun run, SlotTable table) {
+        var me = run.me();
+        var slots = run.slots();
+        var cloud = run.context().cloud();
+        var settings = run.settings();
+        var ticker = run.context().ticker();
         var group = cloud.group();
         int capacity = settings.capacity().orElse(group.desiredCapacity());
         var volumes = cloud.findVolumes(new VolumeQuery(Map.of("berth:cluster", settings.cluster()), Optional.of(me.zone())));

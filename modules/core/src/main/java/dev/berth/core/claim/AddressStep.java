@@ -14,7 +14,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiFunction;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
 /**
@@ -28,9 +30,17 @@ import java.util.function.UnaryOperator;
 final class AddressStep {
     static final String TAG_ADDRESS_TOKEN = "berth:address-token";
 
-    /** What the step gives the env file. */
+    /**
+     * What the step gives the env file, and what it took (the association and the attachment this run
+     * made, to give back when the claim turns out to be fenced at a later step).
+     */
     record Result(SlotEntry held, Optional<String> publicIp, Optional<String> privateIp, Optional<String> interfaceId,
-                  boolean privateIpChanged) {
+                  boolean privateIpChanged, Taken taken) {
+    }
+
+    /** The Elastic IP association and the network interface attachment this run made, if any. */
+    record Taken(Optional<String> association, Optional<String> attachment) {
+        static final Taken NOTHING = new Taken(Optional.empty(), Optional.empty());
     }
 
     private final ClaimSettings settings;
@@ -39,9 +49,6 @@ final class AddressStep {
     private final SlotRepository slots;
     private final AddressTakeover takeover;
     private final BiFunction<SlotEntry, UnaryOperator<SlotRecord>, SlotEntry> updateHeld;
-    /** The association and attachment this run made, to undo when the claim turns out to be fenced. */
-    private String associationMade;
-    private String attachmentMade;
 
     AddressStep(ClaimSettings settings, ClaimContext context, Calls calls, SlotRepository slots, AddressTakeover takeover,
                 BiFunction<SlotEntry, UnaryOperator<SlotRecord>, SlotEntry> updateHeld) {
@@ -53,29 +60,44 @@ final class AddressStep {
         this.updateHeld = updateHeld;
     }
 
+    /**
+     * Fenced off while taking the address (a newer holder): what this run took so far is given back
+     * before the error goes on; fenced off at a later step: {@link #undo} with the result's {@link Taken}.
+     */
     Result ensure(InstanceIdentity me, SlotEntry held) {
         var network = settings.network();
         Optional<String> publicIp = Optional.empty();
         Optional<String> privateIp = Optional.empty();
         Optional<String> interfaceId = Optional.empty();
         boolean privateIpChanged = false;
-        if (network.elasticIp() != NetworkSettings.ElasticIp.NONE) {
-            held = ensureAllocation(me, held);
-            held = associate(me, held);
-            publicIp = Optional.of(address(held).publicIp());
-        }
-        if (network.interfaces() == NetworkSettings.Interfaces.PER_SLOT) {
-            var before = address(held);
-            if (before.interfaceId() != null && !me.zone().equals(before.interfaceZone())) {
-                held = retireInterface(me, held);
-                privateIpChanged = true;
+        // what this call took so far, for the undo when it is fenced off midway (a local, never a field)
+        var associationMade = new AtomicReference<String>();
+        var attachmentMade = new AtomicReference<String>();
+        try {
+            if (network.elasticIp() != NetworkSettings.ElasticIp.NONE) {
+                held = ensureAllocation(me, held);
+                held = associate(me, held, associationMade::set);
+                publicIp = Optional.of(address(held).publicIp());
             }
-            held = ensureInterface(me, held);
-            held = attach(me, held);
-            privateIp = Optional.of(address(held).privateIp());
-            interfaceId = Optional.of(address(held).interfaceId());
+            if (network.interfaces() == NetworkSettings.Interfaces.PER_SLOT) {
+                var before = address(held);
+                if (before.interfaceId() != null && !me.zone().equals(before.interfaceZone())) {
+                    held = retireInterface(me, held);
+                    privateIpChanged = true;
+                }
+                held = ensureInterface(me, held);
+                held = attach(me, held, attachmentMade::set);
+                privateIp = Optional.of(address(held).privateIp());
+                interfaceId = Optional.of(address(held).interfaceId());
+            }
+        } catch (ClaimException e) {
+            if (e.kind() == ClaimException.Kind.FENCED) {
+                undo(me, new Taken(Optional.ofNullable(associationMade.get()), Optional.ofNullable(attachmentMade.get())));
+            }
+            throw e;
         }
-        return new Result(held, publicIp, privateIp, interfaceId, privateIpChanged);
+        return new Result(held, publicIp, privateIp, interfaceId, privateIpChanged,
+                new Taken(Optional.ofNullable(associationMade.get()), Optional.ofNullable(attachmentMade.get())));
     }
 
     private static SlotRecord.AddressRef address(SlotEntry held) {
@@ -128,7 +150,7 @@ final class AddressStep {
         return updateAddress(held, x -> x.withAllocation(chosen.allocationId(), chosen.publicIp()));
     }
 
-    private SlotEntry associate(InstanceIdentity me, SlotEntry held) {
+    private SlotEntry associate(InstanceIdentity me, SlotEntry held, Consumer<String> took) {
         var a = address(held);
         var allocationId = a.allocationId();
         int slot = held.slot();
@@ -166,8 +188,8 @@ final class AddressStep {
                                 + ", which no longer holds the slot");
                     }
                     try {
-                        associationMade = calls.run("associate Elastic IP " + allocationId,
-                                () -> context.cloud().associateAddress(allocationId));
+                        took.accept(calls.run("associate Elastic IP " + allocationId,
+                                () -> context.cloud().associateAddress(allocationId)));
                     } catch (CloudException e) {
                         if (e.reason() == CloudException.Reason.CONFLICT || e.reason() == CloudException.Reason.NOT_FOUND) {
                             return BoundedWait.Poll.pending(e.reason() == CloudException.Reason.CONFLICT
@@ -229,7 +251,7 @@ final class AddressStep {
         return updateAddress(held, x -> x.withInterface(made.interfaceId(), me.zone(), made.privateIp(), retired));
     }
 
-    private SlotEntry attach(InstanceIdentity me, SlotEntry held) {
+    private SlotEntry attach(InstanceIdentity me, SlotEntry held, Consumer<String> took) {
         var a = address(held);
         var interfaceId = a.interfaceId();
         int slot = held.slot();
@@ -273,8 +295,8 @@ final class AddressStep {
                         return BoundedWait.Poll.pending("detaching from " + from.instanceId());
                     }
                     try {
-                        attachmentMade = calls.run("attach network interface " + interfaceId, () ->
-                                context.cloud().attachNetworkInterface(interfaceId, NetworkSettings.INTERFACE_DEVICE_INDEX));
+                        took.accept(calls.run("attach network interface " + interfaceId, () ->
+                                context.cloud().attachNetworkInterface(interfaceId, NetworkSettings.INTERFACE_DEVICE_INDEX)));
                     } catch (CloudException e) {
                         if (e.reason() == CloudException.Reason.CONFLICT || e.reason() == CloudException.Reason.NOT_FOUND) {
                             return BoundedWait.Poll.pending(e.reason() == CloudException.Reason.CONFLICT
@@ -305,17 +327,11 @@ final class AddressStep {
     }
 
     /** Fenced off after this run associated or attached: give back exactly what it took (best effort). */
-    void undo(InstanceIdentity me) {
-        if (associationMade != null) {
-            var id = associationMade;
-            bestEffort("disassociate Elastic IP association " + id + " from " + me.instanceId(),
-                    () -> context.cloud().disassociateAddress(id));
-        }
-        if (attachmentMade != null) {
-            var id = attachmentMade;
-            bestEffort("detach network interface attachment " + id + " from " + me.instanceId(),
-                    () -> context.cloud().detachNetworkInterface(id));
-        }
+    void undo(InstanceIdentity me, Taken taken) {
+        taken.association().ifPresent(id -> bestEffort("disassociate Elastic IP association " + id + " from "
+                + me.instanceId(), () -> context.cloud().disassociateAddress(id)));
+        taken.attachment().ifPresent(id -> bestEffort("detach network interface attachment " + id + " from "
+                + me.instanceId(), () -> context.cloud().detachNetworkInterface(id)));
     }
 
     /**

@@ -21,11 +21,12 @@ public final class CasSlotSelection implements SlotSelection {
     }
 
     @Override
-    public Selection select(InstanceIdentity me, SlotTable initial, SlotRepository slots, CloudProvider cloud, ClaimSettings settings,
-                            Ticker ticker, ClaimLog log) {
+    public Selection select(ClaimRun run, SlotTable initial) {
+        var settings = run.settings();
         var waits = settings.waits();
-        var calls = new Calls(ticker, waits, log);
-        var round = new Round(me, slots, cloud, settings, ticker, log, calls, initial);
+        var ticker = run.context().ticker();
+        var log = run.context().log();
+        var round = new Round(run.me(), run.slots(), run.context().cloud(), settings, ticker, log, run.calls(), initial);
         return BoundedWait.forThe("a free slot of cluster " + settings.cluster(), ticker, log)
                 // a backstop: each look applies the full policy itself once waits.fullSeconds (or, while a
                 // holder is terminating, waits.holderSeconds) has passed

@@ -1,10 +1,7 @@
 package dev.berth.core.claim;
 
 import dev.berth.core.slot.SlotEntry;
-import dev.berth.core.slot.SlotRepository;
 import dev.berth.core.slot.SlotTable;
-import dev.berth.spi.CloudProvider;
-import dev.berth.spi.InstanceIdentity;
 
 /**
  * Steps 2 to 4 of the protocol: choose a free slot and make this instance its holder.
@@ -13,9 +10,11 @@ import dev.berth.spi.InstanceIdentity;
  */
 public interface SlotSelection {
 
-    /** {@code table} is the cluster's slots as just read; re-read them after every lost race. */
-    Selection select(InstanceIdentity me, SlotTable table, SlotRepository slots, CloudProvider cloud, ClaimSettings settings,
-                     Ticker ticker, ClaimLog log);
+    /**
+     * {@code table} is the cluster's slots as just read; re-read them (through {@link ClaimRun#slots()})
+     * after every lost race. Every call goes through the run's {@link ClaimRun#calls()}.
+     */
+    Selection select(ClaimRun run, SlotTable table);
 
     /** Either a held slot (with whether it was already ours), or the full outcome. */
     sealed interface Selection {
