@@ -84,9 +84,11 @@ shrink() { # $1 = plugin folder, then the jar name prefixes to shrink (ec2- ...)
       [[ -n $shrunk ]] || printf -- '-libraryjars %s(!module-info.class,!META-INF/versions/**)\n' "$jar"
     done
     for module in "$jdk_classes"/*; do printf -- '-libraryjars %s(!module-info.class)\n' "$module"; done
+    # enums: Class.getEnumConstants calls values() by reflection.
     # the S3 jar's CRT-based client needs the CRT native library, which berth does not ship: never reached
     printf '%s\n' -dontoptimize -dontobfuscate -keepattributes '*' -dontnote '-dontwarn software.amazon.awssdk.crt.**' \
-      '-keep class dev.berth.** { *; }'
+      '-keep class dev.berth.** { *; }' \
+      '-keepclassmembers enum * { public static **[] values(); public static ** valueOf(java.lang.String); }'
   } >"$pro"
   "$jdk/java" -cp "$proguard/*" proguard.ProGuard "@$pro" >"$work/proguard.log" 2>&1 || {
     echo "build-image: ProGuard could not shrink plugins/$(basename "$dir") (its log: $work/proguard.log)" >&2; exit 1; }
