@@ -11,6 +11,10 @@ module dev.berth.cli {
     requires info.picocli;
     requires org.snakeyaml.engine;
     requires java.logging;
+    // the Prometheus client's text-format writer and its model (automatic modules, in lib/ of the image)
+    requires io.prometheus.writer.text;
+    requires io.prometheus.metrics.model;
+    requires io.prometheus.metrics.config;
 
     // picocli sets @Option fields of the commands reflectively.
     opens dev.berth.cli to info.picocli;

@@ -100,35 +100,66 @@ final class ClaimCommand implements Callable<Integer> {
                 whenFull, crossZone, instanceId, zone, slot), home.plugins());
         EnvFilePath.check(resolved.settings().envFile());
         var loaded = loadPlugins(resolved);
-        var factory = cloudFactory(loaded, resolved.provider());
+        var factory = cloudFactory(loaded, resolved);
         var runner = runnerOf(factory, resolved, home);
-        ClaimLog log = message -> console.err().println("berth: " + message);
+        var log = console.log("claim").with("cluster", resolved.settings().cluster());
         var claimStore = openStore(loaded, resolved);
+        var counted = new CountingStore(claimStore);
+        var ticker = new MeteredTicker(Ticker.system(), () -> { });
+        var textfile = resolved.metricsTextfile().map(f -> new MetricsTextfile(f, log));
+        long started = System.nanoTime();
+        java.util.function.BiConsumer<String, Optional<SlotLease>> metrics = (how, lease) -> textfile.ifPresent(t ->
+                ClaimMetrics.publish(t, resolved.settings().cluster(), how, lease, claimStore, counted,
+                        (System.nanoTime() - started) / 1_000_000, runner.isPresent() ? Optional.empty() : Optional.of(ticker.sleptMillisByKind())));
         ClaimOutcome outcome;
         try (claimStore) {
             StoreVerdict.refuseIfUnsafe(claimStore, new Calls(Ticker.system(), resolved.settings().waits(), log));
             if (runner.isPresent()) {
                 // the provider runs its own claim (static keeps its lease until stopped): report as soon as it is known
-                var parts = new ClaimRunner.Parts(claimStore, () -> identityOf(loaded, resolved, home, claimStore),
+                var parts = new ClaimRunner.Parts(counted, () -> identityOf(loaded, resolved, home, claimStore),
                         () -> keysOf(loaded, resolved, home, claimStore), log, EnvFileWriter.local());
                 var reported = new java.util.concurrent.atomic.AtomicInteger(-1);
-                runner.get().claim(resolved.settings(), parts, o -> reported.set(report(o)));
+                runner.get().claim(resolved.settings(), parts, o -> {
+                    metrics.accept(outcomeName(o), leaseOf(o));
+                    reported.set(report(o));
+                });
                 return reported.get();
             }
             try (var cloud = cloudOf(factory, resolved, home, claimStore)) {
-                outcome = new ClaimProtocol(resolved.settings(), contextOf(loaded, resolved, home, cloud, claimStore, log))
+                outcome = new ClaimProtocol(resolved.settings(), contextOf(loaded, resolved, home, cloud, counted, log, ticker))
                         .claim();
             }
+            metrics.accept(outcomeName(outcome), leaseOf(outcome));
         } catch (ClaimException e) {
-            console.err().println("berth claim: " + e.kind().name().toLowerCase().replace('_', '-') + ": " + e.getMessage());
+            metrics.accept("failed", Optional.empty());
+            log.error(e.kind().name().toLowerCase().replace('_', '-') + ": " + e.getMessage());
             return ExitCodes.FAILED;
         } catch (UsageException | ConfigException e) {
+            metrics.accept("refused", Optional.empty());
             throw e;
         } catch (BerthException e) {
-            console.err().println("berth claim: failed: " + e.getMessage());
+            metrics.accept("failed", Optional.empty());
+            log.error("failed: " + e.getMessage());
             return ExitCodes.FAILED;
         }
         return report(outcome);
+    }
+
+    private static String outcomeName(ClaimOutcome outcome) {
+        return switch (outcome) {
+            case ClaimOutcome.Claimed c -> "claimed";
+            case ClaimOutcome.Resumed r -> "resumed";
+            case ClaimOutcome.Deferred d -> "deferred";
+            case ClaimOutcome.Full f -> "full";
+        };
+    }
+
+    private static Optional<SlotLease> leaseOf(ClaimOutcome outcome) {
+        return switch (outcome) {
+            case ClaimOutcome.Claimed c -> Optional.of(c.lease());
+            case ClaimOutcome.Resumed r -> Optional.of(r.lease());
+            default -> Optional.empty();
+        };
     }
 
     static Plugins loadPlugins(ClaimConfig resolved) {
@@ -139,13 +170,20 @@ final class ClaimCommand implements Callable<Integer> {
         }
     }
 
-    /** The cloud provider by name (built in, like static and sim, or from a plugin), or exit 2 naming the ones there are. */
-    static CloudProviderFactory cloudFactory(Plugins loaded, String name) {
+    /**
+     * The configured cloud provider by name (built in, like static and sim, or from a plugin), or exit 2 naming the
+     * ones there are; exit 2 too when the config has a network: section the provider cannot serve.
+     */
+    static CloudProviderFactory cloudFactory(Plugins loaded, ClaimConfig resolved) {
+        CloudProviderFactory factory;
         try {
-            return loaded.require(CloudProviderFactory.class, CloudProviderFactory::name, name, "cloud provider");
+            factory = loaded.require(CloudProviderFactory.class, CloudProviderFactory::name, resolved.provider(),
+                    "cloud provider");
         } catch (BerthException e) {
             throw new UsageException(e.getMessage());
         }
+        resolved.requireNetworkOf(factory);
+        return factory;
     }
 
     /**
@@ -185,13 +223,19 @@ final class ClaimCommand implements Callable<Integer> {
     /** The providers of a cloud (aws, ...) around one claim store. */
     static ClaimContext contextOf(Plugins loaded, ClaimConfig resolved, BerthHome home, dev.berth.spi.CloudProvider cloud,
                                   ClaimStore claimStore, ClaimLog log) {
+        return contextOf(loaded, resolved, home, cloud, claimStore, log, Ticker.system());
+    }
+
+    /** With a ticker of its own: the metered one of a claim (time waited) or of the keeper (its heartbeat). */
+    static ClaimContext contextOf(Plugins loaded, ClaimConfig resolved, BerthHome home, dev.berth.spi.CloudProvider cloud,
+                                  ClaimStore claimStore, ClaimLog log, Ticker ticker) {
         var deviceContext = PluginContexts.of(resolved, resolved.deviceSettings(), claimStore, home, resolved.devices());
         var devices = loaded.require(BlockDevicesFactory.class, BlockDevicesFactory::name, resolved.devices(),
                 "block device provider").create(deviceContext);
         var filesystems = loaded.require(FileSystemDriverFactory.class, FileSystemDriverFactory::name,
                 resolved.devices(), "filesystem driver").create(deviceContext);
         return new ClaimContext(cloud, claimStore, devices, filesystems, identityOf(loaded, resolved, home, claimStore),
-                keysOf(loaded, resolved, home, claimStore), Ticker.system(), log, EnvFileWriter.local());
+                keysOf(loaded, resolved, home, claimStore), ticker, log, EnvFileWriter.local());
     }
 
     static Optional<dev.berth.spi.IdentityProvider> identityOf(Plugins loaded, ClaimConfig resolved, BerthHome home,

@@ -33,14 +33,15 @@ record ClaimConfig(
         Optional<String> keyProvider,
         PluginConfig keySettings,
         String instanceId,
-        String zone) {
+        String zone,
+        Optional<Path> metricsTextfile) {
 
     /** One week: longer than any sensible bound, short enough that no sum of bounds overflows. */
     private static final int MAX_WAIT_SECONDS = 7 * 24 * 3600;
 
     static final Set<String> TOP = Set.of("cluster", "provider", "providerSettings", "store", "storeSettings", "capacity",
             "envFile", "plugins", "whenFull", "crossZone", "volume", "identity", "keys", "devices", "waits", "sim", "snapshots",
-            "network");
+            "network", "metrics");
 
     /** Flags given on the command line (null when not given). */
     record Flags(String cluster, String provider, String store, Integer capacity, String envFile, String plugins,
@@ -117,7 +118,7 @@ record ClaimConfig(
                 whenFull, crossZone, waits, envFile,
                 flags.forceSlot() == null ? OptionalInt.empty() : OptionalInt.of(flags.forceSlot()),
                 snapshots(file.section("snapshots").only(Set.of("everyMinutes", "keep", "maxSnapshotAgeMinutes")), crossZone))
-                .withNetwork(network(file, provider));
+                .withNetwork(network(file));
 
         var keys = file.section("keys").only(Set.of("provider", "settings"));
         var devices = file.section("devices").only(Set.of("provider", "settings"));
@@ -129,22 +130,51 @@ record ClaimConfig(
                 new PluginConfig("identity.settings", id.flat("settings")), keys.string("provider"),
                 new PluginConfig("keys.settings", keys.flat("settings")),
                 first(flags.instanceId(), sim.string("instanceId")).orElse("i-local"),
-                first(flags.zone(), sim.string("zone")).orElse("local-a"));
+                first(flags.zone(), sim.string("zone")).orElse("local-a"),
+                metricsTextfile(file.section("metrics").only(Set.of("textfile"))));
+    }
+
+    /**
+     * {@code metrics.textfile}: the node_exporter textfile berth claim, keeper and snapshot write their metrics to;
+     * a path berth cannot write is bad input (exit 2), found before anything is claimed.
+     */
+    private static Optional<Path> metricsTextfile(ConfigFile metrics) {
+        var path = metrics.string("textfile").map(p -> Path.of(p).toAbsolutePath().normalize());
+        path.ifPresent(file -> {
+            if (!file.getFileName().toString().endsWith(".prom")) {
+                throw new UsageException("metrics.textfile " + file + ": node_exporter's textfile collector reads only"
+                        + " files named *.prom: give a path such as " + file.resolveSibling("berth.prom"));
+            }
+            var parent = file.getParent();
+            if (!java.nio.file.Files.isDirectory(parent) || !java.nio.file.Files.isWritable(parent)) {
+                throw new UsageException("metrics.textfile " + file + ": its directory " + parent + " does not exist or is"
+                        + " not writable by this user: create it (mkdir -p " + parent + ", the directory node_exporter's"
+                        + " --collector.textfile.directory names) or give another path");
+            }
+        });
+        return path;
     }
 
     /** The {@code network:} section (DESIGN step 6b); off when absent. */
-    private static dev.berth.core.claim.NetworkSettings network(ConfigFile file, String provider) {
+    private static dev.berth.core.claim.NetworkSettings network(ConfigFile file) {
         var n = file.section("network").only(Set.of("elasticIp", "elasticIpPool", "interface"));
         var network = new dev.berth.core.claim.NetworkSettings(
                 dev.berth.core.claim.NetworkSettings.ElasticIp.parse(n.string("elasticIp").orElse("none")),
                 n.list("elasticIpPool"),
                 dev.berth.core.claim.NetworkSettings.Interfaces.parse(n.string("interface").orElse("none")));
-        if (network.enabled() && provider.equals("static")) {
+        return network;
+    }
+
+    /**
+     * Refuses a {@code network:} section the cloud provider cannot serve (its factory says whether it gives a slot
+     * its own address or interface), before anything is claimed.
+     */
+    void requireNetworkOf(dev.berth.spi.CloudProviderFactory factory) {
+        if (settings.network().enabled() && !factory.slotNetwork()) {
             throw new UsageException("the network: section asks for an Elastic IP or a network interface per slot, and"
-                    + " the static (bare-metal) provider has neither: remove the network: section, or set"
+                    + " the " + factory.name() + " provider has neither: remove the network: section, or set"
                     + " network.elasticIp and network.interface to none");
         }
-        return network;
     }
 
     /**

@@ -10,6 +10,7 @@ final class Console {
     private final PrintStream out;
     private final PrintStream err;
     private final boolean interactive;
+    private LogFormat logFormat = LogFormat.TEXT;
 
     @Inject
     Console() {
@@ -32,5 +33,19 @@ final class Console {
 
     boolean interactive() {
         return interactive;
+    }
+
+    /** Set once by {@link Main} from {@code --log-format} or {@code BERTH_LOG_FORMAT}, before a command runs. */
+    void logFormat(LogFormat format) {
+        this.logFormat = format;
+    }
+
+    LogFormat logFormat() {
+        return logFormat;
+    }
+
+    /** The log lines of one command ({@code claim}, {@code keeper}, ...) on {@link #err}. */
+    CommandLog log(String command) {
+        return new CommandLog(err, logFormat, command);
     }
 }

@@ -1,6 +1,5 @@
 package dev.berth.cli;
 
-import dev.berth.core.claim.ClaimLog;
 import dev.berth.core.fleet.GcPlan;
 import dev.berth.core.fleet.GcPlanner;
 import dev.berth.core.fleet.GcRun;
@@ -74,7 +73,7 @@ final class GcCommand implements Callable<Integer> {
     public Integer call() {
         long bound = millis(olderThan);
         var resolved = fleet.resolve(home.plugins());
-        ClaimLog log = message -> console.err().println("berth: " + message);
+        var log = console.log("gc").with("cluster", resolved.settings().cluster());
         try {
             return FleetAccess.with(resolved, home, log, access -> {
                 var view = access.reader().read();
@@ -105,7 +104,7 @@ final class GcCommand implements Callable<Integer> {
         } catch (UsageException | ConfigException e) {
             throw e;
         } catch (BerthException e) {
-            console.err().println("berth gc: " + e.getMessage());
+            log.error(e.getMessage());
             return ExitCodes.FAILED;
         }
     }

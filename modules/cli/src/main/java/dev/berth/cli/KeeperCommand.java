@@ -1,6 +1,5 @@
 package dev.berth.cli;
 
-import dev.berth.core.claim.ClaimLog;
 import dev.berth.core.claim.SlotKeeper;
 import dev.berth.spi.BerthException;
 import dev.berth.spi.TerminationNotice;
@@ -49,25 +48,39 @@ final class KeeperCommand implements Callable<Integer> {
         }
         var resolved = ClaimConfig.resolve(ConfigFile.load(config), ClaimConfig.Flags.none(), home.plugins());
         var loaded = ClaimCommand.loadPlugins(resolved);
-        var factory = ClaimCommand.cloudFactory(loaded, resolved.provider());
+        var factory = ClaimCommand.cloudFactory(loaded, resolved);
         if (factory instanceof dev.berth.core.plugin.ClaimRunnerFactory) {
             throw new UsageException("provider '" + resolved.provider() + "' runs its own claim and has no termination"
                     + " notice to watch: with static, berth claim itself keeps the slot and releases it on SIGTERM");
         }
-        ClaimLog log = message -> console.err().println("berth: " + message);
+        var log = console.log("keeper").with("cluster", resolved.settings().cluster());
+        var textfile = resolved.metricsTextfile().map(f -> new MetricsTextfile(f, log));
+        var cluster = resolved.settings().cluster();
+        var lastBeat = new long[] {Long.MIN_VALUE};
+        Runnable heartbeat = () -> textfile.ifPresent(t -> {   // at each look for the notice, at most every 5 s
+            long now = System.nanoTime();
+            if (lastBeat[0] == Long.MIN_VALUE || now - lastBeat[0] >= 5_000_000_000L) {
+                lastBeat[0] = now;
+                DaemonMetrics.keeper(t, cluster, "watching");
+            }
+        });
         try (var store = ClaimCommand.openStore(loaded, resolved);
              var cloud = ClaimCommand.cloudOf(factory, resolved, home, store)) {
-            var keeper = new SlotKeeper(resolved.settings(), ClaimCommand.contextOf(loaded, resolved, home, cloud, store, log));
+            var keeper = new SlotKeeper(resolved.settings(), ClaimCommand.contextOf(loaded, resolved, home, cloud, store, log,
+                    new MeteredTicker(dev.berth.core.claim.Ticker.system(), heartbeat)));
             log.info("keeper: watching for a termination notice every " + pollSeconds + " s");
+            heartbeat.run();
             var notice = keeper.awaitNotice(pollSeconds * 1000L, -1).orElseThrow();
             int slot = keeper.letGo(notice, Optional.ofNullable(hookName)
                     .or(() -> resolved.providerSettings().get("lifecycleHook")), this::stopWorkload);
+            textfile.ifPresent(t -> DaemonMetrics.keeper(t, cluster, "released"));
             console.out().println(slot < 0 ? "held no slot; hook completed" : "released slot " + slot);
             return ExitCodes.OK;
         } catch (UsageException | ConfigException e) {
             throw e;
         } catch (BerthException e) {
-            console.err().println("berth keeper: " + e.getMessage());
+            textfile.ifPresent(t -> DaemonMetrics.keeper(t, cluster, "failed"));
+            log.error(e.getMessage());
             return ExitCodes.FAILED;
         }
     }

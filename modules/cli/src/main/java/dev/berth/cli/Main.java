@@ -18,6 +18,29 @@ public final class Main {
     static int run(Console console, String... args) {
         // avaje-inject logs its wiring at INFO; an operator's terminal is not the place for it.
         java.util.logging.Logger.getLogger("io.avaje.inject").setLevel(java.util.logging.Level.WARNING);
+        console.logFormat(LogFormat.of(args, java.util.Optional.ofNullable(System.getenv(LogFormat.ENV))));
+        var root = java.util.logging.Logger.getLogger("");
+        var handlers = root.getHandlers();
+        var json = console.logFormat() == LogFormat.JSON ? new JsonLogHandler(console.err()) : null;
+        if (json != null) {   // every stderr line one JSON object: the JDK's text console handler steps aside
+            for (var h : handlers) {
+                root.removeHandler(h);
+            }
+            root.addHandler(json);
+        }
+        try {
+            return execute(console, args);
+        } finally {
+            if (json != null) {
+                root.removeHandler(json);
+                for (var h : handlers) {
+                    root.addHandler(h);
+                }
+            }
+        }
+    }
+
+    private static int execute(Console console, String... args) {
         try (var scope = BeanScope.builder().bean(Console.class, console).build()) {
             var cli = new CommandLine(scope.get(BerthCommand.class), new Factory(scope));
             cli.setOut(new java.io.PrintWriter(console.out(), true));
@@ -25,16 +48,16 @@ public final class Main {
             cli.setParameterExceptionHandler((e, a) -> {
                 var name = e.getCommandLine().getCommandName();
                 var command = name.equals("berth") ? "berth" : "berth " + name;
-                console.err().println(command + ": " + e.getMessage() + " (see: " + command + " --help)");
+                console.log(name).error(e.getMessage() + " (see: " + command + " --help)");
                 return ExitCodes.USAGE;
             });
             cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
                 if (e instanceof UsageException || e instanceof ConfigException) {
-                    console.err().println("berth " + commandLine.getCommandName() + ": " + e.getMessage());
+                    console.log(commandLine.getCommandName()).error(e.getMessage());
                     return ExitCodes.USAGE;
                 }
                 if (e instanceof BerthException) {
-                    console.err().println("berth " + commandLine.getCommandName() + ": " + e.getMessage());
+                    console.log(commandLine.getCommandName()).error(e.getMessage());
                     return ExitCodes.FAILED;
                 }
                 throw e;

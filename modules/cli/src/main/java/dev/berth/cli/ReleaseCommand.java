@@ -1,7 +1,6 @@
 package dev.berth.cli;
 
 import dev.berth.core.claim.ClaimException;
-import dev.berth.core.claim.ClaimLog;
 import dev.berth.core.claim.OperatorRelease;
 import dev.berth.core.claim.Ticker;
 import dev.berth.spi.BerthException;
@@ -51,7 +50,7 @@ final class ReleaseCommand implements Callable<Integer> {
                     + " --yes to confirm that you have stopped it or know it is dead");
         }
         var resolved = fleet.resolve(home.plugins());
-        ClaimLog log = message -> console.err().println("berth: " + message);
+        var log = console.log("release").with("cluster", resolved.settings().cluster());
         try {
             return FleetAccess.with(resolved, home, log, access -> {
                 var released = new OperatorRelease(access.cloud, access.store, resolved.settings().cluster(),
@@ -69,10 +68,10 @@ final class ReleaseCommand implements Callable<Integer> {
         } catch (UsageException | ConfigException e) {
             throw e;
         } catch (ClaimException e) {
-            console.err().println("berth release: " + e.kind().name().toLowerCase().replace('_', '-') + ": " + e.getMessage());
+            log.error(e.kind().name().toLowerCase().replace('_', '-') + ": " + e.getMessage());
             return ExitCodes.FAILED;
         } catch (BerthException e) {
-            console.err().println("berth release: failed: " + e.getMessage());
+            log.error("failed: " + e.getMessage());
             return ExitCodes.FAILED;
         }
     }

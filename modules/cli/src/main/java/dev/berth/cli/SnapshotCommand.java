@@ -1,6 +1,5 @@
 package dev.berth.cli;
 
-import dev.berth.core.claim.ClaimLog;
 import dev.berth.core.claim.PeriodicSnapshot;
 import dev.berth.core.claim.SnapshotOutcome;
 import dev.berth.spi.BerthException;
@@ -44,13 +43,15 @@ final class SnapshotCommand implements Callable<Integer> {
             return ExitCodes.OK;
         }
         var loaded = ClaimCommand.loadPlugins(resolved);
-        var factory = ClaimCommand.cloudFactory(loaded, resolved.provider());
+        var factory = ClaimCommand.cloudFactory(loaded, resolved);
         if (factory instanceof dev.berth.core.plugin.ClaimRunnerFactory) {
             // static and sim run their own claim: their volumes are directories or simulated, not cloud volumes
             throw new UsageException("provider '" + resolved.provider() + "' has no snapshots: snapshot its directories"
                     + " or devices with your own tools, and leave snapshots.everyMinutes at 0");
         }
-        ClaimLog log = message -> console.err().println("berth: " + message);
+        var log = console.log("snapshot").with("cluster", resolved.settings().cluster());
+        var textfile = resolved.metricsTextfile().map(f -> new MetricsTextfile(f, log));
+        long started = System.nanoTime();
         try (var store = ClaimCommand.openStore(loaded, resolved);
              var cloud = ClaimCommand.cloudOf(factory, resolved, home, store)) {
             var outcome = new PeriodicSnapshot(settings, ClaimCommand.contextOf(loaded, resolved, home, cloud, store, log))
@@ -62,11 +63,16 @@ final class SnapshotCommand implements Callable<Integer> {
                         + (taken.recorded() ? " recorded as the slot's latest" : " not recorded (the slot changed hands)")
                         + (taken.deleted().isEmpty() ? "" : "; deleted " + String.join(", ", taken.deleted())));
             }
+            textfile.ifPresent(t -> DaemonMetrics.snapshot(t, resolved.settings().cluster(),
+                    outcome instanceof SnapshotOutcome.Taken ? "taken" : "nothing", (System.nanoTime() - started) / 1_000_000,
+                    outcome instanceof SnapshotOutcome.Taken taken ? taken.deleted().size() : 0));
             return ExitCodes.OK;
         } catch (UsageException | ConfigException e) {
             throw e;
         } catch (BerthException e) {
-            console.err().println("berth snapshot: " + e.getMessage());
+            textfile.ifPresent(t -> DaemonMetrics.snapshot(t, resolved.settings().cluster(), "failed",
+                    (System.nanoTime() - started) / 1_000_000, 0));
+            log.error(e.getMessage());
             return ExitCodes.FAILED;
         }
     }

@@ -1,6 +1,5 @@
 package dev.berth.cli;
 
-import dev.berth.core.claim.ClaimLog;
 import dev.berth.core.fleet.Finding;
 import dev.berth.core.fleet.FleetView;
 import dev.berth.spi.BerthException;
@@ -32,6 +31,11 @@ final class StatusCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object: cluster, capacity, slots, findings.")
     boolean json;
 
+    @Option(names = "--metrics", description = "Print the fleet in the Prometheus text format (per-slot held, holder live,"
+            + " epoch; findings by kind) for node_exporter's textfile collector; exit 0 once the fleet was read (the"
+            + " findings are in the numbers).")
+    boolean metrics;
+
     private final Console console;
     private final BerthHome home;
 
@@ -42,8 +46,11 @@ final class StatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (json && metrics) {
+            throw new UsageException("--json and --metrics are two formats of the same view: give one of them");
+        }
         var resolved = fleet.resolve(home.plugins());
-        ClaimLog log = message -> console.err().println("berth: " + message);
+        var log = console.log("status").with("cluster", resolved.settings().cluster());
         try {
             return FleetAccess.with(resolved, home, log, access -> {
                 var view = access.reader().read();
@@ -53,13 +60,17 @@ final class StatusCommand implements Callable<Integer> {
                 } catch (BerthException e) {
                     findings.add(new Finding(Finding.Kind.STORE_UNSAFE, -1, access.store.describe(), e.getMessage()));
                 }
+                if (metrics) {
+                    console.out().print(FleetMetrics.of(view, findings));
+                    return ExitCodes.OK;
+                }
                 print(view, findings);
                 return findings.isEmpty() ? ExitCodes.OK : ExitCodes.FAILED;
             });
         } catch (UsageException | ConfigException e) {
             throw e;
         } catch (BerthException e) {
-            console.err().println("berth status: could not read the fleet: " + e.getMessage());
+            log.error("could not read the fleet: " + e.getMessage());
             return ExitCodes.FAILED;
         }
     }

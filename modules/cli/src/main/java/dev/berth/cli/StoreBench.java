@@ -2,27 +2,44 @@ package dev.berth.cli;
 
 import dev.berth.spi.BerthException;
 import dev.berth.spi.ClaimStore;
-import dev.berth.spi.Conflict;
 import dev.berth.spi.Deleted;
+import dev.berth.spi.Listed;
+import dev.berth.spi.StoreStats;
 import dev.berth.spi.Written;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntConsumer;
 
 /**
- * Claim throughput and latency of a store: each claim is what berth does to take a slot, a list
- * of the cluster's slots, then a compare-and-set of one slot to the next epoch (a lost race
- * re-reads and tries again, and counts in that claim's latency). Runs on a scratch prefix and
- * deletes what it wrote.
+ * Claim throughput and latency of a store: each claim is what berth does to take a slot, a
+ * listing of the cluster's slots with their versions ({@link ClaimStore#listVersions}), a read of
+ * the one slot it takes at the version listed, then a compare-and-set of that slot to the next
+ * epoch (a lost race lists again and tries again, and counts in that claim's latency). Runs on a
+ * scratch prefix and deletes what it wrote. The backend requests are the store's own count
+ * ({@link ClaimStore#stats}), taken over the claims alone (not the set-up nor the clean-up).
  */
 final class StoreBench {
 
-    record Result(String store, int claims, int threads, int slots, double seconds, long conflicts, long[] latenciesNanos) {
+    /** How a claim reads the slots before its compare-and-set. */
+    enum Read {
+        /** {@link ClaimStore#listVersions}, then {@link ClaimStore#getVersion} of the one slot it takes. */
+        VERSIONS,
+        /** {@link ClaimStore#list}: every slot's value, as a full read of the slot table does. */
+        LIST
+    }
+
+    record Result(String store, int claims, int threads, int slots, double seconds, long conflicts, long[] latenciesNanos,
+                  StoreStats requests) {
         double claimsPerSecond() {
             return claims / seconds;
         }
@@ -34,9 +51,30 @@ final class StoreBench {
             return sorted[Math.max(0, index)] / 1e6;
         }
 
+        /** Backend requests per claim; NaN when the store does not count its requests. */
+        double requestsPerClaim() {
+            return requests.equals(StoreStats.NONE) ? Double.NaN : (double) requests.total() / claims;
+        }
+
         String line() {
-            return String.format("%-60s %6d claims  %3d threads  %8.1f claims/s  p50 %7.2f ms  p99 %7.2f ms  %5d lost races",
-                    store, claims, threads, claimsPerSecond(), percentileMillis(0.50), percentileMillis(0.99), conflicts);
+            return String.format(Locale.ROOT, "%-60s %6d claims  %3d threads  %5d slots  %8.1f claims/s  p50 %7.2f ms"
+                            + "  p99 %7.2f ms  %5d lost races  %s", store, claims, threads, slots, claimsPerSecond(),
+                    percentileMillis(0.50), percentileMillis(0.99), conflicts,
+                    Double.isNaN(requestsPerClaim()) ? "requests not counted by this store"
+                            : String.format(Locale.ROOT, "%.1f requests/claim", requestsPerClaim()));
+        }
+
+        /** One JSON object; {@code requestsPerClaim} and the request counts are null when the store does not count. */
+        String json() {
+            boolean counted = !Double.isNaN(requestsPerClaim());
+            return String.format(Locale.ROOT, "{\"store\":%s,\"claims\":%d,\"threads\":%d,\"slots\":%d,\"seconds\":%.3f,"
+                            + "\"claimsPerSecond\":%.1f,\"p50Millis\":%.2f,\"p99Millis\":%.2f,\"lostRaces\":%d,"
+                            + "\"requestsPerClaim\":%s,\"requests\":%s}", io.avaje.jsonb.Jsonb.builder().build().type(String.class).toJson(store), claims, threads, slots, seconds,
+                    claimsPerSecond(), percentileMillis(0.50), percentileMillis(0.99), conflicts,
+                    counted ? String.format(Locale.ROOT, "%.2f", requestsPerClaim()) : "null",
+                    counted ? String.format(Locale.ROOT, "{\"reads\":%d,\"writes\":%d,\"lists\":%d,\"deletes\":%d,\"total\":%d}",
+                            requests.reads(), requests.writes(), requests.lists(), requests.deletes(), requests.total())
+                            : "null");
         }
     }
 
@@ -49,74 +87,137 @@ final class StoreBench {
     }
 
     static Result run(ClaimStore store, String prefix, int claims, int threads, int slots) throws Exception {
-        try {
-            return measure(store, prefix, claims, threads, slots);
-        } finally {
-            cleanUp(store, prefix);
+        return run(store, prefix, claims, threads, slots, Read.VERSIONS);
+    }
+
+    static Result run(ClaimStore store, String prefix, int claims, int threads, int slots, Read read) throws Exception {
+        return run(List.of(store), prefix, claims, threads, slots, read);
+    }
+
+    /**
+     * Claimer {@code t} uses {@code stores[t % size]}: one store per claimer is what a fleet is (each
+     * node its own process, knowing only what it read and wrote itself).
+     */
+    static Result run(List<? extends ClaimStore> stores, String prefix, int claims, int threads, int slots, Read read)
+            throws Exception {
+        try (ExecutorService pool = Executors.newFixedThreadPool(threads)) {
+            try {
+                return measure(pool, stores, prefix, claims, threads, slots, read);
+            } finally {
+                cleanUp(pool, stores.getFirst(), prefix, threads);
+            }
         }
     }
 
-    private static Result measure(ClaimStore store, String prefix, int claims, int threads, int slots) throws Exception {
-        for (int s = 0; s < slots; s++) {
-            store.putIfAbsent(prefix + s, bytes(0));
+    private static StoreStats stats(List<? extends ClaimStore> stores) {
+        var sum = StoreStats.NONE;
+        for (var store : stores) {
+            var s = store.stats();
+            sum = new StoreStats(sum.reads() + s.reads(), sum.writes() + s.writes(), sum.lists() + s.lists(),
+                    sum.deletes() + s.deletes());
         }
+        return sum;
+    }
+
+    private static Result measure(ExecutorService pool, List<? extends ClaimStore> stores, String prefix, int claims,
+                                  int threads, int slots, Read read) throws Exception {
+        var store = stores.getFirst();
+        var created = new AtomicInteger();
+        inParallel(pool, threads, t -> {
+            int s;
+            while ((s = created.getAndIncrement()) < slots) {
+                store.putIfAbsent(prefix + s, bytes(0));
+            }
+        });
         int bound = attemptBound(threads);
         var latencies = new long[claims];
         var next = new AtomicInteger();
-        var conflicts = new java.util.concurrent.atomic.AtomicLong();
+        var conflicts = new AtomicLong();
+        var before = stats(stores);
         long start = System.nanoTime();
-        try (ExecutorService pool = Executors.newFixedThreadPool(threads)) {
-            List<Future<?>> futures = new ArrayList<>();
-            for (int t = 0; t < threads; t++) {
-                futures.add(pool.submit(() -> {
-                    int i;
-                    while ((i = next.getAndIncrement()) < claims) {
-                        long begin = System.nanoTime();
-                        var key = prefix + (i % slots);
-                        for (int attempt = 1; ; attempt++) {
-                            if (attempt > bound) {
-                                throw new BerthException("store bench: " + store.describe() + " let no compare-and-set"
-                                        + " of '" + key + "' through in " + bound + " attempts, each on the version just"
-                                        + " read: its conditional writes do not work as berth needs; run 'berth store"
-                                        + " check' on it");
-                            }
-                            var listed = store.list(prefix);
-                            var current = listed.stream().filter(v -> v.key().equals(key)).findFirst().orElseThrow();
-                            long epoch = Long.parseLong(new String(current.value(), StandardCharsets.US_ASCII));
-                            var result = store.compareAndSet(key, current.version(), bytes(epoch + 1));
-                            if (result instanceof Written) {
-                                break;
-                            }
-                            if (result instanceof Conflict) {
-                                conflicts.incrementAndGet();
-                            }
-                        }
-                        latencies[i] = System.nanoTime() - begin;
-                    }
-                    return null;
-                }));
+        inParallel(pool, threads, t -> {
+            int i;
+            while ((i = next.getAndIncrement()) < claims) {
+                long begin = System.nanoTime();
+                claim(stores.get(t % stores.size()), prefix, prefix + (i % slots), bound, conflicts, read);
+                latencies[i] = System.nanoTime() - begin;
             }
-            for (var f : futures) {
-                try {
-                    f.get();
-                } catch (java.util.concurrent.ExecutionException e) {
-                    next.set(claims); // the other claimers stop at their next claim
-                    if (e.getCause() instanceof BerthException b) {
-                        throw b;
-                    }
-                    throw e;
+        }, () -> next.set(claims));
+        double seconds = (System.nanoTime() - start) / 1e9;
+        var requests = stats(stores).minus(before);
+        return new Result(store.describe(), claims, threads, slots, seconds, conflicts.get(), latencies, requests);
+    }
+
+    /** One claim of {@code key}: read the slots, compare-and-set that one to the next epoch. */
+    private static void claim(ClaimStore store, String prefix, String key, int bound, AtomicLong conflicts, Read read) {
+        for (int attempt = 1; ; attempt++) {
+            if (attempt > bound) {
+                throw new BerthException("store bench: " + store.describe() + " let no compare-and-set"
+                        + " of '" + key + "' through in " + bound + " attempts, each on the version just"
+                        + " read: its conditional writes do not work as berth needs; run 'berth store"
+                        + " check' on it");
+            }
+            var current = read == Read.LIST
+                    ? store.list(prefix).stream().filter(v -> v.key().equals(key)).findFirst()
+                    .orElseThrow(() -> vanished(store, prefix, key))
+                    : store.getVersion(key, store.listVersions(prefix).stream().filter(l -> l.key().equals(key))
+                    .map(Listed::version).findFirst().orElseThrow(() -> vanished(store, prefix, key))).orElse(null);
+            if (current != null) {
+                long epoch = Long.parseLong(new String(current.value(), StandardCharsets.US_ASCII));
+                if (store.compareAndSet(key, current.version(), bytes(epoch + 1)) instanceof Written) {
+                    return;
+                }
+            }
+            conflicts.incrementAndGet(); // the slot changed after it was read: a lost race
+        }
+    }
+
+    private static BerthException vanished(ClaimStore store, String prefix, String key) {
+        return new BerthException("store bench: slot '" + key + "' vanished from " + store.describe()
+                + " while the bench ran; is another tool deleting under '" + prefix + "'?");
+    }
+
+    private static void cleanUp(ExecutorService pool, ClaimStore store, String prefix, int threads) throws Exception {
+        List<Listed> left = store.listVersions(prefix);
+        var next = new AtomicInteger();
+        inParallel(pool, threads, t -> {
+            int i;
+            while ((i = next.getAndIncrement()) < left.size()) {
+                if (!(store.deleteIfVersion(left.get(i).key(), left.get(i).version()) instanceof Deleted)) {
+                    return;
+                }
+            }
+        });
+    }
+
+    private static void inParallel(ExecutorService pool, int threads, IntConsumer work) throws Exception {
+        inParallel(pool, threads, work, () -> {
+        });
+    }
+
+    /** Runs {@code work} on {@code threads} threads; on the first failure calls {@code stopOthers} and throws it. */
+    private static void inParallel(ExecutorService pool, int threads, IntConsumer work, Runnable stopOthers) throws Exception {
+        List<Future<?>> futures = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int thread = t;
+            futures.add(pool.submit((Callable<Void>) () -> {
+                work.accept(thread);
+                return null;
+            }));
+        }
+        Exception failure = null;
+        for (var f : futures) {
+            try {
+                f.get();
+            } catch (ExecutionException e) {
+                stopOthers.run();
+                if (failure == null) {
+                    failure = e.getCause() instanceof Exception cause ? cause : e;
                 }
             }
         }
-        double seconds = (System.nanoTime() - start) / 1e9;
-        return new Result(store.describe(), claims, threads, slots, seconds, conflicts.get(), latencies);
-    }
-
-    private static void cleanUp(ClaimStore store, String prefix) {
-        for (var v : store.list(prefix)) {
-            if (!(store.deleteIfVersion(v.key(), v.version()) instanceof Deleted)) {
-                break;
-            }
+        if (failure != null) {
+            throw failure;
         }
     }
 

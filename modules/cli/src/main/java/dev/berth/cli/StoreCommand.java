@@ -36,6 +36,11 @@ final class StoreCommand {
         Path plugins;
 
         dev.berth.spi.ClaimStore open(BerthHome home) {
+            return open(home, 1).getFirst();
+        }
+
+        /** {@code count} independent stores on the one URI (the plugins loaded once). */
+        java.util.List<dev.berth.spi.ClaimStore> open(BerthHome home, int count) {
             URI uri;
             try {
                 uri = new URI(store);
@@ -48,17 +53,20 @@ final class StoreCommand {
             }
             try {
                 var loaded = Plugins.load(plugins != null ? plugins : home.plugins());
-                // S3 credentials from the environment, as the AWS tools take them (passed on, never printed);
-                // only to the s3 store, since every store refuses settings it does not know
-                var settings = new java.util.TreeMap<String, String>();
-                if (uri.getScheme().equalsIgnoreCase("s3")) {
-                    java.util.Optional.ofNullable(System.getenv("AWS_ACCESS_KEY_ID"))
-                            .ifPresent(v -> settings.put("accessKeyId", v));
-                    java.util.Optional.ofNullable(System.getenv("AWS_SECRET_ACCESS_KEY"))
-                            .ifPresent(v -> settings.put("secretAccessKey", v));
+                var factory = loaded.require(ClaimStoreFactory.class, ClaimStoreFactory::scheme, uri.getScheme(),
+                        "claim store scheme");
+                var stores = new java.util.ArrayList<dev.berth.spi.ClaimStore>();
+                try {
+                    for (int i = 0; i < count; i++) {
+                        // credentials are the store plugin's business (the s3 store: the SDK's default chain, which
+                        // reads AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN as the AWS tools do)
+                        stores.add(factory.open(uri, PluginConfig.empty("storeSettings")));
+                    }
+                } catch (RuntimeException e) {
+                    stores.forEach(dev.berth.spi.ClaimStore::close);
+                    throw e;
                 }
-                return loaded.require(ClaimStoreFactory.class, ClaimStoreFactory::scheme, uri.getScheme(), "claim store scheme")
-                        .open(uri, new PluginConfig("storeSettings", settings));
+                return stores;
             } catch (BerthException e) {
                 throw new UsageException(e.getMessage());
             }
@@ -68,8 +76,9 @@ final class StoreCommand {
     @Singleton
     @Command(name = "bench", mixinStandardHelpOptions = true,
             description = {"Measure a store's claims per second and claim latency.",
-                    "Claims per second and p50/p99 claim latency on a scratch prefix: each claim lists the slots and"
-                            + " compare-and-sets one to the next epoch. Cleans up after itself."})
+                    "Claims per second, p50/p99 claim latency and backend requests per claim on a scratch prefix: each"
+                            + " claim lists the slots' versions, reads one slot and compare-and-sets it to the next epoch."
+                            + " Cleans up after itself."})
     static final class Bench implements Callable<Integer> {
         @Mixin
         StoreOptions storeOptions;
@@ -82,6 +91,15 @@ final class StoreCommand {
 
         @Option(names = "--slots", defaultValue = "16", description = "Slots they spread over. Default: ${DEFAULT-VALUE}.")
         int slots;
+
+        @Option(names = "--read", defaultValue = "versions",
+                description = {"How a claim reads the slots: 'versions' (list keys and versions, read the one slot taken;"
+                        + " default) or 'list' (every slot's value, as a full read of the slot table does)."})
+        String read;
+
+        @Option(names = "--json", description = {"Print one JSON object: claims, claimsPerSecond, p50Millis, p99Millis,"
+                + " lostRaces, requestsPerClaim (backend requests as the store plugin counts them; null when it does not)."})
+        boolean json;
 
         private final Console console;
         private final BerthHome home;
@@ -96,9 +114,18 @@ final class StoreCommand {
             if (claims < 1 || threads < 1 || threads > 256 || slots < 1 || slots > 10_000) {
                 throw new UsageException("--claims must be positive, --threads 1 to 256, --slots 1 to 10000");
             }
-            try (var claimStore = storeOptions.open(home)) {
+            var how = switch (read) {
+                case "versions" -> StoreBench.Read.VERSIONS;
+                case "list" -> StoreBench.Read.LIST;
+                default -> throw new UsageException("--read must be 'versions' or 'list', got '" + read + "'");
+            };
+            var stores = storeOptions.open(home, threads); // one per claimer, as each node of a fleet has its own
+            try {
                 var prefix = "berth-store-bench/" + UUID.randomUUID().toString().substring(0, 8) + "/";
-                console.out().println(StoreBench.run(claimStore, prefix, claims, threads, slots).line());
+                var result = StoreBench.run(stores, prefix, claims, threads, slots, how);
+                console.out().println(json ? result.json() : result.line());
+            } finally {
+                stores.forEach(dev.berth.spi.ClaimStore::close);
             }
             return ExitCodes.OK;
         }
@@ -150,9 +177,12 @@ final class StoreCommand {
                 boolean safe = report.safe() && checked.map(c -> c.verdict().linearizable()).orElse(true);
                 var summary = report.summary() + checked.map(c -> "\nhistory: " + c.verdict().summary()
                         + c.notes().stream().map(n -> "\n  note: " + n).collect(Collectors.joining())).orElse("");
-                console.out().println(!json ? summary : "{\"safe\":" + safe + ",\"store\":" + Verdict.quote(report.store())
-                        + checked.map(c -> "," + c.verdict().json().substring(1, c.verdict().json().length() - 1)).orElse("")
-                        + ",\"summary\":" + Verdict.quote(summary) + "}");
+                var fields = new java.util.LinkedHashMap<String, Object>();
+                fields.put("safe", safe);
+                fields.put("store", report.store());
+                checked.ifPresent(c -> fields.putAll(c.verdict().fields()));
+                fields.put("summary", summary);
+                console.out().println(!json ? summary : Verdict.json(fields));
                 new StoreVerdict(safe, System.currentTimeMillis(), summary).save(claimStore);
                 return safe ? ExitCodes.OK : ExitCodes.FAILED;
             }

@@ -71,6 +71,8 @@ class SecretsNeverPrintedTest {
                 + "storeSettings:\n  password: " + SECRETS.get("storeSettings.password") + "\n");
         assertEquals(2, run("keeper", "--config", config.toString()).code());
         assertEquals(2, run("claim", "--config", config.toString()).code());
+        assertEquals(2, run("keeper", "--config", config.toString(), "--log-format", "json").code());
+        assertEquals(2, run("claim", "--config", config.toString(), "--log-format", "json").code());
 
         // store check, on a URI with a password and on the file store
         run("store", "check", "--store", "etcd://berth:" + SECRETS.get("store URI password") + "@127.0.0.1:1/berth",

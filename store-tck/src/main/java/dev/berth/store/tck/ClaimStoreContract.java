@@ -12,6 +12,7 @@ import dev.berth.spi.ClaimStore;
 import dev.berth.spi.Conflict;
 import dev.berth.spi.Deleted;
 import dev.berth.spi.DeleteResult;
+import dev.berth.spi.Listed;
 import dev.berth.spi.Versioned;
 import dev.berth.spi.WriteResult;
 import dev.berth.spi.Written;
@@ -255,6 +256,33 @@ public abstract class ClaimStoreContract {
                 "list of 'a/1/' must not include 'a/10' or 'a/100/y'");
         assertEquals(List.of(key("a/100/y")), store.list(key("a/100/")).stream().map(Versioned::key).toList());
         assertTrue(store.list(key("a/2/")).isEmpty(), "list of a prefix with no keys must be empty");
+    }
+
+    @Test
+    void listVersionsShowsLiveKeysWithTheirVersionsAndSkipsDeletedOnes() {
+        var a = written(store.putIfAbsent(key("v/a"), bytes("a")), "putIfAbsent a").version();
+        written(store.putIfAbsent(key("v/b"), bytes("b")), "putIfAbsent b");
+        var b = store.get(key("v/b")).orElseThrow();
+        assertInstanceOf(Deleted.class, store.deleteIfVersion(key("v/b"), b.version()), "delete b");
+        var empty = written(store.putIfAbsent(key("v/c"), new byte[0]), "putIfAbsent c (no bytes)").version();
+        var a2 = written(store.compareAndSet(key("v/a"), a, bytes("a2")), "compareAndSet a").version();
+
+        assertEquals(List.of(new Listed(key("v/a"), a2), new Listed(key("v/c"), empty)), store.listVersions(key("v/")),
+                "listVersions must show every live key under the prefix with its current version, sorted, and no deleted key");
+    }
+
+    @Test
+    void getVersionReadsTheValueOfThatVersionOnly() {
+        var first = written(store.putIfAbsent(key("g"), bytes("one")), "putIfAbsent").version();
+        var read = store.getVersion(key("g"), first).orElseThrow(() -> new AssertionError("getVersion of the current version is empty"));
+        assertArrayEquals(bytes("one"), read.value());
+        assertEquals(first, read.version());
+        var second = written(store.compareAndSet(key("g"), first, bytes("two")), "compareAndSet").version();
+        assertArrayEquals(bytes("two"), store.getVersion(key("g"), second).orElseThrow().value());
+        store.getVersion(key("g"), first).ifPresent(old -> assertArrayEquals(bytes("one"), old.value(),
+                "getVersion of an older version may be empty, but if not it must be that version's value"));
+        assertTrue(store.getVersion(key("g"), "not-a-version").isEmpty(), "a made-up version has no value");
+        assertTrue(store.getVersion(key("missing"), first).isEmpty(), "a missing key has no value");
     }
 
     @Test

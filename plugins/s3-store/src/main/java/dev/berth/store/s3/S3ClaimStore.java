@@ -4,10 +4,13 @@ import dev.berth.spi.ClaimStore;
 import dev.berth.spi.Conflict;
 import dev.berth.spi.DeleteResult;
 import dev.berth.spi.Deleted;
+import dev.berth.spi.Listed;
 import dev.berth.spi.StoreException;
+import dev.berth.spi.StoreStats;
 import dev.berth.spi.Versioned;
 import dev.berth.spi.WriteResult;
 import dev.berth.spi.Written;
+import dev.berth.store.s3.S3Requests.Kind;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -61,6 +64,7 @@ final class S3ClaimStore implements ClaimStore {
     private static final int WRITE_ATTEMPTS = 10;
     private static final int READ_ATTEMPTS = 5;
     private static final int HINTS_MAX = 10_000;
+    private static final int SEEN_MAX = 20_000;
     private static final System.Logger LOG = System.getLogger(S3ClaimStore.class.getName());
 
     private final S3Settings settings;
@@ -68,6 +72,13 @@ final class S3ClaimStore implements ClaimStore {
     private final S3Layout layout;
     /** Per key, a sequence known to have existed: the highest is at least this (it only grows). */
     private final Map<String, Long> hints = new ConcurrentHashMap<>();
+    private final S3Requests requests = new S3Requests();
+    /**
+     * Sequence objects this store has read or written, by object name. They are immutable (created
+     * once, create-only, never overwritten), so a LIST that names a known object as a key's highest
+     * needs no GET: a listing costs its LIST pages plus a GET per key that changed since.
+     */
+    private final Map<String, Record> seen = new ConcurrentHashMap<>();
 
     S3ClaimStore(S3Settings settings, S3Client s3) {
         this.settings = settings;
@@ -135,14 +146,60 @@ final class S3ClaimStore implements ClaimStore {
 
     @Override
     public List<Versioned> list(String prefix) {
-        var highestByKey = new TreeMap<String, Long>();
+        var result = new ArrayList<Versioned>();
+        for (var top : highestByKey(prefix).values()) {
+            var record = fetch(top.key(), top.sequence());
+            if (record.isPresent()) {
+                record.get().live().ifPresent(result::add);
+            } else {
+                get(top.key()).ifPresent(result::add);
+            }
+        }
+        return result;
+    }
+
+    /**
+     * The LIST pages alone, no GET per key: a key's version is its highest sequence. A tombstone is
+     * an empty object, so only a highest sequence of size 0 (a tombstone, or a value of no bytes)
+     * is read to tell which.
+     */
+    @Override
+    public List<Listed> listVersions(String prefix) {
+        var result = new ArrayList<Listed>();
+        for (var top : highestByKey(prefix).values()) {
+            if (top.size() > 0 || holdsValue(top.key(), top.sequence())) {
+                result.add(new Listed(top.key(), Long.toString(top.sequence())));
+            }
+        }
+        return result;
+    }
+
+    /** One GET of the sequence object {@code version} names; empty when it is a tombstone or gone. */
+    @Override
+    public Optional<Versioned> getVersion(String key, String version) {
+        checkKey(key);
+        return S3Layout.version(version).flatMap(sequence -> fetch(key, sequence)).flatMap(Record::live);
+    }
+
+    @Override
+    public StoreStats stats() {
+        return requests.stats();
+    }
+
+    /** A key's highest sequence object as a LIST shows it. */
+    private record Top(String key, long sequence, long size) {
+    }
+
+    /** Every key under {@code prefix} with its highest sequence, from one strongly consistent LIST of the prefix. */
+    private TreeMap<String, Top> highestByKey(String prefix) {
+        var highest = new TreeMap<String, Top>();
         String continuation = null;
         do {
             var request = ListObjectsV2Request.builder().bucket(settings.bucket()).prefix(layout.keysPrefix(prefix));
             if (continuation != null) {
                 request.continuationToken(continuation);
             }
-            ListObjectsV2Response page = call("list", prefix, () -> s3.listObjectsV2(request.build()));
+            ListObjectsV2Response page = call(Kind.LIST, "list", prefix, () -> s3.listObjectsV2(request.build()));
             for (S3Object object : page.contents()) {
                 if (layout.isServerTemporary(object.key())) {
                     continue;
@@ -152,22 +209,13 @@ final class S3ClaimStore implements ClaimStore {
                         + " its layout <key>/v/<20-digit sequence>; move it out of '" + settings.root() + "' (berth"
                         + " never overwrites it)", false));
                 if (entry.key().startsWith(prefix)) {
-                    highestByKey.merge(entry.key(), entry.sequence(), Math::max);
+                    var top = new Top(entry.key(), entry.sequence(), object.size() == null ? 0 : object.size());
+                    highest.merge(entry.key(), top, (a, b) -> a.sequence() >= b.sequence() ? a : b);
                 }
             }
             continuation = Boolean.TRUE.equals(page.isTruncated()) ? page.nextContinuationToken() : null;
         } while (continuation != null);
-
-        var result = new ArrayList<Versioned>(highestByKey.size());
-        for (var entry : highestByKey.entrySet()) {
-            var record = fetch(entry.getKey(), entry.getValue());
-            if (record.isPresent()) {
-                record.get().live().ifPresent(result::add);
-            } else {
-                get(entry.getKey()).ifPresent(result::add);
-            }
-        }
-        return result;
+        return highest;
     }
 
     // ---- writes ----------------------------------------------------------------------------
@@ -216,7 +264,7 @@ final class S3ClaimStore implements ClaimStore {
     private boolean holdsValue(String key, long sequence) {
         String object = layout.object(key, sequence);
         try {
-            var head = call("read", key, () -> s3.headObject(b -> b.bucket(settings.bucket()).key(object)));
+            var head = call(Kind.READ, "read", key, () -> s3.headObject(b -> b.bucket(settings.bucket()).key(object)));
             return !kind(key, object, head.metadata()).equals(TOMBSTONE);
         } catch (NotFound e) {
             return false;
@@ -235,13 +283,18 @@ final class S3ClaimStore implements ClaimStore {
         SdkException lastAmbiguous = null;
         for (int attempt = 0; attempt < WRITE_ATTEMPTS; attempt++) {
             try {
+                requests.count(Kind.WRITE);
                 s3.putObject(b -> b.bucket(settings.bucket()).key(object).ifNoneMatch("*")
                         .metadata(Map.of(RECORD_METADATA, kind, WRITE_ID_METADATA, writeId))
                         .contentLength((long) body.length), RequestBody.fromBytes(body));
+                remember(object, new Record(key, sequence, body.clone(), kind.equals(TOMBSTONE)));
                 return created(key, sequence);
             } catch (S3Exception e) {
                 if (e.statusCode() == 412) {
-                    return Conflict.unknown(); // someone else created this sequence first
+                    // someone created this sequence first; after an unanswered attempt of ours that
+                    // someone may be our own earlier PUT, landing late (it was delayed past our timeout
+                    // and past the look below): the write id says whose it is
+                    return lastAmbiguous == null ? Conflict.unknown() : ownerAfterConflict(key, sequence, object, writeId, e);
                 }
                 if (e.statusCode() != 409 && !S3Failures.translate(settings, "write", key, object, e, true).retryable()) {
                     throw S3Failures.translate(settings, "write", key, object, e, true);
@@ -261,6 +314,19 @@ final class S3ClaimStore implements ClaimStore {
         throw S3Failures.translate(settings, "write", key, object, lastAmbiguous, true);
     }
 
+    /** A 412 after an unanswered attempt: ours (it landed late), another writer's, or gone (not decidable). */
+    private WriteResult ownerAfterConflict(String key, long sequence, String object, String writeId,
+                                           S3Exception conflict) {
+        var owner = writeIdOf(key, object);
+        if (owner.isEmpty()) {
+            // it existed a moment ago and garbage collection took it: whether it was ours cannot be told
+            throw new StoreException("writing key '" + key + "' to " + settings.describe() + ": the answer to a PUT of "
+                    + object + " was lost and the object was collected before its writer could be read; the write may"
+                    + " or may not have taken effect; read the key again", true, conflict);
+        }
+        return owner.get().equals(writeId) ? created(key, sequence) : Conflict.unknown();
+    }
+
     private Written created(String key, long sequence) {
         hint(key, sequence);
         collectGarbageAfter(key, sequence);
@@ -270,7 +336,7 @@ final class S3ClaimStore implements ClaimStore {
     /** The write id of an existing sequence object; empty when it does not exist. */
     private Optional<String> writeIdOf(String key, String object) {
         try {
-            var head = call("read", key, () -> s3.headObject(b -> b.bucket(settings.bucket()).key(object)));
+            var head = call(Kind.READ, "read", key, () -> s3.headObject(b -> b.bucket(settings.bucket()).key(object)));
             kind(key, object, head.metadata());
             return Optional.of(head.metadata().getOrDefault(WRITE_ID_METADATA, ""));
         } catch (NotFound e) {
@@ -287,15 +353,31 @@ final class S3ClaimStore implements ClaimStore {
         }
     }
 
+    /**
+     * Sequence {@code sequence} of {@code key}: from {@link #seen} when this store read or wrote it
+     * before (a sequence object is written once and never changed), else one GET.
+     */
     private Optional<Record> fetch(String key, long sequence) {
         String object = layout.object(key, sequence);
+        var known = seen.get(object);
+        if (known != null) {
+            return Optional.of(known);
+        }
         try {
-            var response = call("read", key, () -> s3.getObjectAsBytes(b -> b.bucket(settings.bucket()).key(object)));
+            var response = call(Kind.READ, "read", key, () -> s3.getObjectAsBytes(b -> b.bucket(settings.bucket()).key(object)));
             String kind = kind(key, object, response.response().metadata());
-            return Optional.of(new Record(key, sequence, response.asByteArray(), kind.equals(TOMBSTONE)));
+            return Optional.of(remember(object, new Record(key, sequence, response.asByteArray(), kind.equals(TOMBSTONE))));
         } catch (NotFound e) {
             return Optional.empty();
         }
+    }
+
+    private Record remember(String object, Record record) {
+        if (seen.size() >= SEEN_MAX) {
+            seen.clear();
+        }
+        seen.put(object, record);
+        return record;
     }
 
     private String kind(String key, String object, Map<String, String> metadata) {
@@ -331,7 +413,7 @@ final class S3ClaimStore implements ClaimStore {
             } else if (startAfter != null) {
                 request.startAfter(startAfter);
             }
-            ListObjectsV2Response page = call("read", key, () -> s3.listObjectsV2(request.build()));
+            ListObjectsV2Response page = call(Kind.LIST, "read", key, () -> s3.listObjectsV2(request.build()));
             for (S3Object object : page.contents()) {
                 // objects of other keys below this one ("K/v/…/v/…") are not sequences of K
                 var sequence = layout.sequenceOf(key, object.key());
@@ -380,7 +462,7 @@ final class S3ClaimStore implements ClaimStore {
             if (continuation != null) {
                 request.continuationToken(continuation);
             }
-            ListObjectsV2Response page = call("read", key, () -> s3.listObjectsV2(request.build()));
+            ListObjectsV2Response page = call(Kind.LIST, "read", key, () -> s3.listObjectsV2(request.build()));
             for (S3Object object : page.contents()) {
                 layout.sequenceOf(key, object.key()).ifPresent(s -> sequences.put(s, object.lastModified()));
             }
@@ -397,7 +479,7 @@ final class S3ClaimStore implements ClaimStore {
             boolean oldEnough = entry.getValue() == null || !entry.getValue().isAfter(cutoff);
             if (sequence != 1 && sequence <= highest - settings.gcKeep() && highest - sequence >= 2 && oldEnough) {
                 String object = layout.object(key, sequence);
-                call("collect", key, () -> s3.deleteObject(b -> b.bucket(settings.bucket()).key(object)));
+                call(Kind.DELETE, "collect", key, () -> s3.deleteObject(b -> b.bucket(settings.bucket()).key(object)));
                 deleted++;
             }
         }
@@ -415,9 +497,10 @@ final class S3ClaimStore implements ClaimStore {
         }
     }
 
-    private <T> T call(String operation, String key, Supplier<T> request) {
+    private <T> T call(Kind kind, String operation, String key, Supplier<T> request) {
         for (int attempt = 1; ; attempt++) {
             try {
+                requests.count(kind);
                 return request.get();
             } catch (NoSuchKeyException e) {
                 throw new NotFound();

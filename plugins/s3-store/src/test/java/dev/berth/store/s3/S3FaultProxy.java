@@ -32,10 +32,29 @@ final class S3FaultProxy implements AutoCloseable {
     private final int percent;
     private final SplittableRandom seeds;
     private final Map<Fault, AtomicLong> counts = new ConcurrentHashMap<>();
+    private final Hook hook;
     private volatile boolean closed;
+
+    /**
+     * A script for deterministic tests: called with the request line ("PUT /bucket/key HTTP/1.1")
+     * before the request is forwarded (it may block, to reorder requests) and after the server answered.
+     */
+    interface Hook {
+        default void before(String requestLine) throws InterruptedException {
+        }
+
+        default void after(String requestLine, String statusLine) {
+        }
+    }
 
     /** Faults on {@code percent} of the requests, spread evenly over the four kinds. */
     S3FaultProxy(URI backend, int percent, long seed) throws IOException {
+        this(backend, percent, seed, new Hook() {
+        });
+    }
+
+    S3FaultProxy(URI backend, int percent, long seed, Hook hook) throws IOException {
+        this.hook = hook;
         this.backend = backend;
         this.percent = percent;
         this.seeds = new SplittableRandom(seed);
@@ -105,7 +124,10 @@ final class S3FaultProxy implements AutoCloseable {
             if (fault == Fault.DELAY) {
                 Thread.sleep(200 + random.nextInt(1_300));
             }
+            hook.before(lines.getFirst());
             byte[] answer = forward(String.join("\r\n", lines) + "\r\n\r\n", body);
+            var answerText = new String(answer, StandardCharsets.ISO_8859_1);
+            hook.after(lines.getFirst(), answerText.substring(0, Math.max(0, answerText.indexOf("\r\n"))));
             switch (fault) {
                 case DROP_ANSWER -> client.setSoLinger(true, 0); // the server did it; the client gets a reset
                 case SLOWDOWN_AFTER -> slowDown(out);
