@@ -394,8 +394,9 @@ waits:
   pollSeconds: 1
   fullSeconds: 60
   holderSeconds: 60
-  attachSeconds: 30
-  deviceSeconds: 30
+  # the device bridge is a poll loop in Python: at load 20 on 2 cores it needed more than 30 s
+  attachSeconds: 120
+  deviceSeconds: 120
   maxCallAttempts: 3
 """
 
