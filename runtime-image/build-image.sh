@@ -139,7 +139,7 @@ mods=$(deps "$image/lib")
 for p in "${plugins[@]}"; do
   mods+=$'\n'$(deps "$image/lib:$image/plugins/crypto:$image/plugins/$p")
 done
-# Always present: XML and DNS for the SDKs, TLS and EC, the unsupported module netty reads, zipfs, jcmd support.
+# Always present: XML and DNS for the SDKs, TLS and EC, jdk.unsupported (sun.misc, for libraries that still reach it), zipfs, jcmd support.
 mods+=$'\n'$(tr ',' '\n' <<<"java.xml,jdk.naming.dns,java.naming,java.net.http,jdk.crypto.ec,jdk.unsupported,jdk.zipfs,java.management,jdk.management,java.logging")
 mods=$(grep -v '^$' <<<"$mods" | sort -u | paste -sd, -)
 # No default CDS archives (--generate-cds-archive would add two of 14 MB each): lib/berth.aot, made by
