@@ -6,7 +6,7 @@
 # Then the tarball an operator installs, $4 = berth-VERSION.tar.gz (one folder, berth/, without the AOT cache:
 # that is made for one folder, see bin/berth-cache) and its berth-VERSION.tar.gz.sha256 beside it.
 set -euo pipefail
-image=$1 lib=$2 root=$3 tarball=$4
+image=$1 lib=$2 root=$3 tarball=$4 proguard=${5:-}
 : "${JAVA_HOME:?set JAVA_HOME to the JDK 25 that links the image}"
 jdk=$JAVA_HOME/bin
 plugins=(linux-fs identity-avalanche identity-ethereum identity-x509 key-passphrase)
@@ -47,6 +47,85 @@ for p in identity-avalanche identity-ethereum identity-x509 key-passphrase; do
 done
 [[ $(find "$image/plugins" -name 'bcprov*.jar' | wc -l) -eq 1 ]] || { echo "build-image: BouncyCastle is not in plugins/crypto once" >&2; exit 1; }
 
+# The AWS SDK's service jars, shrunk to what the plugin reaches: ec2 alone is 26 MB of some 600 operations, of
+# which berth calls about twenty. ProGuard (no optimisation, no renaming: the code is the SDK's) drops the client
+# methods berth never calls and the classes only they named; ClassClosure then drops the classes the remaining
+# code cannot reach at all (ProGuard leaves them behind through constant pools it does not clean). The SDK's
+# common jars (sdk-core, auth, regions, ...) stay whole: they load classes by name. The warm-up providers
+# (META-INF/services, for CRaC/SnapStart priming, never called by berth) go with the rest. FleetTest and
+# StaticFleetTest run the shrunk jars against moto.
+here=$(cd "$(dirname "$0")" && pwd)
+jdk_classes=""
+jdk_library() { # the JDK's classes, for ProGuard to see the hierarchy (JDK 25 ships no jmods)
+  [[ -z $jdk_classes ]] || return 0
+  jdk_classes=$(mktemp -d)
+  "$jdk/jimage" extract --dir "$jdk_classes" \
+    --include 'regex:/(java\.base|java\.logging|java\.net\.http|java\.xml|java\.naming|java\.management|java\.sql|java\.desktop)/.*\.class' \
+    "$JAVA_HOME/lib/modules"
+}
+shrink() { # $1 = plugin folder, then the jar name prefixes to shrink (ec2- ...); the plugin's berth-*.jar is the root
+  local dir=$image/plugins/$1 work; shift
+  work=$(mktemp -d)
+  local pro=$work/shrink.pro jars=() root
+  root=$(ls "$dir"/berth-*.jar)
+  jdk_library
+  {
+    printf -- '-injars %s(!module-info.class,!META-INF/versions/**)\n-outjars %s/root\n' "$root" "$work"
+    for prefix in "$@"; do
+      for jar in "$dir/$prefix"*.jar; do
+        jars+=("$work/pg/$(basename "$jar")")
+        printf -- '-injars %s(!META-INF/services/**)\n-outjars %s/pg/%s\n' "$jar" "$work" "$(basename "$jar")"
+      done
+    done
+    for jar in "$dir"/*.jar "$image"/lib/*.jar; do
+      [[ $jar == "$root" ]] && continue
+      local shrunk=""
+      for prefix in "$@"; do [[ $(basename "$jar") == "$prefix"* ]] && shrunk=1; done
+      [[ -n $shrunk ]] || printf -- '-libraryjars %s(!module-info.class,!META-INF/versions/**)\n' "$jar"
+    done
+    for module in "$jdk_classes"/*; do printf -- '-libraryjars %s(!module-info.class)\n' "$module"; done
+    # enums: Class.getEnumConstants calls values() by reflection.
+    # the S3 jar's CRT-based client needs the CRT native library, which berth does not ship: never reached
+    printf '%s\n' -dontoptimize -dontobfuscate -keepattributes '*' -dontnote '-dontwarn software.amazon.awssdk.crt.**' \
+      '-keep class dev.berth.** { *; }' \
+      '-keepclassmembers enum * { public static **[] values(); public static ** valueOf(java.lang.String); }'
+  } >"$pro"
+  "$jdk/java" -cp "$proguard/*" proguard.ProGuard "@$pro" >"$work/proguard.log" 2>&1 || {
+    echo "build-image: ProGuard could not shrink plugins/$(basename "$dir") (its log: $work/proguard.log)" >&2; exit 1; }
+  "$jdk/java" "$here/src/build/ClassClosure.java" "$work/out" --roots "$root" \
+    --shrink "$(IFS=,; echo "${jars[*]}")" || { echo "build-image: ClassClosure failed on plugins/$(basename "$dir")" >&2; exit 1; }
+  local before; before=$(du -sk "$dir" | cut -f1)
+  cp "$work"/out/*.jar "$dir/"
+  echo "build-image: plugins/$(basename "$dir") shrunk from $((before / 1024)) MB to $(($(du -sk "$dir" | cut -f1) / 1024)) MB"
+  rm -rf "$work"
+}
+if [[ -n $proguard ]]; then
+  [[ ! -d $image/plugins/aws ]] || shrink aws ec2- autoscaling- kms-
+  [[ ! -d $image/plugins/s3-store ]] || shrink s3-store s3-
+  # picocli is compiled for Java 5 (class file 49): the JVM keeps no class that old in a CDS or AOT archive,
+  # so its 170 classes were parsed and verified by the old verifier at every start. Rewritten as Java 8 class
+  # files (same code, with stack maps), they go into lib/berth.aot like the rest.
+  for jar in "$image"/lib/picocli-*.jar; do
+    [[ -e $jar ]] || continue
+    jdk_library
+    work=$(mktemp -d)
+    printf '%s\n' "-injars $jar(!META-INF/versions/**)" "-outjars $work/out.jar" \
+      "-libraryjars $jdk_classes/java.base(!module-info.class)" "-libraryjars $jdk_classes/java.sql(!module-info.class)" \
+      "-libraryjars $jdk_classes/java.logging(!module-info.class)" -target 1.8 -dontshrink -dontoptimize -dontobfuscate \
+      -keepattributes '*' -dontnote >"$work/retarget.pro"
+    "$jdk/java" -cp "$proguard/*" proguard.ProGuard "@$work/retarget.pro" >"$work/proguard.log" 2>&1 || {
+      echo "build-image: ProGuard could not rewrite $(basename "$jar") as Java 8 class files ($work/proguard.log)" >&2; exit 1; }
+    # its module descriptor (a multi-release entry) goes back as it was
+    mkdir "$work/mi" && (cd "$work/mi" && "$jdk/jar" --extract --file "$jar" META-INF/versions/9/module-info.class)
+    "$jdk/jar" --update --file "$work/out.jar" --release 9 -C "$work/mi/META-INF/versions/9" module-info.class
+    cp "$work/out.jar" "$jar"
+    rm -rf "$work"
+  done
+  [[ -z $jdk_classes ]] || rm -rf "$jdk_classes"
+else
+  echo "build-image: no ProGuard given (5th argument): the AWS SDK's service jars stay whole" >&2
+fi
+
 # The JDK modules that berth and every plugin need (plugins resolve against the image's boot layer).
 # jdeps runs per plugin, over berth's lib/ and that plugin's folder as one module path: two plugins
 # may carry the same library, which a single run would refuse. Only JDK modules are kept.
@@ -60,14 +139,22 @@ mods=$(deps "$image/lib")
 for p in "${plugins[@]}"; do
   mods+=$'\n'$(deps "$image/lib:$image/plugins/crypto:$image/plugins/$p")
 done
-# Always present: XML and DNS for the SDKs, TLS and EC, the unsupported module netty reads, zipfs, jcmd support.
+# Always present: XML and DNS for the SDKs, TLS and EC, jdk.unsupported (sun.misc, for libraries that still reach it), zipfs, jcmd support.
 mods+=$'\n'$(tr ',' '\n' <<<"java.xml,jdk.naming.dns,java.naming,java.net.http,jdk.crypto.ec,jdk.unsupported,jdk.zipfs,java.management,jdk.management,java.logging")
 mods=$(grep -v '^$' <<<"$mods" | sort -u | paste -sd, -)
-"$jdk/jlink" --add-modules "$mods" --output "$image/runtime" --strip-debug --no-header-files --no-man-pages --generate-cds-archive \
-  --compress zip-6 2>/dev/null || "$jdk/jlink" --add-modules "$mods" --output "$image/runtime" --strip-debug \
-  --no-header-files --no-man-pages
+# No default CDS archives (--generate-cds-archive would add two of 14 MB each): lib/berth.aot, made by
+# bin/berth-cache, is the image's one class-data archive (JDK 25's AOT cache holds the JDK classes a run
+# loads as well as berth's). Class files without debug attributes, compressed; no headers, no man pages.
+"$jdk/jlink" --add-modules "$mods" --output "$image/runtime" --strip-debug --no-header-files --no-man-pages \
+  --compress zip-9
+# Native debug symbols: the JDK keeps its libraries' .symtab (libjvm.so alone carries 5 MB of it); the
+# dynamic symbols stay, so hs_err files still name JVM frames by their exported names.
+if command -v strip >/dev/null; then
+  find "$image/runtime" -name '*.so' -exec strip --strip-unneeded {} +
+else
+  echo "build-image: no strip (binutils) on this machine: the runtime keeps its native symbol tables" >&2
+fi
 
-here=$(cd "$(dirname "$0")" && pwd)
 cp "$here"/src/main/image/bin/* "$image/bin/"
 chmod 0755 "$image"/bin/*
 cp "$here"/src/main/image/conf/* "$image/conf/"

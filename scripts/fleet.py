@@ -2,7 +2,8 @@
 """The fleet in a box: the built image claims, refreshes and loses a fleet on an AWS-shaped world.
 
 Driven by scripts/fleet.sh (which cleans up whatever happens). One machine, as root:
-  - moto (EC2, Auto Scaling, S3, KMS, IAM) on 127.0.0.1, enforcing IAM after three bootstrap calls;
+  - moto (EC2, Auto Scaling, S3, KMS, IAM, CloudFormation) on 127.0.0.1, enforcing IAM after three bootstrap
+    calls, with the example stack examples/aws/berth-fleet.yaml deployed on it (scripts/example_stack.py);
   - one IMDSv2 endpoint per instance (instance id, zone, region, group tag, target lifecycle state);
   - a device bridge: a volume moto shows attached to instance I is a sparse file on a loop device,
     linked as <I>/dev/disk/by-id/nvme-Amazon_Elastic_Block_Store_volXXXX (linux-fs byIdDir);
@@ -29,6 +30,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import boto3
 from botocore.config import Config
+
+import example_stack
 
 REGION = "us-east-1"
 HOOK = "berth-release"
@@ -325,28 +328,25 @@ exit 1
         for name in ("mkfs.ext4", "systemctl"):
             os.chmod(os.path.join(self.shim, name), 0o755)
 
-    # -- setup of the account: the example stack's resources
+    # -- setup of the account: the example stack (examples/aws/berth-fleet.yaml) on moto's CloudFormation
     def deploy(self):
-        self.bucket = "berth-fleet-" + uuid.uuid4().hex[:8]
-        self.s3.create_bucket(Bucket=self.bucket)
-        self.key_arn = self.kms.create_key(Description="berth identity backups")["KeyMetadata"]["Arn"]
-        ami = self.ec2.describe_images(Owners=["amazon"])["Images"][0]["ImageId"]
-        self.ec2.create_launch_template(LaunchTemplateName="berth-fleet", LaunchTemplateData={
-            "ImageId": ami, "InstanceType": "m6i.large"})
-        self.group = "berth-fleet"
         self.zones = [f"{REGION}{z}" for z in "abcdef"[:self.args.zones]]
-        vpc = self.ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
-        self.subnets = [self.ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.0.{i}.0/24", AvailabilityZone=z)["Subnet"]
-                        ["SubnetId"] for i, z in enumerate(self.zones)]
-        self.asg.create_auto_scaling_group(
-            AutoScalingGroupName=self.group, LaunchTemplate={"LaunchTemplateName": "berth-fleet", "Version": "$Latest"},
-            MinSize=0, MaxSize=self.args.instances * 3, DesiredCapacity=self.args.instances,
-            VPCZoneIdentifier=",".join(self.subnets))
+        clients = {"cloudformation": client("cloudformation", self.endpoint, *self.admin), "ec2": self.ec2,
+                   "autoscaling": self.asg, "iam": self.iam, "s3": self.s3, "kms": self.kms}
+        stack = "berth-fleet-" + uuid.uuid4().hex[:8]
+        resources, outputs = example_stack.deploy(clients, stack, self.zones, self.args.instances, CLUSTER)
+        self.bucket = resources["ClaimBucket"]
+        self.key_arn = outputs["BackupKeyArn"]
+        self.group = resources["Group"]
+        # the stack's group is fixed at its size; a refresh here launches the replacements before the old ones go
+        self.asg.update_auto_scaling_group(AutoScalingGroupName=self.group, MinSize=0, MaxSize=self.args.instances * 3)
+        # moto 5.2.1 ignores the template's LifecycleHookSpecificationList: the same hook, put by hand
         self.asg.put_lifecycle_hook(LifecycleHookName=HOOK, AutoScalingGroupName=self.group,
                                     LifecycleTransition="autoscaling:EC2_INSTANCE_TERMINATING",
                                     HeartbeatTimeout=300, DefaultResult="CONTINUE")
-        log(f"deployed: bucket {self.bucket}, KMS key {self.key_arn}, group {self.group} of "
-            f"{self.args.instances} over {', '.join(self.zones)}, hook {HOOK}")
+        log(f"deployed examples/aws/berth-fleet.yaml as stack {stack} on moto's CloudFormation: bucket {self.bucket},"
+            f" KMS key {self.key_arn}, group {self.group} of {self.args.instances} over {', '.join(self.zones)},"
+            f" launch template {resources['LaunchTemplate']}, role {resources['InstanceRole']}, hook {HOOK}")
 
     def group_instances(self):
         g = self.asg.describe_auto_scaling_groups(AutoScalingGroupNames=[self.group])["AutoScalingGroups"][0]
@@ -394,8 +394,9 @@ waits:
   pollSeconds: 1
   fullSeconds: 60
   holderSeconds: 60
-  attachSeconds: 30
-  deviceSeconds: 30
+  # the device bridge is a poll loop in Python: at load 20 on 2 cores it needed more than 30 s
+  attachSeconds: 120
+  deviceSeconds: 120
   maxCallAttempts: 3
 """
 

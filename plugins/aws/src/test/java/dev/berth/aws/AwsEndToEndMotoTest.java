@@ -570,21 +570,40 @@ class AwsEndToEndMotoTest {
             return claim(node, node.provider);
         }
 
+        /** crossZone, snapshots:, the clock and waits.snapshotSeconds of the next claims (issue 15's tests set them). */
+        CrossZonePolicy crossZone = CrossZonePolicy.NEVER;
+        ClaimSettings.SnapshotSettings snapshots = ClaimSettings.SnapshotSettings.defaults();
+        Ticker ticker = Ticker.system();
+        long snapshotWaitMillis = 60_000;
+
         /** One run of berth claim on {@code node}: a fresh store client and key provider, as a new process has. */
         ClaimOutcome claim(Node node, CloudProvider cloud) {
+            try (var store = store()) {
+                return new ClaimProtocol(settings(node), context(node, cloud, store)).claim();
+            }
+        }
+
+        /** One run of berth snapshot on {@code node}, through {@code cloud}. */
+        dev.berth.core.claim.SnapshotOutcome snapshot(Node node, CloudProvider cloud) {
+            try (var store = store()) {
+                return new dev.berth.core.claim.PeriodicSnapshot(settings(node), context(node, cloud, store)).run();
+            }
+        }
+
+        ClaimSettings settings(Node node) {
             var volume = new ClaimSettings.VolumeSettings(sizeGiB, "gp3", OptionalInt.empty(), OptionalInt.empty(), true,
                     Optional.empty(), Optional.empty(), "ext4", List.of(), node.mountPoint, List.of());
             var identity = new ClaimSettings.IdentitySettings(Optional.of("ethereum"), Path.of("geth"), IdentityPolicy.AUTO);
             // every wait bounded and short: moto answers at once
-            var waits = new ClaimSettings.Waits(500, 5_000, 30_000, 60_000, 10_000, 60_000, 30_000, 30_000, 8, 3);
-            var settings = new ClaimSettings(cluster, OptionalInt.empty(), volume, identity, FullPolicy.WAIT,
-                    CrossZonePolicy.NEVER, waits, node.envFile, OptionalInt.empty()).withNetwork(network);
+            var waits = new ClaimSettings.Waits(500, 5_000, 30_000, 60_000, 10_000, snapshotWaitMillis, 30_000, 30_000, 8, 3);
+            return new ClaimSettings(cluster, OptionalInt.empty(), volume, identity, FullPolicy.WAIT,
+                    crossZone, waits, node.envFile, OptionalInt.empty()).withNetwork(network).withSnapshots(snapshots);
+        }
+
+        private ClaimContext context(Node node, CloudProvider cloud, ClaimStore store) {
             var ethereum = new EthereumIdentityProviderFactory().create(PluginConfig.empty("identity"));
-            try (var store = store()) {
-                var context = new ClaimContext(cloud, store, devices, devices, Optional.of(ethereum), Optional.of(keys()),
-                        Ticker.system(), message -> log.add(node.instanceId + ": " + message), EnvFileWriter.local());
-                return new ClaimProtocol(settings, context).claim();
-            }
+            return new ClaimContext(cloud, store, devices, devices, Optional.of(ethereum), Optional.of(keys()),
+                    ticker, message -> log.add(node.instanceId + ": " + message), EnvFileWriter.local());
         }
 
         ClaimStore store() {
@@ -602,13 +621,18 @@ class AwsEndToEndMotoTest {
          * capacity (moto launches the replacement at once); the replacement boots in the same zone.
          */
         Node replace(Node old) throws IOException {
+            return replace(old, old.zone);
+        }
+
+        /** As {@link #replace(Node)}, the replacement booting in {@code zone} (its IMDS says so). */
+        Node replace(Node old, String zone) throws IOException {
             var known = nodes.stream().map(n -> n.instanceId).collect(Collectors.toSet());
             try (var asg = MotoWorld.autoScaling()) {
                 asg.terminateInstanceInAutoScalingGroup(r -> r.instanceId(old.instanceId).shouldDecrementDesiredCapacity(false));
             }
             var fresh = MotoWorld.members(group).stream().filter(m -> !known.contains(m.instanceId())).toList();
             assertEquals(1, fresh.size(), "one replacement for " + old.instanceId + ": " + fresh);
-            var node = new Node(fresh.getFirst().instanceId(), old.zone, group, home, interfaceSubnets());
+            var node = new Node(fresh.getFirst().instanceId(), zone, group, home, interfaceSubnets());
             nodes.add(node);
             return node;
         }

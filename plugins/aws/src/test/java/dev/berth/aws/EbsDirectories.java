@@ -33,6 +33,32 @@ final class EbsDirectories implements BlockDevices, FileSystemDriver {
         return root.resolve(volumeId);
     }
 
+    /** A snapshot holds its volume's disk as it is now (EBS snapshots are point in time). */
+    void snapshotted(String snapshotId, String volumeId) {
+        copy(diskOf(volumeId), root.resolve("snapshots").resolve(snapshotId));
+    }
+
+    /** A volume created from a snapshot starts with what the snapshot holds. */
+    void createdFrom(String volumeId, String snapshotId) {
+        copy(root.resolve("snapshots").resolve(snapshotId), diskOf(volumeId));
+    }
+
+    private static void copy(Path from, Path to) {
+        try (var tree = Files.walk(from)) {
+            for (var source : tree.toList()) {
+                var target = to.resolve(from.relativize(source).toString());
+                if (Files.isDirectory(source, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(source, target, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES,
+                            java.nio.file.LinkOption.NOFOLLOW_LINKS);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     @Override
     public Optional<BlockDevice> resolve(String volumeId, String requestedDeviceName) {
         if (requestedDeviceName == null || !requestedDeviceName.startsWith("/dev/")) {
