@@ -5,6 +5,8 @@
  */
 module dev.berth.statics {
     requires dev.berth.core;
+    // the lease record's JSON
+    requires io.avaje.jsonb;
 
     // The provider is found by name through ServiceLoader, exactly like a plugin's.
     provides dev.berth.spi.CloudProviderFactory with dev.berth.statics.StaticCloudProviderFactory;

@@ -1,9 +1,15 @@
 package dev.berth.statics;
 
 import dev.berth.spi.BerthException;
+import io.avaje.json.JsonAdapter;
+import io.avaje.json.JsonException;
+import io.avaje.json.JsonReader;
+import io.avaje.json.JsonWriter;
+import io.avaje.jsonb.JsonType;
+import io.avaje.jsonb.Jsonb;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.HashSet;
+import java.util.Set;
 
 /**
  * One instance's lease as stored at {@code clusters/<cluster>/leases/<instanceId>}: a small JSON
@@ -19,8 +25,7 @@ record LeaseRecord(String instanceId, String zone, long expiresAtMillis, String 
     }
 
     byte[] toBytes() {
-        return ("{\"instanceId\":\"" + instanceId + "\",\"zone\":\"" + zone + "\",\"expiresAtMillis\":" + expiresAtMillis
-                + ",\"session\":\"" + session + "\"}").getBytes(StandardCharsets.UTF_8);
+        return Json.TYPE.toJson(this).getBytes(StandardCharsets.UTF_8);
     }
 
     /** Parses a lease record; a record that is not one says so, naming the key and what to do. */
@@ -28,27 +33,121 @@ record LeaseRecord(String instanceId, String zone, long expiresAtMillis, String 
         if (bytes.length > MAX_BYTES) {
             throw corrupt(key, "it has " + bytes.length + " bytes, more than " + MAX_BYTES);
         }
-        var fields = new FlatJson(key, new String(bytes, StandardCharsets.UTF_8)).parse();
-        var instance = fields.get("instanceId");
-        var zone = fields.get("zone");
-        var expires = fields.get("expiresAtMillis");
-        var session = fields.get("session");
-        if (!(instance instanceof String i) || !StaticSettings.isValidName(i)) {
+        var text = new String(bytes, StandardCharsets.UTF_8);
+        Fields fields;
+        try (var reader = Json.JSONB.reader(text)) {
+            fields = Fields.read(key, reader);
+            if (reader.hasNextStreamElement()) {
+                throw corrupt(key, "it has text after the JSON object");
+            }
+        } catch (JsonException e) {
+            throw corrupt(key, "it is not valid JSON: " + firstLine(e.getMessage()));
+        }
+        if (!(fields.instanceId instanceof String i) || !StaticSettings.isValidName(i)) {
             throw corrupt(key, "its instanceId is missing or not a valid instance id");
         }
         if (!key.endsWith("/" + i)) {
             throw corrupt(key, "it names instance '" + i + "', not the one in its key");
         }
-        if (!(zone instanceof String z) || !StaticSettings.isValidName(z)) {
+        if (!(fields.zone instanceof String z) || !StaticSettings.isValidName(z)) {
             throw corrupt(key, "its zone is missing or not a valid zone name");
         }
-        if (!(expires instanceof Long e) || e < 0) {
+        if (!(fields.expiresAtMillis instanceof Long e) || e < 0) {
             throw corrupt(key, "its expiresAtMillis is missing, negative or not a whole number");
         }
-        if (!(session instanceof String s) || s.isEmpty() || s.length() > 64) {
+        if (!(fields.session instanceof String s) || s.isEmpty() || s.length() > 64) {
             throw corrupt(key, "its session is missing or longer than 64 characters");
         }
         return new LeaseRecord(i, z, e, s);
+    }
+
+    private static String firstLine(String s) {
+        var line = s == null ? "no detail" : s.lines().findFirst().orElse("");
+        return line.length() > 160 ? line.substring(0, 160) + "..." : line;
+    }
+
+    /** Built once: finding avaje-jsonb's extensions is a service lookup. Immutable. */
+    private static final class Json {
+        static final Jsonb JSONB = Jsonb.builder().add(LeaseRecord.class, new Writer()).build();
+        static final JsonType<LeaseRecord> TYPE = JSONB.type(LeaseRecord.class);
+    }
+
+    /** Writes a lease with avaje-jsonb's writer (which escapes); reading goes through {@link Fields}. */
+    private static final class Writer implements JsonAdapter<LeaseRecord> {
+        @Override
+        public void toJson(JsonWriter writer, LeaseRecord lease) {
+            writer.beginObject();
+            writer.name("instanceId");
+            writer.value(lease.instanceId());
+            writer.name("zone");
+            writer.value(lease.zone());
+            writer.name("expiresAtMillis");
+            writer.value(lease.expiresAtMillis());
+            writer.name("session");
+            writer.value(lease.session());
+            writer.endObject();
+        }
+
+        @Override
+        public LeaseRecord fromJson(JsonReader reader) {
+            throw new UnsupportedOperationException("lease records are read by LeaseRecord.parse, which names the key");
+        }
+    }
+
+    /**
+     * The fields of one lease object as avaje-jsonb's reader tokenizes them, strictly: a field that
+     * appears twice, or a known field of the wrong JSON type, is refused; a field a newer berth adds is
+     * skipped whatever it holds. Checking the values is {@link #parse}'s job.
+     */
+    private static final class Fields {
+        private final Set<String> seen = new HashSet<>();
+        private Object instanceId;
+        private Object zone;
+        private Object expiresAtMillis;
+        private Object session;
+
+        static Fields read(String key, JsonReader reader) {
+            var fields = new Fields();
+            reader.beginObject();
+            while (reader.hasNextField()) {
+                var name = reader.nextField();
+                if (!fields.seen.add(name)) {
+                    throw corrupt(key, "field '" + name + "' appears twice");
+                }
+                switch (name) {
+                    case "instanceId" -> fields.instanceId = string(reader);
+                    case "zone" -> fields.zone = string(reader);
+                    case "session" -> fields.session = string(reader);
+                    case "expiresAtMillis" -> fields.expiresAtMillis = wholeNumber(reader);
+                    default -> reader.skipValue();
+                }
+            }
+            reader.endObject();
+            return fields;
+        }
+
+        /** The string, or null when the value is not a string (parse names the field). */
+        private static String string(JsonReader reader) {
+            if (reader.currentToken() != JsonReader.Token.STRING) {
+                reader.skipValue();
+                return null;
+            }
+            return reader.readString();
+        }
+
+        /** The whole number, or null when the value is not one (a string, a fraction, too large). */
+        private static Long wholeNumber(JsonReader reader) {
+            if (reader.currentToken() != JsonReader.Token.NUMBER) {
+                reader.skipValue();
+                return null;
+            }
+            var raw = reader.readRaw();
+            try {
+                return Long.parseLong(raw);
+            } catch (NumberFormatException e) {
+                return null;
+            }
+        }
     }
 
     static CorruptLeaseException corrupt(String key, String what) {
@@ -63,108 +162,6 @@ record LeaseRecord(String instanceId, String zone, long expiresAtMillis, String 
 
         CorruptLeaseException(String message) {
             super(message);
-        }
-    }
-
-    /** A strict parser for one flat JSON object of strings and whole numbers. */
-    private static final class FlatJson {
-        private final String key;
-        private final String text;
-        private int pos;
-
-        FlatJson(String key, String text) {
-            this.key = key;
-            this.text = text;
-        }
-
-        Map<String, Object> parse() {
-            var result = new LinkedHashMap<String, Object>();
-            skipSpace();
-            expect('{');
-            skipSpace();
-            if (peek() == '}') {
-                pos++;
-            } else {
-                while (true) {
-                    skipSpace();
-                    var name = string();
-                    skipSpace();
-                    expect(':');
-                    skipSpace();
-                    Object value = peek() == '"' ? string() : number();
-                    if (result.put(name, value) != null) {
-                        throw corrupt(key, "field '" + name + "' appears twice");
-                    }
-                    skipSpace();
-                    char c = next();
-                    if (c == '}') {
-                        break;
-                    }
-                    if (c != ',') {
-                        throw corrupt(key, "it is not valid JSON at position " + (pos - 1));
-                    }
-                }
-            }
-            skipSpace();
-            if (pos != text.length()) {
-                throw corrupt(key, "it has text after the JSON object at position " + pos);
-            }
-            return result;
-        }
-
-        private String string() {
-            expect('"');
-            var out = new StringBuilder();
-            while (true) {
-                char c = next();
-                if (c == '"') {
-                    return out.toString();
-                }
-                if (c == '\\' || c < 0x20) {
-                    throw corrupt(key, "it holds an escape or control character at position " + (pos - 1));
-                }
-                out.append(c);
-            }
-        }
-
-        private Long number() {
-            int start = pos;
-            if (peek() == '-') {
-                pos++;
-            }
-            while (pos < text.length() && Character.isDigit(text.charAt(pos)) && pos - start < 19) {
-                pos++;
-            }
-            try {
-                return Long.parseLong(text.substring(start, pos));
-            } catch (NumberFormatException e) {
-                throw corrupt(key, "it holds a value that is neither a string nor a whole number at position " + start);
-            }
-        }
-
-        private void skipSpace() {
-            while (pos < text.length() && Character.isWhitespace(text.charAt(pos))) {
-                pos++;
-            }
-        }
-
-        private char peek() {
-            if (pos >= text.length()) {
-                throw corrupt(key, "it ends too early");
-            }
-            return text.charAt(pos);
-        }
-
-        private char next() {
-            char c = peek();
-            pos++;
-            return c;
-        }
-
-        private void expect(char c) {
-            if (next() != c) {
-                throw corrupt(key, "it is not valid JSON at position " + (pos - 1) + " (expected '" + c + "')");
-            }
         }
     }
 }
