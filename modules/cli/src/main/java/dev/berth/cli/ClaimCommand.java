@@ -110,7 +110,7 @@ final class ClaimCommand implements Callable<Integer> {
         long started = System.nanoTime();
         java.util.function.BiConsumer<String, Optional<SlotLease>> metrics = (how, lease) -> textfile.ifPresent(t ->
                 ClaimMetrics.publish(t, resolved.settings().cluster(), how, lease, claimStore, counted,
-                        (System.nanoTime() - started) / 1_000_000, runner.isPresent() ? -1 : ticker.sleptMillis()));
+                        (System.nanoTime() - started) / 1_000_000, runner.isPresent() ? Optional.empty() : Optional.of(ticker.sleptMillisByKind())));
         ClaimOutcome outcome;
         try (claimStore) {
             StoreVerdict.refuseIfUnsafe(claimStore, new Calls(Ticker.system(), resolved.settings().waits(), log));

@@ -48,20 +48,32 @@ final class CommandLog implements ClaimLog {
     /** A progress line. */
     @Override
     public void info(String message) {
-        write("INFO", message, "berth: ");
+        write("INFO", message, "berth: ", null);
+    }
+
+    /** The lines of one claim step: JSON lines get a {@code step} field. */
+    @Override
+    public ClaimLog inStep(String step) {
+        return message -> write("INFO", message, "berth: ", step);
     }
 
     /** The line that says why the command failed. */
     void error(String message) {
-        write("ERROR", message, command.equals("berth") ? "berth: " : "berth " + command + ": ");
+        write("ERROR", message, command.equals("berth") ? "berth: " : "berth " + command + ": ", null);
     }
 
-    private void write(String level, String message, String textPrefix) {
+    private void write(String level, String message, String textPrefix, String step) {
         if (format == LogFormat.TEXT) {
             err.println(textPrefix + message);
             return;
         }
-        err.println(json(level, command.equals("berth") ? "berth" : "berth." + command, message, fields, (System.nanoTime() - started) / 1_000_000));
+        var lineFields = fields;
+        if (step != null) {
+            lineFields = new LinkedHashMap<>(fields);
+            lineFields.put("step", step);
+        }
+        err.println(json(level, command.equals("berth") ? "berth" : "berth." + command, message, lineFields,
+                (System.nanoTime() - started) / 1_000_000));
     }
 
     /** One JSON line; the slot, epoch and volume that the message names become fields unless the command set them. */

@@ -6,6 +6,7 @@ import dev.berth.sim.PlanText;
 import dev.berth.sim.Scenario;
 import dev.berth.sim.Shrinker;
 import dev.berth.sim.Simulation;
+import dev.berth.sim.StoreModel;
 import dev.berth.sim.SimulationReport;
 import dev.berth.sim.SimulationRequest;
 import io.avaje.jsonb.Jsonb;
@@ -58,6 +59,13 @@ final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--interface", description = "Give every slot its own network interface (network.interface: per-slot) for the run.")
     boolean networkInterface;
 
+    @Option(names = "--store-model", defaultValue = "none",
+            description = {"Charge each store call what the real store plugin makes of it: s3 (LIST pages of 1,000 and a",
+                    "few candidate GETs, S3's per-prefix rate of 5,500 GET and 3,500 PUT a second, 503 SlowDown beyond),",
+                    "s3-read-all (LIST, then a GET of every slot record), etcd or file; reports storeRequests and",
+                    "storeRequestsPerClaim. none: one abstract round trip per call. Default: ${DEFAULT-VALUE}."})
+    String storeModel;
+
     @Option(names = "--shrink", description = "On a violation, cut the run down to the smallest one that still fails and print it.")
     boolean shrink;
 
@@ -85,7 +93,8 @@ final class SimulateCommand implements Callable<Integer> {
                         + " --plan 'kill:1@120,stale@0+600' (see berth simulate --help) or pick a named scenario");
             }
             request = new SimulationRequest(kind, nodes, zones, seed, FullPolicy.parse(whenFull),
-                    CrossZonePolicy.parse(crossZone), true, PlanText.parse(plan)).withNetwork(elasticIp, networkInterface);
+                    CrossZonePolicy.parse(crossZone), true, PlanText.parse(plan)).withNetwork(elasticIp, networkInterface)
+                    .withStoreModel(StoreModel.parse(storeModel));
         } catch (dev.berth.spi.BerthException e) {
             throw new UsageException(e.getMessage());
         }
@@ -143,7 +152,7 @@ final class SimulateCommand implements Callable<Integer> {
 
     private static SimulationRequest withSeed(SimulationRequest r, long seed) {
         return new SimulationRequest(r.scenario(), r.nodes(), r.zones(), seed, r.whenFull(), r.crossZone(), false, r.plan())
-                .withNetwork(r.elasticIp(), r.networkInterface());
+                .withNetwork(r.elasticIp(), r.networkInterface()).withStoreModel(r.storeModel());
     }
 
     private void printTable(SimulationReport r) {
@@ -167,6 +176,10 @@ final class SimulateCommand implements Callable<Integer> {
         }
         row(out, "CAS attempts per node", String.format("%.3f (%d in all)", r.casAttemptsPerNode(), r.casAttempts()));
         row(out, "happy-path calls", r.happyPathCalls() + " sequential cloud/store calls (max " + r.happyPathCallsMax() + ")");
+        if (r.storeModel() != null) {
+            row(out, "store requests (" + r.storeModel() + ")", r.storeRequests() + String.format(" (%.1f per claim, %d",
+                    r.storeRequestsPerClaim() == null ? 0.0 : r.storeRequestsPerClaim(), r.storeSlowDowns()) + " SlowDown)");
+        }
         row(out, "time to converge", seconds(r.convergeMillis()) + " simulated (last phase)");
         row(out, "slowest claim", seconds(r.slowestClaimMillis()) + String.format(" (%.2fx a lone node's %s)",
                 r.claimTimeRatio(), seconds(r.singleClaimMillis())));

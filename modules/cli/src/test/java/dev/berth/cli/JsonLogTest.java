@@ -66,6 +66,11 @@ class JsonLogTest {
                 .orElseThrow(() -> new AssertionError(claimed.err()));
         assertEquals(0L, ((Number) claimedLine.get("slot")).longValue());
         assertEquals(1L, ((Number) claimedLine.get("epoch")).longValue());
+        assertEquals("slot", claimedLine.get("step"), claimedLine::toString);   // the step that wrote the line
+        assertTrue(lines.stream().anyMatch(l -> "volume".equals(l.get("step"))), claimed.err());
+        assertTrue(lines.stream().allMatch(l -> l.get("step") == null
+                || List.of("slot", "volume", "grow", "filesystem", "identity", "record", "env").contains(l.get("step"))),
+                claimed.err());
         assertTrue(lines.stream().anyMatch(l -> l.get("volume") instanceof String v && v.startsWith("vol-")), claimed.err());
 
         var resumed = MainTest.run("claim", "--log-format=json", "--config", config);   // the = form too

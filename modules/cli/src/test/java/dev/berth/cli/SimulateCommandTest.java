@@ -26,4 +26,18 @@ class SimulateCommandTest {
     void aPlanNamingAnInstanceTheRunNeverHasIsAUsageErrorNamingIt() {
         assertUsage(MainTest.run("simulate", "--nodes", "3", "--plan", "kill:9@100"), "kill:9@100", "instance 9", "1 to 4");
     }
+
+    @Test
+    void anUnknownStoreModelIsAUsageErrorNamingTheModels() {
+        assertUsage(MainTest.run("simulate", "--nodes", "3", "--store-model", "dynamo"), "--store-model 'dynamo'",
+                "s3, s3-read-all, etcd, file");
+    }
+
+    @Test
+    void aStoreModelRunReportsTheStoreRequests() {
+        var r = MainTest.run("simulate", "--nodes", "3", "--store-model", "s3", "--json");
+        assertEquals(0, r.code(), r::err);
+        org.junit.jupiter.api.Assertions.assertTrue(r.out().contains("\"storeModel\":\"s3\"")
+                && r.out().contains("\"storeRequestsPerClaim\":"), r.out());
+    }
 }

@@ -4,12 +4,10 @@ import dev.berth.core.claim.Calls;
 import dev.berth.core.fleet.FleetReader;
 import dev.berth.core.fleet.GcPlanner;
 import dev.berth.core.fleet.GcRun;
-import dev.berth.core.slot.CorruptSlotRecordException;
 import dev.berth.core.slot.SlotRecord;
 import dev.berth.spi.BerthException;
 import dev.berth.spi.InstanceState;
 import dev.berth.spi.LifecycleState;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -90,19 +88,6 @@ final class SimGc {
     }
 
     private List<SlotRecord> records() {
-        var out = new ArrayList<SlotRecord>();
-        var keys = world.keys();
-        for (var item : world.store.list(keys.slotsPrefix())) {
-            var slot = keys.slotOf(item.key());
-            if (slot.isEmpty()) {
-                continue;
-            }
-            try {
-                out.add(world.codec().decode(item.key(), slot.getAsInt(), keys.cluster(), item.value()));
-            } catch (CorruptSlotRecordException e) {
-                // the slot readability invariant reports it
-            }
-        }
-        return out;
+        return world.slotView.all().stream().map(SlotView.Slot::record).toList();
     }
 }

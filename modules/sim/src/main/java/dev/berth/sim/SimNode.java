@@ -91,6 +91,11 @@ final class SimNode implements Ticker {
     // The gate --------------------------------------------------------------------------------
 
     <T> T call(String what, World.CallKind kind, Supplier<T> body) {
+        return call(what, kind, null, null, body);
+    }
+
+    /** A store call: {@code op} and its key (a list's prefix) say what the store model charges for it. */
+    <T> T call(String what, World.CallKind kind, StoreCost.Op op, String key, Supplier<T> body) {
         calls++;
         world.counters.spiCalls++;
         if (kind != World.CallKind.LOCAL) {
@@ -112,11 +117,15 @@ final class SimNode implements Ticker {
             world.stalledUntil = Math.max(world.stalledUntil, world.now() + stall.millis());
             world.scheduler.suspendUntil(proc, world.now() + stall.millis());
         }
-        letTimePass(latency(kind));
+        if (kind == World.CallKind.STORE && world.storeCost != null && op != null) {
+            chargeStore(what, op, key);
+        } else {
+            letTimePass(latency(kind));
+        }
         if (kind == World.CallKind.STORE) {
             long stalled;
             try {
-                stalled = world.storeHiccup();
+                stalled = world.storeFaults.hiccup();
             } catch (RuntimeException e) {
                 world.event(instance.id, what, "error: " + World.firstWords(e.getMessage()), -1);
                 throw e;
@@ -156,6 +165,20 @@ final class SimNode implements Ticker {
             world.scheduler.suspendUntil(proc, world.now() + pauseAfter.millis());
         }
         return result;
+    }
+
+    /** Lets the requests of a store call pass, as the store model charges them; S3 may turn one away (503 SlowDown). */
+    private void chargeStore(String what, StoreCost.Op op, String key) {
+        int keys = op == StoreCost.Op.LIST ? world.store.list(key).size() : 0;
+        boolean exists = op != StoreCost.Op.LIST && world.store.get(key).isPresent();
+        var charge = world.storeCost.charge(op, keys, exists, world.now(), world.random);
+        letTimePass(charge.millis());
+        if (charge.slowDown()) {
+            world.event(instance.id, what, "503 SlowDown: the prefix's request rate is exceeded", -1);
+            throw new dev.berth.spi.StoreException("503 SlowDown: please reduce your request rate (simulated: more than "
+                    + StoreCost.S3_GETS_PER_SECOND + " GET or " + StoreCost.S3_PUTS_PER_SECOND
+                    + " PUT requests a second on the slots' prefix)", true);
+        }
     }
 
     private long latency(World.CallKind kind) {
@@ -550,26 +573,26 @@ final class SimNode implements Ticker {
     final class Store implements ClaimStore {
         @Override
         public Optional<Versioned> get(String key) {
-            return call("store: get", World.CallKind.STORE, () -> world.store.get(key));
+            return call("store: get", World.CallKind.STORE, StoreCost.Op.GET, key, () -> world.store.get(key));
         }
 
         @Override
         public List<Versioned> list(String prefix) {
-            return call("store: list", World.CallKind.STORE, () -> world.store.list(prefix));
+            return call("store: list", World.CallKind.STORE, StoreCost.Op.LIST, prefix, () -> world.store.list(prefix));
         }
 
         @Override
         public WriteResult putIfAbsent(String key, byte[] value) {
-            return write("store: put-if-absent", key, value, () -> world.store.putIfAbsent(key, value));
+            return write("store: put-if-absent", StoreCost.Op.PUT_IF_ABSENT, key, value, () -> world.store.putIfAbsent(key, value));
         }
 
         @Override
         public WriteResult compareAndSet(String key, String expectedVersion, byte[] value) {
-            return write("store: compare-and-set", key, value, () -> world.store.compareAndSet(key, expectedVersion, value));
+            return write("store: compare-and-set", StoreCost.Op.COMPARE_AND_SET, key, value, () -> world.store.compareAndSet(key, expectedVersion, value));
         }
 
-        private WriteResult write(String what, String key, byte[] value, Supplier<WriteResult> op) {
-            return call(what, World.CallKind.STORE, () -> {
+        private WriteResult write(String what, StoreCost.Op cost, String key, byte[] value, Supplier<WriteResult> op) {
+            return call(what, World.CallKind.STORE, cost, key, () -> {
                 var before = world.store.get(key);
                 boolean claim = isClaim(key, before, value);
                 if (claim) {
@@ -609,7 +632,7 @@ final class SimNode implements Ticker {
 
         @Override
         public DeleteResult deleteIfVersion(String key, String expectedVersion) {
-            return call("store: delete-if-version", World.CallKind.STORE, () -> {
+            return call("store: delete-if-version", World.CallKind.STORE, StoreCost.Op.DELETE, key, () -> {
                 var result = world.store.deleteIfVersion(key, expectedVersion);
                 if (result instanceof dev.berth.spi.Deleted) {
                     world.onSlotDeleted(instance, key);

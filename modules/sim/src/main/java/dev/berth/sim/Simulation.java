@@ -82,7 +82,7 @@ public final class Simulation {
 
     private static long singleClaimMillis(SimulationRequest request, Supplier<SlotSelection> selection) {
         var lone = new SimulationRequest(Scenario.MASS_BOOT, 1, request.zones(), request.seed(), request.whenFull(),
-                request.crossZone(), false, List.of(), request.elasticIp(), request.networkInterface());
+                request.crossZone(), false, List.of(), request.elasticIp(), request.networkInterface(), request.storeModel());
         var sim = new Simulation(lone, selection, SimulationProgress.none());
         sim.world = sim.newWorld();
         sim.world.desired = 1;
@@ -108,6 +108,9 @@ public final class Simulation {
         w.traceEnabled = request.trace();
         w.takeover = takeover;
         w.periodicSnapshots = request.crossZone() == dev.berth.core.claim.CrossZonePolicy.LATEST_SNAPSHOT;
+        if (request.storeModel() != StoreModel.NONE) {
+            w.storeCost = new StoreCost(request.storeModel());
+        }
         return w;
     }
 
@@ -121,6 +124,7 @@ public final class Simulation {
         var director = new Scheduler.Proc("director", this::direct);
         directorProc = director;
         world.scheduler.start(director, 0);
+        world.scheduler.continueInPlace(true);
         long nextProgress = 0;
         while (!director.finished() && world.scheduler.step()) {
             if (world.now() >= nextProgress) {
@@ -468,12 +472,8 @@ public final class Simulation {
 
     /** Whether a live instance without a workload already holds a slot: its claim has not finished. */
     private boolean idleHolds() {
-        for (var v : world.store.list(world.keys().slotsPrefix())) {
-            var n = world.keys().slotOf(v.key());
-            if (n.isEmpty()) {
-                continue;
-            }
-            var record = world.codec().decode(v.key(), n.getAsInt(), world.keys().cluster(), v.value());
+        for (var s : world.slotView.all()) {
+            var record = s.record();
             var holder = record.holder() == null ? null : world.instances.get(record.holder().instanceId());
             if (holder != null && !holder.terminated() && !holder.terminationRequested && holder.workloadSlot.isEmpty()
                     && holder.running()) {
@@ -485,14 +485,9 @@ public final class Simulation {
 
     /** Whether some slot could still go to an instance in this zone: a free one it may take, or one not created yet. */
     private boolean slotUsableFrom(String zone) {
-        var slots = world.store.list(world.keys().slotsPrefix());
         int held = 0;
-        for (var v : slots) {
-            var n = world.keys().slotOf(v.key());
-            if (n.isEmpty()) {
-                continue;
-            }
-            var record = world.codec().decode(v.key(), n.getAsInt(), world.keys().cluster(), v.value());
+        for (var s : world.slotView.all()) {
+            var record = s.record();
             var holder = record.holder() == null ? null : world.instances.get(record.holder().instanceId());
             if (holder != null && !holder.terminated()) {
                 held++;
@@ -504,7 +499,7 @@ public final class Simulation {
                 return true;
             }
         }
-        return slots.size() < world.desired && held < world.desired;
+        return world.slotView.keyCount() < world.desired && held < world.desired;
     }
 
     private int readyCount() {
@@ -524,21 +519,8 @@ public final class Simulation {
     // The report ------------------------------------------------------------------------------
 
     private SimulationReport report(long singleClaim) {
-        var slots = world.store.list(world.keys().slotsPrefix());
-        int held = 0;
-        for (var v : slots) {
-            var slot = world.keys().slotOf(v.key());
-            if (slot.isPresent()) {
-                try {
-                    var rec = world.codec().decode(v.key(), slot.getAsInt(), world.keys().cluster(), v.value());
-                    if (rec.holder() != null) {
-                        held++;
-                    }
-                } catch (RuntimeException e) {
-                    // counted as a violation when written
-                }
-            }
-        }
+        int slots = world.slotView.keyCount();
+        int held = (int) world.slotView.all().stream().filter(s -> s.record().holder() != null).count();
         long slowest = 0;
         for (var i : world.instances.values()) {
             if (i.readyAt >= 0) {
@@ -558,7 +540,7 @@ public final class Simulation {
         double perNode = booted == 0 ? 0 : round3((double) world.counters.claimWrites / booted);
         double ratio = singleClaim <= 0 ? 0 : round3((double) slowest / singleClaim);
         return new SimulationReport(request.scenario().cliName(), request.seed(), request.nodes(), request.zones(),
-                world.desired, slots.size(), held, world.counters.volumesCreated, world.counters.idempotentCreates,
+                world.desired, slots, held, world.counters.volumesCreated, world.counters.idempotentCreates,
                 world.counters.snapshots, world.counters.claimWrites, perNode, happyMedian, happyMax,
                 world.counters.spiCalls, world.counters.cloudCalls, world.counters.storeCalls, world.counters.crashes,
                 world.counters.claimErrors, world.counters.unexplainedClaimErrors, world.counters.fullOutcomes, world.counters.throttled,
@@ -568,7 +550,25 @@ public final class Simulation {
                 world.counters.snapshotsDeleted, world.counters.movesFromLatestSnapshot,
                 Math.round(world.counters.maxDataLossMillis / 6_000.0) / 10.0, world.settings.snapshots().maxSnapshotAgeMinutes(),
                 world.counters.retiredAttached, waitingMessages(), world.network.allocated, world.network.moves(),
-                world.network.interfacesCreated);
+                world.network.interfacesCreated, storeModel(), storeRequests(), storeRequestsPerClaim(), storeSlowDowns());
+    }
+
+    private String storeModel() {
+        return world.storeCost == null ? null : world.storeCost.model.cliName();
+    }
+
+    private Long storeRequests() {
+        return world.storeCost == null ? null : world.storeCost.requests;
+    }
+
+    /** Backend store requests per node that got ready (every request of the run, retries and keepers included). */
+    private Double storeRequestsPerClaim() {
+        return world.storeCost == null || world.counters.ready == 0 ? null
+                : round3((double) world.storeCost.requests / world.counters.ready);
+    }
+
+    private Long storeSlowDowns() {
+        return world.storeCost == null ? null : world.storeCost.slowDowns;
     }
 
     private final java.util.Set<String> notable = new java.util.LinkedHashSet<>();

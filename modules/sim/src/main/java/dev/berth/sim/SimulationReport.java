@@ -26,6 +26,10 @@ import java.util.List;
  * @param addressesAllocated  Elastic IPs allocated (with --elastic-ip)
  * @param addressMoves        times a slot's address or interface went to a new holder (one per slot and holder)
  * @param interfacesCreated   network interfaces created (with --interface)
+ * @param storeModel          the store model that charged the store calls (--store-model); absent on the abstract store
+ * @param storeRequests       backend requests the store plugin would have made (with --store-model)
+ * @param storeRequestsPerClaim backend store requests per node that got ready (with --store-model)
+ * @param storeSlowDowns      requests S3 turned away with 503 SlowDown for the prefix's request rate (with --store-model s3*)
  */
 @Json
 public record SimulationReport(
@@ -69,7 +73,11 @@ public record SimulationReport(
         List<String> waitingMessages,
         long addressesAllocated,
         long addressMoves,
-        long interfacesCreated) {
+        long interfacesCreated,
+        String storeModel,
+        Long storeRequests,
+        Double storeRequestsPerClaim,
+        Long storeSlowDowns) {
 
     public SimulationReport {
         violationDetails = List.copyOf(violationDetails);

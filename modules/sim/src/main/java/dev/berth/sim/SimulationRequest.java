@@ -19,7 +19,14 @@ public record SimulationRequest(
         boolean trace,
         List<PlanAction> plan,
         boolean elasticIp,
-        boolean networkInterface) {
+        boolean networkInterface,
+        StoreModel storeModel) {
+
+    /** A request on the abstract store (--store-model none). */
+    public SimulationRequest(Scenario scenario, int nodes, int zones, long seed, FullPolicy whenFull, CrossZonePolicy crossZone,
+                             boolean trace, List<PlanAction> plan, boolean elasticIp, boolean networkInterface) {
+        this(scenario, nodes, zones, seed, whenFull, crossZone, trace, plan, elasticIp, networkInterface, StoreModel.NONE);
+    }
 
     /** A request without addresses (network: none). */
     public SimulationRequest(Scenario scenario, int nodes, int zones, long seed, FullPolicy whenFull, CrossZonePolicy crossZone,
@@ -29,13 +36,21 @@ public record SimulationRequest(
 
     /** The same run with each slot's Elastic IP and/or network interface turned on (--elastic-ip, --interface). */
     public SimulationRequest withNetwork(boolean withElasticIp, boolean withInterface) {
-        return new SimulationRequest(scenario, nodes, zones, seed, whenFull, crossZone, trace, plan, withElasticIp, withInterface);
+        return new SimulationRequest(scenario, nodes, zones, seed, whenFull, crossZone, trace, plan, withElasticIp, withInterface,
+                storeModel);
+    }
+
+    /** The same run with each logical store call charged what the real store plugin does (--store-model). */
+    public SimulationRequest withStoreModel(StoreModel model) {
+        return new SimulationRequest(scenario, nodes, zones, seed, whenFull, crossZone, trace, plan, elasticIp, networkInterface,
+                model);
     }
 
     public static final int MAX_NODES = 20_000;
 
     public SimulationRequest {
         plan = List.copyOf(plan);
+        storeModel = storeModel == null ? StoreModel.NONE : storeModel;
         if (scenario != Scenario.PLAN && !plan.isEmpty()) {
             throw new BerthException("--plan goes with --scenario plan (or no --scenario): the named scenarios bring their own steps");
         }
@@ -118,15 +133,17 @@ public record SimulationRequest(
     }
 
     public SimulationRequest withPolicies(FullPolicy full, CrossZonePolicy cross) {
-        return new SimulationRequest(scenario, nodes, zones, seed, full, cross, trace, plan, elasticIp, networkInterface);
+        return new SimulationRequest(scenario, nodes, zones, seed, full, cross, trace, plan, elasticIp, networkInterface, storeModel);
     }
 
     public SimulationRequest withShape(int newNodes, int newZones, List<PlanAction> newPlan) {
-        return new SimulationRequest(scenario, newNodes, newZones, seed, whenFull, crossZone, trace, newPlan, elasticIp, networkInterface);
+        return new SimulationRequest(scenario, newNodes, newZones, seed, whenFull, crossZone, trace, newPlan, elasticIp,
+                networkInterface, storeModel);
     }
 
     public SimulationRequest withSeed(long newSeed) {
-        return new SimulationRequest(scenario, nodes, zones, newSeed, whenFull, crossZone, trace, plan, elasticIp, networkInterface);
+        return new SimulationRequest(scenario, nodes, zones, newSeed, whenFull, crossZone, trace, plan, elasticIp,
+                networkInterface, storeModel);
     }
 
     /** The command line that replays this run. */
@@ -148,6 +165,9 @@ public record SimulationRequest(
         }
         if (networkInterface) {
             line.append(" --interface");
+        }
+        if (storeModel != StoreModel.NONE) {
+            line.append(" --store-model ").append(storeModel.cliName());
         }
         return line.toString();
     }

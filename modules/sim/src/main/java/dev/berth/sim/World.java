@@ -75,6 +75,12 @@ final class World {
     final Map<String, String> volumeByToken = new HashMap<>();
     final Set<String> zonesDown = new HashSet<>();
     final Counters counters = new Counters();
+    /** The store's own hiccups: S3 503 SlowDown bursts and etcd leader elections. */
+    final StoreFaults storeFaults = new StoreFaults(this);
+    /** One live holder per slot, a slot's identity never changing, moves from recent snapshots only. */
+    final SlotInvariants slotInvariants = new SlotInvariants(this);
+    /** What each store call costs in backend requests (--store-model); null on the abstract store. */
+    StoreCost storeCost;
     /** Elastic IPs and network interfaces, and their invariants. */
     final SimNetwork network = new SimNetwork(this);
     /** The rule the simulated berth takes a slot's address by: the real one, unless a test breaks it. */
@@ -100,9 +106,8 @@ final class World {
     private final Supplier<SlotSelection> selection;
     private final SlotKeys keys;
     private final SlotCodec codec = new SlotCodec();
-    private final Map<Integer, Set<String>> believedHolders = new TreeMap<>();
-    private final Map<Integer, String> firstIdentity = new HashMap<>();
-    private final Set<String> movesFromSnapshots = new HashSet<>();
+    /** The slot records as the store holds them now (for the invariants, the director and the report). */
+    final SlotView slotView;
     private final ClaimLog log;
     int desired;
     long staleUntil = -1;
@@ -124,9 +129,6 @@ final class World {
     boolean outageSeen;
     /** The end of the latest planned stall that has struck (liveness is judged only after it). */
     long stalledUntil = -1;
-    private long nextStoreHiccupAt = -1;
-    private long s3SlowDownUntil = -1;
-    private long etcdElectionUntil = -1;
     private int instanceCounter;
     private int volumeCounter;
     private int snapshotCounter;
@@ -148,6 +150,7 @@ final class World {
         this.random = new SplittableRandom(seed);
         this.selection = selection;
         this.keys = new SlotKeys(settings.cluster());
+        this.slotView = new SlotView(store, keys, codec);
         this.log = log;
     }
 
@@ -303,6 +306,9 @@ final class World {
         if (!pausePlans.isEmpty() || !pauseAfterOp.isEmpty() || stalledUntil >= 0) {
             return "stalled process";
         }
+        if (storeCost != null && storeCost.slowDowns > 0) {
+            return "S3 request rate exceeded (503 SlowDown)";
+        }
         if (attachmentsHang) {
             return "stuck attachment";
         }
@@ -312,7 +318,7 @@ final class World {
         return null;
     }
 
-    private ClaimSettings settingsFor(SimInstance instance) {
+    ClaimSettings settingsFor(SimInstance instance) {
         if (instance.settingsOverride != null) {
             return instance.settingsOverride;
         }
@@ -425,15 +431,10 @@ final class World {
         long noticeAt = now();
         scheduler.at(now() + 120_000, () -> {
             if (holder && !zonesDown.contains(instance.zone) && !zoneDownSince(instance.zone, noticeAt)) {
-                for (var v : store.list(keys().slotsPrefix())) {
-                    var n = keys().slotOf(v.key());
-                    if (n.isEmpty()) {
-                        continue;
-                    }
-                    var record = codec().decode(v.key(), n.getAsInt(), keys().cluster(), v.value());
-                    if (record.heldBy(instance.id)) {
-                        violation("a spot holder releases its slot within the two-minute notice", n.getAsInt(),
-                                List.of(instance.id), "slot " + n.getAsInt() + " still held when EC2 reclaimed the instance");
+                for (var s : slotView.all()) {
+                    if (s.record().heldBy(instance.id)) {
+                        violation("a spot holder releases its slot within the two-minute notice", s.slot(),
+                                List.of(instance.id), "slot " + s.slot() + " still held when EC2 reclaimed the instance");
                     }
                 }
             }
@@ -491,9 +492,7 @@ final class World {
             instance.workloadSlot = java.util.OptionalInt.empty();
             instance.mountedVolume = null;
             network.onTerminated(instance);
-            for (var set : believedHolders.values()) {
-                set.remove(instance.id);
-            }
+            slotInvariants.terminated(instance.id);
             long letGo = physics.terminationDetach().draw(random);
             for (var v : volumes.values()) {
                 var remaining = v.attachedNow().stream().filter(a -> !a.instanceId().equals(instance.id)).toList();
@@ -615,39 +614,6 @@ final class World {
         return physics.describeLag().draw(random);
     }
 
-    /**
-     * Before a store request: the store has a hiccup now and then (a mean of
-     * {@link Physics#storeHiccupEveryMillis()} apart): an S3 503 SlowDown burst, when most
-     * requests fail retryably, or an etcd leader election, when requests stall until a leader
-     * is elected. Returns how long this request stalls; throws for a request S3 turns away.
-     */
-    long storeHiccup() {
-        long every = physics.storeHiccupEveryMillis();
-        if (every <= 0) {
-            return 0;
-        }
-        if (nextStoreHiccupAt < 0) {
-            nextStoreHiccupAt = now() + exponential(every);
-        }
-        while (now() >= nextStoreHiccupAt) {
-            if (random.nextBoolean()) {
-                s3SlowDownUntil = nextStoreHiccupAt + physics.s3SlowDown().draw(random);
-                nextStoreHiccupAt = s3SlowDownUntil + exponential(every);
-            } else {
-                etcdElectionUntil = nextStoreHiccupAt + physics.etcdElection().draw(random);
-                nextStoreHiccupAt = etcdElectionUntil + exponential(every);
-            }
-        }
-        if (now() < s3SlowDownUntil && random.nextInt(4) != 0) {
-            throw new dev.berth.spi.StoreException("503 SlowDown: please reduce your request rate (simulated)", true);
-        }
-        return now() < etcdElectionUntil ? etcdElectionUntil - now() : 0;
-    }
-
-    private long exponential(long mean) {
-        return 1 + (long) (-mean * Math.log(1 - random.nextDouble()));
-    }
-
     long viewTime() {
         return Math.max(0, now() - lag());
     }
@@ -717,7 +683,7 @@ final class World {
         long sameZone = volumes.values().stream()
                 .filter(v -> v.zone.equals(volume.zone) && slotTag(v) == slot && !v.tags.containsKey("berth:retired")
                         && v.state.now() != VolumeState.ERROR && v.state.now() != VolumeState.DELETED
-                        && !retiredBySlot(slot, v.id))
+                        && !slotView.retired(slot, v.id))
                 .count();
         if (slot >= 0 && sameZone > 1) {
             violation("one live volume per slot and zone", slot, List.of(caller.id),
@@ -726,38 +692,16 @@ final class World {
         return volume;
     }
 
-    /** Whether the slot's record lists the volume as retired (a move's old volume, one gc emptied the slot of). */
-    private boolean retiredBySlot(int slot, String volumeId) {
-        var item = store.get(keys.slot(slot));
-        if (item.isEmpty()) {
-            return false;
-        }
-        try {
-            return codec.decode(item.get().key(), slot, keys.cluster(), item.get().value()).retired(volumeId);
-        } catch (CorruptSlotRecordException e) {
-            return false;
-        }
-    }
-
     /** A volume a slot record lists as retired (left behind by a move) is never attached for that slot again. */
     private void checkNotRetired(SimInstance caller, SimVolume volume) {
         int slot = slotTag(volume);
         if (slot < 0) {
             return;
         }
-        var item = store.get(keys.slot(slot));
-        if (item.isEmpty()) {
-            return;
-        }
-        try {
-            var record = codec.decode(item.get().key(), slot, keys.cluster(), item.get().value());
-            if (record.retired(volume.id)) {
-                counters.retiredAttached++;
-                violation("no retired volume is used again", slot, List.of(caller.id), "volume " + volume.id
-                        + " was retired from slot " + slot + " and is being attached again by " + caller.id);
-            }
-        } catch (CorruptSlotRecordException e) {
-            // reported when written
+        if (slotView.retired(slot, volume.id)) {
+            counters.retiredAttached++;
+            violation("no retired volume is used again", slot, List.of(caller.id), "volume " + volume.id
+                    + " was retired from slot " + slot + " and is being attached again by " + caller.id);
         }
     }
 
@@ -872,17 +816,9 @@ final class World {
             violation("berth deletes only its own snapshots", -1, List.of(caller.id), "snapshot " + snapshotId
                     + " has no berth:cluster tag");
         }
-        for (var item : store.list(keys.slotsPrefix())) {
-            var slot = keys.slotOf(item.key());
-            if (slot.isEmpty()) {
-                continue;
-            }
-            SlotRecord record;
-            try {
-                record = codec.decode(item.key(), slot.getAsInt(), keys.cluster(), item.value());
-            } catch (CorruptSlotRecordException e) {
-                continue;
-            }
+        for (var s : slotView.all()) {
+            var record = s.record();
+            var slot = java.util.OptionalInt.of(s.slot());
             boolean latest = record.latestSnapshot() != null && record.latestSnapshot().snapshotId().equals(snapshotId);
             boolean source = record.volumeIntent() != null && snapshotId.equals(record.volumeIntent().sourceSnapshotId());
             if (latest || source) {
@@ -949,17 +885,9 @@ final class World {
      * records say), so a one-node world can resume or take over slots claimed in earlier runs.
      */
     void seedVolumesFromStore() {
-        for (var item : store.list(keys.slotsPrefix())) {
-            var slot = keys.slotOf(item.key());
-            if (slot.isEmpty()) {
-                continue;
-            }
-            SlotRecord record;
-            try {
-                record = codec.decode(item.key(), slot.getAsInt(), keys.cluster(), item.value());
-            } catch (CorruptSlotRecordException e) {
-                continue;
-            }
+        for (var s : slotView.all()) {
+            var record = s.record();
+            var slot = java.util.OptionalInt.of(s.slot());
             if (record.volume() == null || volumes.containsKey(record.volume().volumeId())) {
                 continue;
             }
@@ -993,66 +921,14 @@ final class World {
             new WarmPool(this).check(writer, n, "claimed");
         }
         gc.checkWritten(record, writer.id);
-        var believers = believedHolders.computeIfAbsent(n, k -> new java.util.TreeSet<>());
-        if (record.holder() == null) {
-            believers.remove(writer.id);
-        } else {
-            var holder = record.holder().instanceId();
-            if (!believers.contains(holder)) {
-                for (var other : List.copyOf(believers)) {
-                    var o = instances.get(other);
-                    if (o == null || o.terminated()) {
-                        believers.remove(other);
-                        continue;
-                    }
-                    if (writer.forceClaim) {
-                        believers.remove(other);
-                        event(other, "fenced", "slot " + n + " forced away at epoch " + record.epoch(), n);
-                        continue;
-                    }
-                    violation("at most one live holder per slot", n, List.of(other, holder),
-                            "instance " + holder + " took slot " + n + " at epoch " + record.epoch()
-                                    + " while " + other + " (" + o.state.now().name().toLowerCase() + ") still held it");
-                    believers.remove(other);
-                }
-                believers.add(holder);
-            }
-        }
-        if (record.identity() == null && record.volume() == null && writer.id.startsWith("operator-")) {
-            firstIdentity.remove(n);   // gc emptied a slot above capacity: a new identity may come later
-        }
-        var intent = record.volumeIntent();
-        if (intent != null && intent.sourceSnapshotId() != null && snapshots.containsKey(intent.sourceSnapshotId())
-                && periodic(snapshots.get(intent.sourceSnapshotId()))
-                && movesFromSnapshots.add(n + "/" + record.epoch() + "/" + intent.sourceSnapshotId())) {
-            var used = snapshots.get(intent.sourceSnapshotId());
-            long age = now() - used.createdAt;
-            counters.movesFromLatestSnapshot++;
-            counters.maxDataLossMillis = Math.max(counters.maxDataLossMillis, age);
-            long bound = settingsFor(writer).snapshots().maxAgeMillis();
-            event(writer.id, "move from latest snapshot", "slot " + n + " from " + used.id + ", " + age / 60_000
-                    + " min old (bound " + bound / 60_000 + ")", n);
-            if (age > bound + 60_000) {
-                violation("data loss is bounded: no move from a snapshot older than the bound", n, List.of(writer.id),
-                        "slot " + n + " moves from snapshot " + used.id + " taken " + age / 60_000 + " minutes ago; the"
-                                + " bound is " + bound / 60_000 + " minutes");
-            }
-        }
-        if (record.identity() != null) {
-            var first = firstIdentity.putIfAbsent(n, record.identity().fingerprint());
-            if (first != null && !first.equals(record.identity().fingerprint())) {
-                violation("a slot's identity never changes", n, List.of(writer.id),
-                        "slot " + n + " identity changed from " + first + " to " + record.identity().fingerprint());
-            }
-        }
+        slotInvariants.written(writer, n, record);
     }
 
     /** A slot record deleted (gc of a slot above capacity): a slot made again later starts afresh. */
     void onSlotDeleted(SimInstance writer, String key) {
         var slot = keys.slotOf(key);
         if (slot.isPresent()) {
-            firstIdentity.remove(slot.getAsInt());
-            believedHolders.remove(slot.getAsInt());
+            slotInvariants.deleted(slot.getAsInt());
             event(writer.id, "slot deleted", key, slot.getAsInt());
         }
     }

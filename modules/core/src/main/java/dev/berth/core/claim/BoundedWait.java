@@ -170,7 +170,7 @@ public final class BoundedWait {
             if (bound.millis() != Long.MAX_VALUE) {
                 pause = Math.min(pause, Math.max(1, bound.millis() - waited));   // one last look at the bound
             }
-            ticker.sleep(pause);
+            ticker.sleep(pause, bound.key());
             delay = Math.min(delay * 2, maxDelayMillis);
         }
     }

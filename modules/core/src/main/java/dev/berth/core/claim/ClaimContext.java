@@ -32,4 +32,9 @@ public record ClaimContext(
         Objects.requireNonNull(log, "log");
         Objects.requireNonNull(envFiles, "envFiles");
     }
+
+    /** The same providers with another log (a step's). */
+    public ClaimContext withLog(ClaimLog log) {
+        return new ClaimContext(cloud, store, devices, filesystems, identity, keys, ticker, log, envFiles);
+    }
 }

@@ -79,13 +79,13 @@ public final class ClaimProtocol {
         boolean resumed;
         VolumeStep.Attached attached;
         try {
-            switch (holdSlot(run)) {                                             // steps 1 to 4
+            switch (holdSlot(run.inStep("slot"))) {                                             // steps 1 to 4
                 case Start.NoSlot none -> {
                     return none.full();
                 }
                 case Start.Hold hold -> {
                     resumed = hold.resumed();
-                    attached = VolumeStep.ensure(run, hold.held(), resumed);     // step 5
+                    attached = VolumeStep.ensure(run.inStep("volume"), hold.held(), resumed);     // step 5
                 }
             }
         } catch (ClaimException e) {
@@ -95,21 +95,21 @@ public final class ClaimProtocol {
         BlockDevice device;
         AddressStep.Result address;
         try {
-            VolumeGrowth.grow(run, attached.held().slot(), attached.volumeId(), attached.sizeGiB());
-            device = FilesystemStep.prepare(run, attached.held(), attached);    // step 6
+            VolumeGrowth.grow(run.inStep("grow"), attached.held().slot(), attached.volumeId(), attached.sizeGiB());
+            device = FilesystemStep.prepare(run.inStep("filesystem"), attached.held(), attached);    // step 6
             address = addresses.ensure(me, attached.held());                    // step 6b: gives back what it took if fenced
         } catch (ClaimException e) {
             throw fencedOff(run, addresses, e, AddressStep.Taken.NOTHING, attachedHere);
         }
         try {
             var held = address.held();
-            var identity = IdentityStep.ensure(run, held);                       // step 7
-            held = SlotRecordStep.record(run, held, attached.volumeId(), identity);   // step 8
+            var identity = IdentityStep.ensure(run.inStep("identity"), held);                       // step 7
+            held = SlotRecordStep.record(run.inStep("record"), held, attached.volumeId(), identity);   // step 8
             var lease = new SlotLease(settings.cluster(), held.slot(), held.record().epoch(), me.instanceId(), me.zone(),
                     attached.volumeId(), device.path(), settings.volume().mountPoint(),
                     identity instanceof IdentityStep.Outcome.Ready ready ? Optional.of(ready.identity()) : Optional.empty(),
                     me.privateIp(), me.publicIp());
-            EnvFileStep.write(run, lease, address);
+            EnvFileStep.write(run.inStep("env"), lease, address);
             run.log("slot " + lease.slot() + " ready: volume " + lease.volumeId() + " mounted at " + lease.mountPoint()
                     + lease.identity().map(i -> ", identity " + i.publicName()).orElse(""));
             return resumed ? new ClaimOutcome.Resumed(lease) : new ClaimOutcome.Claimed(lease);

@@ -46,6 +46,11 @@ public record ClaimRun(ClaimSettings settings, ClaimContext context, Calls calls
                 + " instance while it held it: another process writes the record; check for a second berth on this instance");
     }
 
+    /** This run as one step sees it: its lines carry the step's name (a JSON log's {@code step} field). */
+    public ClaimRun inStep(String step) {
+        return new ClaimRun(settings, context.withLog(context.log().inStep(step)), calls, slots, me);
+    }
+
     void log(String message) {
         context.log().info(message);
     }

@@ -11,6 +11,14 @@ public interface Ticker extends dev.berth.spi.PluginClock {
 
     void sleep(long millis);
 
+    /**
+     * A pause of a bounded wait: {@code kind} is the wait's bound key ("waits.attachSeconds"), so that a
+     * ticker that meters time can say what the time was waited for. The same as {@link #sleep(long)} here.
+     */
+    default void sleep(long millis, String kind) {
+        sleep(millis);
+    }
+
     /** A random duration in [0, boundMillis). */
     long jitter(long boundMillis);
 

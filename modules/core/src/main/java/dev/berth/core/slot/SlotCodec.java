@@ -26,7 +26,30 @@ public final class SlotCodec {
     private static final java.util.Map<DecodeKey, SlotRecord> DECODED = new java.util.concurrent.ConcurrentHashMap<>();
     private static final int MAX_DECODED = 8_192;
 
-    private record DecodeKey(int slot, String cluster, java.nio.ByteBuffer bytes) {
+    /** A cache key: its hash is computed once (vectorized), and equality compares the hash before the bytes. */
+    private static final class DecodeKey {
+        private final int slot;
+        private final String cluster;
+        private final byte[] bytes;
+        private final int hash;
+
+        DecodeKey(int slot, String cluster, byte[] bytes) {
+            this.slot = slot;
+            this.cluster = cluster;
+            this.bytes = bytes;
+            this.hash = (java.util.Arrays.hashCode(bytes) * 31 + slot) * 31 + cluster.hashCode();
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof DecodeKey k && k.hash == hash && k.slot == slot && k.cluster.equals(cluster)
+                    && java.util.Arrays.equals(k.bytes, bytes);
+        }
     }
 
     private final JsonType<SlotRecord> type;
@@ -40,8 +63,7 @@ public final class SlotCodec {
     }
 
     public SlotRecord decode(String key, int expectedSlot, String expectedCluster, byte[] bytes) {
-        var cacheKey = new DecodeKey(expectedSlot, expectedCluster, java.nio.ByteBuffer.wrap(bytes.clone()));
-        var known = DECODED.get(cacheKey);
+        var known = DECODED.get(new DecodeKey(expectedSlot, expectedCluster, bytes));
         if (known != null) {
             return known;
         }
@@ -49,7 +71,7 @@ public final class SlotCodec {
         if (DECODED.size() >= MAX_DECODED) {
             DECODED.clear();
         }
-        DECODED.put(cacheKey, record);
+        DECODED.put(new DecodeKey(expectedSlot, expectedCluster, bytes.clone()), record);
         return record;
     }
 
