@@ -1,17 +1,12 @@
 /**
- * The etcd claim store (scheme {@code etcd://}). Loaded into its own plugin layer, so jetcd's
- * gRPC, vert.x and netty never meet the core or another plugin.
+ * The etcd claim store (scheme {@code etcd://}), on etcd's v3 JSON gateway through
+ * {@code java.net.http}: no gRPC, no netty. Loaded into its own plugin layer.
  */
 module dev.berth.store.etcd {
     requires dev.berth.spi;
-    // jetcd 0.8.7 ships plain jars without Automatic-Module-Name: these are the names the
-    // module system derives from the file names jetcd-core-0.8.7.jar and jetcd-common-0.8.7.jar.
-    // In the plugin layer, resolving them pulls in every other automatic module of the folder
-    // (grpc, protobuf, vert.x grpc), and those read all named modules (netty, jackson).
-    requires jetcd.core;
-    requires jetcd.common;
-    // netty's SslContextBuilder, for a private CA (caFile)
-    requires io.netty.handler;
+    requires java.net.http;
+    // avaje's streaming JSON (the reader/writer under avaje-jsonb), no reflection
+    requires io.avaje.json;
 
     provides dev.berth.spi.ClaimStoreFactory with dev.berth.store.etcd.EtcdClaimStoreFactory;
 }

@@ -103,7 +103,7 @@ class StaticFleetTest {
             nodes.add(new Node(id, pb.start(), out));
         }
         try {
-            var holders = waitForHolders(nodes, CAPACITY, 120, dir);
+            var holders = waitForHolders(nodes, CAPACITY, 300, dir);   // a hang guard: 16 cold JVMs at load 40+ are slow
             assertEquals(CAPACITY, holders.size(), "exactly " + CAPACITY + " processes claimed: " + holders);
             assertEquals(CAPACITY, holders.values().stream().distinct().count(), "each slot once: " + holders
                     + "\n" + outputs(nodes, dir));
@@ -114,7 +114,7 @@ class StaticFleetTest {
             int victimSlot = holders.get(victim.id());
             victim.process().destroyForcibly().waitFor(10, TimeUnit.SECONDS);
 
-            var after = waitForHolders(nodes, CAPACITY + 1, 120, dir);
+            var after = waitForHolders(nodes, CAPACITY + 1, 300, dir);
             var takers = after.keySet().stream().filter(id -> !holders.containsKey(id)).toList();
             assertEquals(1, takers.size(), "exactly one waiter took over: " + after);
             var taker = nodes.stream().filter(n -> n.id().equals(takers.getFirst())).findFirst().orElseThrow();

@@ -13,4 +13,12 @@ public interface KeyProviderFactory {
     default KeyProvider create(PluginContext context) {
         return create(context.settings());
     }
+
+    /**
+     * The permissions this provider's calls need for what the configuration turns on ({@code berth iam-policy}).
+     * None by default: a provider that calls no access-controlled API needs none.
+     */
+    default java.util.List<PolicyStatement> permissions(PermissionRequest request) {
+        return java.util.List.of();
+    }
 }

@@ -100,7 +100,7 @@ final class ClaimCommand implements Callable<Integer> {
                 whenFull, crossZone, instanceId, zone, slot), home.plugins());
         EnvFilePath.check(resolved.settings().envFile());
         var loaded = loadPlugins(resolved);
-        var factory = cloudFactory(loaded, resolved.provider());
+        var factory = cloudFactory(loaded, resolved);
         var runner = runnerOf(factory, resolved, home);
         var log = console.log("claim").with("cluster", resolved.settings().cluster());
         var claimStore = openStore(loaded, resolved);
@@ -170,13 +170,20 @@ final class ClaimCommand implements Callable<Integer> {
         }
     }
 
-    /** The cloud provider by name (built in, like static and sim, or from a plugin), or exit 2 naming the ones there are. */
-    static CloudProviderFactory cloudFactory(Plugins loaded, String name) {
+    /**
+     * The configured cloud provider by name (built in, like static and sim, or from a plugin), or exit 2 naming the
+     * ones there are; exit 2 too when the config has a network: section the provider cannot serve.
+     */
+    static CloudProviderFactory cloudFactory(Plugins loaded, ClaimConfig resolved) {
+        CloudProviderFactory factory;
         try {
-            return loaded.require(CloudProviderFactory.class, CloudProviderFactory::name, name, "cloud provider");
+            factory = loaded.require(CloudProviderFactory.class, CloudProviderFactory::name, resolved.provider(),
+                    "cloud provider");
         } catch (BerthException e) {
             throw new UsageException(e.getMessage());
         }
+        resolved.requireNetworkOf(factory);
+        return factory;
     }
 
     /**

@@ -118,7 +118,7 @@ record ClaimConfig(
                 whenFull, crossZone, waits, envFile,
                 flags.forceSlot() == null ? OptionalInt.empty() : OptionalInt.of(flags.forceSlot()),
                 snapshots(file.section("snapshots").only(Set.of("everyMinutes", "keep", "maxSnapshotAgeMinutes")), crossZone))
-                .withNetwork(network(file, provider));
+                .withNetwork(network(file));
 
         var keys = file.section("keys").only(Set.of("provider", "settings"));
         var devices = file.section("devices").only(Set.of("provider", "settings"));
@@ -156,18 +156,25 @@ record ClaimConfig(
     }
 
     /** The {@code network:} section (DESIGN step 6b); off when absent. */
-    private static dev.berth.core.claim.NetworkSettings network(ConfigFile file, String provider) {
+    private static dev.berth.core.claim.NetworkSettings network(ConfigFile file) {
         var n = file.section("network").only(Set.of("elasticIp", "elasticIpPool", "interface"));
         var network = new dev.berth.core.claim.NetworkSettings(
                 dev.berth.core.claim.NetworkSettings.ElasticIp.parse(n.string("elasticIp").orElse("none")),
                 n.list("elasticIpPool"),
                 dev.berth.core.claim.NetworkSettings.Interfaces.parse(n.string("interface").orElse("none")));
-        if (network.enabled() && provider.equals("static")) {
+        return network;
+    }
+
+    /**
+     * Refuses a {@code network:} section the cloud provider cannot serve (its factory says whether it gives a slot
+     * its own address or interface), before anything is claimed.
+     */
+    void requireNetworkOf(dev.berth.spi.CloudProviderFactory factory) {
+        if (settings.network().enabled() && !factory.slotNetwork()) {
             throw new UsageException("the network: section asks for an Elastic IP or a network interface per slot, and"
-                    + " the static (bare-metal) provider has neither: remove the network: section, or set"
+                    + " the " + factory.name() + " provider has neither: remove the network: section, or set"
                     + " network.elasticIp and network.interface to none");
         }
-        return network;
     }
 
     /**

@@ -31,7 +31,7 @@ final class FleetAccess {
 
     static <T> T with(ClaimConfig resolved, BerthHome home, ClaimLog log, Function<FleetAccess, T> use) {
         var loaded = ClaimCommand.loadPlugins(resolved);
-        var factory = ClaimCommand.cloudFactory(loaded, resolved.provider());
+        var factory = ClaimCommand.cloudFactory(loaded, resolved);
         try (var store = ClaimCommand.openStore(loaded, resolved)) {
             if (factory instanceof SimProviderFactory) {
                 // the simulated cloud exists only inside a one-node world around the real store

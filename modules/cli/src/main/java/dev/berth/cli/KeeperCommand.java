@@ -48,7 +48,7 @@ final class KeeperCommand implements Callable<Integer> {
         }
         var resolved = ClaimConfig.resolve(ConfigFile.load(config), ClaimConfig.Flags.none(), home.plugins());
         var loaded = ClaimCommand.loadPlugins(resolved);
-        var factory = ClaimCommand.cloudFactory(loaded, resolved.provider());
+        var factory = ClaimCommand.cloudFactory(loaded, resolved);
         if (factory instanceof dev.berth.core.plugin.ClaimRunnerFactory) {
             throw new UsageException("provider '" + resolved.provider() + "' runs its own claim and has no termination"
                     + " notice to watch: with static, berth claim itself keeps the slot and releases it on SIGTERM");

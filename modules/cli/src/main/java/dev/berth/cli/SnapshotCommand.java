@@ -43,7 +43,7 @@ final class SnapshotCommand implements Callable<Integer> {
             return ExitCodes.OK;
         }
         var loaded = ClaimCommand.loadPlugins(resolved);
-        var factory = ClaimCommand.cloudFactory(loaded, resolved.provider());
+        var factory = ClaimCommand.cloudFactory(loaded, resolved);
         if (factory instanceof dev.berth.core.plugin.ClaimRunnerFactory) {
             // static and sim run their own claim: their volumes are directories or simulated, not cloud volumes
             throw new UsageException("provider '" + resolved.provider() + "' has no snapshots: snapshot its directories"

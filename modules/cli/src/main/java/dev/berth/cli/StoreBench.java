@@ -6,7 +6,6 @@ import dev.berth.spi.Deleted;
 import dev.berth.spi.Listed;
 import dev.berth.spi.StoreStats;
 import dev.berth.spi.Written;
-import dev.berth.storecheck.history.Verdict;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -70,7 +69,7 @@ final class StoreBench {
             boolean counted = !Double.isNaN(requestsPerClaim());
             return String.format(Locale.ROOT, "{\"store\":%s,\"claims\":%d,\"threads\":%d,\"slots\":%d,\"seconds\":%.3f,"
                             + "\"claimsPerSecond\":%.1f,\"p50Millis\":%.2f,\"p99Millis\":%.2f,\"lostRaces\":%d,"
-                            + "\"requestsPerClaim\":%s,\"requests\":%s}", Verdict.quote(store), claims, threads, slots, seconds,
+                            + "\"requestsPerClaim\":%s,\"requests\":%s}", io.avaje.jsonb.Jsonb.builder().build().type(String.class).toJson(store), claims, threads, slots, seconds,
                     claimsPerSecond(), percentileMillis(0.50), percentileMillis(0.99), conflicts,
                     counted ? String.format(Locale.ROOT, "%.2f", requestsPerClaim()) : "null",
                     counted ? String.format(Locale.ROOT, "{\"reads\":%d,\"writes\":%d,\"lists\":%d,\"deletes\":%d,\"total\":%d}",

@@ -53,21 +53,14 @@ final class StoreCommand {
             }
             try {
                 var loaded = Plugins.load(plugins != null ? plugins : home.plugins());
-                // S3 credentials from the environment, as the AWS tools take them (passed on, never printed);
-                // only to the s3 store, since every store refuses settings it does not know
-                var settings = new java.util.TreeMap<String, String>();
-                if (uri.getScheme().equalsIgnoreCase("s3")) {
-                    java.util.Optional.ofNullable(System.getenv("AWS_ACCESS_KEY_ID"))
-                            .ifPresent(v -> settings.put("accessKeyId", v));
-                    java.util.Optional.ofNullable(System.getenv("AWS_SECRET_ACCESS_KEY"))
-                            .ifPresent(v -> settings.put("secretAccessKey", v));
-                }
                 var factory = loaded.require(ClaimStoreFactory.class, ClaimStoreFactory::scheme, uri.getScheme(),
                         "claim store scheme");
                 var stores = new java.util.ArrayList<dev.berth.spi.ClaimStore>();
                 try {
                     for (int i = 0; i < count; i++) {
-                        stores.add(factory.open(uri, new PluginConfig("storeSettings", settings)));
+                        // credentials are the store plugin's business (the s3 store: the SDK's default chain, which
+                        // reads AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN as the AWS tools do)
+                        stores.add(factory.open(uri, PluginConfig.empty("storeSettings")));
                     }
                 } catch (RuntimeException e) {
                     stores.forEach(dev.berth.spi.ClaimStore::close);
@@ -184,9 +177,12 @@ final class StoreCommand {
                 boolean safe = report.safe() && checked.map(c -> c.verdict().linearizable()).orElse(true);
                 var summary = report.summary() + checked.map(c -> "\nhistory: " + c.verdict().summary()
                         + c.notes().stream().map(n -> "\n  note: " + n).collect(Collectors.joining())).orElse("");
-                console.out().println(!json ? summary : "{\"safe\":" + safe + ",\"store\":" + Verdict.quote(report.store())
-                        + checked.map(c -> "," + c.verdict().json().substring(1, c.verdict().json().length() - 1)).orElse("")
-                        + ",\"summary\":" + Verdict.quote(summary) + "}");
+                var fields = new java.util.LinkedHashMap<String, Object>();
+                fields.put("safe", safe);
+                fields.put("store", report.store());
+                checked.ifPresent(c -> fields.putAll(c.verdict().fields()));
+                fields.put("summary", summary);
+                console.out().println(!json ? summary : Verdict.json(fields));
                 new StoreVerdict(safe, System.currentTimeMillis(), summary).save(claimStore);
                 return safe ? ExitCodes.OK : ExitCodes.FAILED;
             }

@@ -182,7 +182,7 @@ class MainTest {
                   settings:
                     keyId: arn:aws:kms:us-east-1:111122223333:key/abc
                 """);
-        var r = run("iam-policy", "--config", config.toString());
+        var r = run("iam-policy", "--config", TestPlugins.withAwsPlugins(config).toString());
         assertEquals(0, r.code(), r.err());
         for (var action : new String[] {"ec2:CreateVolume", "ec2:AttachVolume", "ec2:CreateSnapshot", "s3:PutObject",
                 "kms:GenerateDataKey", "kms:Decrypt", "autoscaling:TerminateInstanceInAutoScalingGroup"}) {
@@ -202,7 +202,7 @@ class MainTest {
         }
         var fine = dir.resolve("fine.yaml");
         Files.writeString(fine, "cluster: avax\nvolume:\n  mkfsArgs: [\"-m\", \"0\", \"-E\", \"lazy_itable_init=0\"]\n");
-        assertEquals(0, run("iam-policy", "--config", fine.toString()).code());
+        assertEquals(0, run("iam-policy", "--config", TestPlugins.withAwsPlugins(fine).toString()).code());
     }
 
     @Test
@@ -219,7 +219,7 @@ class MainTest {
                 providerSettings:
                   region: us-gov-west-1
                 """);
-        var r = run("iam-policy", "--config", config.toString());
+        var r = run("iam-policy", "--config", TestPlugins.withAwsPlugins(config).toString());
         assertEquals(0, r.code(), r.err());
         var resources = r.out().lines().filter(l -> l.contains("\"Resource\"") && l.contains(":kms:")).toList();
         assertEquals(4, resources.size(), r.out());

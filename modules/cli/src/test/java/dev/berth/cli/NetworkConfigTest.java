@@ -25,7 +25,7 @@ class NetworkConfigTest {
 
     @Test
     void theExampleConfigWithoutANetworkSectionAsksForNoAddressOrInterfaceAction() {
-        var r = MainTest.run("iam-policy", "--config", EXAMPLE.toString());
+        var r = MainTest.run("iam-policy", "--config", TestPlugins.withAwsPlugins(EXAMPLE).toString());
         assertEquals(0, r.code(), r.err());
         assertFalse(r.out().contains("Address") || r.out().contains("NetworkInterface") || r.out().contains("elastic-ip"),
                 r.out());
@@ -33,7 +33,8 @@ class NetworkConfigTest {
 
     @Test
     void allocatedElasticIpsAddExactlyTheAddressActions(@TempDir Path dir) throws Exception {
-        var r = MainTest.run("iam-policy", "--config", exampleWith(dir, "network:\n  elasticIp: allocate\n").toString());
+        var r = MainTest.run("iam-policy", "--config",
+                TestPlugins.withAwsPlugins(exampleWith(dir, "network:\n  elasticIp: allocate\n")).toString());
         assertEquals(0, r.code(), r.err());
         for (var action : ADDRESS_ACTIONS) {
             assertTrue(r.out().contains("\"" + action + "\""), action + " in " + r.out());
@@ -46,7 +47,8 @@ class NetworkConfigTest {
 
     @Test
     void perSlotInterfacesAddTheInterfaceActions(@TempDir Path dir) throws Exception {
-        var r = MainTest.run("iam-policy", "--config", exampleWith(dir, "network:\n  interface: per-slot\n").toString());
+        var r = MainTest.run("iam-policy", "--config",
+                TestPlugins.withAwsPlugins(exampleWith(dir, "network:\n  interface: per-slot\n")).toString());
         assertEquals(0, r.code(), r.err());
         for (var action : INTERFACE_ACTIONS) {
             assertTrue(r.out().contains("\"" + action + "\""), action + " in " + r.out());
@@ -56,8 +58,8 @@ class NetworkConfigTest {
 
     @Test
     void aPoolNamesItsAddressesAndAllocatesNone(@TempDir Path dir) throws Exception {
-        var r = MainTest.run("iam-policy", "--config", exampleWith(dir,
-                "network:\n  elasticIp: pool\n  elasticIpPool: [eipalloc-0123456789abcdef0]\n").toString());
+        var r = MainTest.run("iam-policy", "--config", TestPlugins.withAwsPlugins(exampleWith(dir,
+                "network:\n  elasticIp: pool\n  elasticIpPool: [eipalloc-0123456789abcdef0]\n")).toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("elastic-ip/eipalloc-0123456789abcdef0"), r.out());
         assertFalse(r.out().contains("ec2:AllocateAddress"), r.out());

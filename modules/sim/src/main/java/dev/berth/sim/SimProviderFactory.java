@@ -28,6 +28,12 @@ public final class SimProviderFactory implements CloudProviderFactory, ClaimRunn
                 + " berth claim --provider sim, or run berth simulate");
     }
 
+    /** The one-node world models addresses and interfaces per slot, as {@code berth simulate} does. */
+    @Override
+    public boolean slotNetwork() {
+        return true;
+    }
+
     @Override
     public ClaimRunner runner(PluginContext context) {
         context.settings().requireOnly(Set.of());

@@ -2,7 +2,10 @@ package dev.berth.aws;
 
 import dev.berth.spi.KeyProvider;
 import dev.berth.spi.KeyProviderFactory;
+import dev.berth.spi.PermissionRequest;
 import dev.berth.spi.PluginConfig;
+import dev.berth.spi.PolicyStatement;
+import java.util.List;
 
 /**
  * KeyProvider "kms". Settings: {@code keyId} (key id, ARN or alias), and the same
@@ -23,6 +26,12 @@ public final class KmsKeyProviderFactory implements KeyProviderFactory {
         var region = settings.region().or(() -> arnRegion(keyId));
         return new KmsKeyProvider(keyId, () -> AwsClients.kms(settings, region.orElseGet(
                 () -> new Imds(settings.imdsEndpoint(), settings.imdsTimeout()).identity().region())));
+    }
+
+    /** GenerateDataKey and Decrypt on the key, with the cluster's encryption context ({@link KmsPermissions}). */
+    @Override
+    public List<PolicyStatement> permissions(PermissionRequest request) {
+        return KmsPermissions.of(request);
     }
 
     /** arn:aws:kms:REGION:ACCOUNT:key/ID → REGION. */

@@ -1,6 +1,8 @@
 package dev.berth.storecheck.history;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -25,32 +27,28 @@ public record Verdict(int operations, long unknown, int keys, boolean linearizab
                 + " keys, checked in " + elapsed.toMillis() + " ms); " + anomaly.orElseThrow().describe();
     }
 
-    /** One JSON object: operations, unknown, keys, linearizable, anomaly (null or text), checkerMillis. */
-    public String json() {
-        return "{\"operations\":" + operations + ",\"unknown\":" + unknown + ",\"keys\":" + keys + ",\"linearizable\":"
-                + linearizable + ",\"anomaly\":" + anomaly.map(a -> quote(a.describe())).orElse("null")
-                + ",\"checkerMillis\":" + elapsed.toMillis() + "}";
+    /** The verdict's fields for a JSON report, in order: operations, unknown, keys, linearizable, anomaly (null or text), checkerMillis. */
+    public Map<String, Object> fields() {
+        var fields = new LinkedHashMap<String, Object>();
+        fields.put("operations", operations);
+        fields.put("unknown", unknown);
+        fields.put("keys", keys);
+        fields.put("linearizable", linearizable);
+        fields.put("anomaly", anomaly.map(Anomaly::describe).orElse(null));
+        fields.put("checkerMillis", elapsed.toMillis());
+        return fields;
     }
 
-    /** {@code text} as a JSON string. */
-    public static String quote(String text) {
-        var out = new StringBuilder("\"");
-        for (char c : text.toCharArray()) {
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                case '\t' -> out.append("\\t");
-                case '\r' -> out.append("\\r");
-                default -> {
-                    if (c < 0x20) {
-                        out.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        out.append(c);
-                    }
-                }
-            }
-        }
-        return out.append('"').toString();
+    /** One JSON object of {@link #fields()}, encoded by avaje-jsonb. */
+    public String json() {
+        return json(fields());
     }
+
+    /** A JSON object of these fields in their order, a null written as null (avaje-jsonb encodes). */
+    public static String json(Map<String, Object> fields) {
+        return JSON.toJson(fields);
+    }
+
+    private static final io.avaje.jsonb.JsonType<Object> JSON = io.avaje.jsonb.Jsonb.builder().serializeNulls(true).build()
+            .type(Object.class);
 }

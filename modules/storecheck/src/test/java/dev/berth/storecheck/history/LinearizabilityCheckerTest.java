@@ -287,4 +287,14 @@ class LinearizabilityCheckerTest {
         assertTrue(json.contains("\"operations\":2") && json.contains("\"unknown\":0") && json.contains("\"linearizable\":false")
                 && json.contains("\"anomaly\":\"key 'k'"), json);
     }
+
+    @Test
+    void theJsonVerdictQuotesAnyTextAndWritesANullAnomaly() {
+        put(0, 1, "a", "1");
+        get(2, 3, "a", "1");
+        var ok = check().json();
+        assertTrue(ok.contains("\"linearizable\":true") && ok.contains("\"anomaly\":null"), ok);
+        var weird = Verdict.json(java.util.Map.of("text", "we\"ird\\\n\u0001"));
+        assertEquals("{\"text\":\"we\\\"ird\\\\\\n\\u0001\"}", weird);
+    }
 }

@@ -5,31 +5,19 @@ import dev.berth.spi.Conflict;
 import dev.berth.spi.DeleteResult;
 import dev.berth.spi.Deleted;
 import dev.berth.spi.StoreException;
+import dev.berth.spi.StoreStats;
 import dev.berth.spi.Versioned;
 import dev.berth.spi.WriteResult;
 import dev.berth.spi.Written;
-import io.etcd.jetcd.ByteSequence;
-import io.etcd.jetcd.Client;
-import io.etcd.jetcd.KV;
-import io.etcd.jetcd.KeyValue;
-import io.etcd.jetcd.kv.GetResponse;
-import io.etcd.jetcd.kv.TxnResponse;
-import io.etcd.jetcd.op.Cmp;
-import io.etcd.jetcd.op.CmpTarget;
-import io.etcd.jetcd.op.Op;
-import io.etcd.jetcd.options.DeleteOption;
-import io.etcd.jetcd.options.GetOption;
-import io.etcd.jetcd.options.PutOption;
-import java.nio.CharBuffer;
+import dev.berth.store.etcd.EtcdJson.KeyValue;
+import dev.berth.store.etcd.EtcdJson.Target;
+import dev.berth.store.etcd.EtcdJson.Txn;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * A {@link ClaimStore} on etcd v3. A key's version is its {@code mod_revision} as a decimal
@@ -42,72 +30,43 @@ import java.util.concurrent.TimeoutException;
  * </ul>
  * A version that is not a positive number can never match, so it is a conflict without a call
  * (and {@code mod_revision == 0}, which holds for a missing key, is never asked).
+ * The calls go to etcd's v3 JSON gateway ({@link EtcdHttp}), not gRPC: no netty, no gRPC stack,
+ * a fast first call.
  */
 final class EtcdClaimStore implements ClaimStore {
 
     private final EtcdSettings settings;
-    private final Client client;
-    private final KV kv;
-    private final long timeoutMillis;
+    private final EtcdHttp http;
 
-    private EtcdClaimStore(EtcdSettings settings, Client client) {
+    private EtcdClaimStore(EtcdSettings settings, EtcdHttp http) {
         this.settings = settings;
-        this.client = client;
-        this.kv = client.getKVClient();
-        this.timeoutMillis = settings.timeout().toMillis();
+        this.http = http;
     }
 
     static EtcdClaimStore open(EtcdSettings settings) {
-        var builder = Client.builder()
-                .endpoints(settings.endpoints())
-                .connectTimeout(settings.connectTimeout())
-                // jetcd's own retries stay inside our per-call bound
-                .retryMaxDuration(settings.timeout())
-                .retryMaxAttempts(3);
-        settings.user().ifPresent(user -> builder.user(bytes(user)));
-        settings.password().ifPresent(password -> {
-            var encoded = StandardCharsets.UTF_8.encode(CharBuffer.wrap(password));
-            var raw = new byte[encoded.remaining()];
-            encoded.get(raw);
-            builder.password(ByteSequence.from(raw));
-        });
-        if (settings.caFile().isPresent()) {
-            try {
-                builder.sslContext(ssl -> ssl.trustManager(settings.caFile().get().toFile()));
-            } catch (javax.net.ssl.SSLException e) {
-                throw new StoreException("cannot set up TLS for " + settings.describe() + " with CA file "
-                        + settings.caFile().get() + ": " + e.getMessage() + "; check that the file holds PEM"
-                        + " certificates", false, e);
-            }
-        }
-        try {
-            return new EtcdClaimStore(settings, builder.build());
-        } catch (RuntimeException e) {
-            throw new StoreException("cannot open the etcd client for " + settings.describe() + ": " + e.getMessage(),
-                    false, e);
-        }
+        return new EtcdClaimStore(settings, EtcdHttp.open(settings));
     }
 
     @Override
     public Optional<Versioned> get(String key) {
-        GetResponse response = await("get", key, kv.get(stored(key)));
-        return response.getKvs().stream().findFirst().map(this::versioned);
+        var range = EtcdJson.parseRange(http.post("/v3/kv/range", EtcdJson.range(stored(key), null), EtcdHttp.Kind.READ, "get", key));
+        return range.kvs().stream().findFirst().map(this::versioned);
     }
 
     @Override
     public List<Versioned> list(String prefix) {
-        var option = GetOption.builder()
-                .isPrefix(true)
-                .withSortField(GetOption.SortTarget.KEY)
-                .withSortOrder(GetOption.SortOrder.ASCEND)
-                .build();
-        GetResponse response = await("list", prefix, kv.get(stored(prefix), option));
-        if (response.isMore()) {
+        byte[] from = stored(prefix);
+        if (from.length == 0) {
+            from = new byte[] {0}; // no root and no prefix: every key (etcd refuses an empty key)
+        }
+        var range = EtcdJson.parseRange(http.post("/v3/kv/range", EtcdJson.range(from, rangeEnd(from)), EtcdHttp.Kind.LIST, "list",
+                prefix));
+        if (range.more()) {
             throw new StoreException("etcd at " + settings.describe() + " returned a partial list of '" + prefix
                     + "'; the prefix holds more keys than one range read returns", false);
         }
-        var result = new ArrayList<Versioned>(response.getKvs().size());
-        for (KeyValue keyValue : response.getKvs()) {
+        var result = new ArrayList<Versioned>(range.kvs().size());
+        for (KeyValue keyValue : range.kvs()) {
             result.add(versioned(keyValue));
         }
         // etcd sorts by the stored bytes; the root prefix is common, so this is already key order
@@ -117,102 +76,82 @@ final class EtcdClaimStore implements ClaimStore {
 
     @Override
     public WriteResult putIfAbsent(String key, byte[] value) {
-        var k = stored(key);
-        TxnResponse response = await("putIfAbsent", key, kv.txn()
-                .If(new Cmp(k, Cmp.Op.EQUAL, CmpTarget.createRevision(0)))
-                .Then(Op.put(k, ByteSequence.from(value), PutOption.DEFAULT))
-                .Else(Op.get(k, GetOption.DEFAULT))
-                .commit());
-        return writeOutcome(response);
+        return writeOutcome(txn("putIfAbsent", key, Target.CREATE, 0, value));
     }
 
     @Override
     public WriteResult compareAndSet(String key, String expectedVersion, byte[] value) {
-        var revision = revision(expectedVersion);
-        if (revision.isEmpty()) {
+        long revision = revision(expectedVersion);
+        if (revision <= 0) {
             return Conflict.unknown();
         }
-        var k = stored(key);
-        TxnResponse response = await("compareAndSet", key, kv.txn()
-                .If(new Cmp(k, Cmp.Op.EQUAL, CmpTarget.modRevision(revision.get())))
-                .Then(Op.put(k, ByteSequence.from(value), PutOption.DEFAULT))
-                .Else(Op.get(k, GetOption.DEFAULT))
-                .commit());
-        return writeOutcome(response);
+        return writeOutcome(txn("compareAndSet", key, Target.MOD, revision, value));
     }
 
     @Override
     public DeleteResult deleteIfVersion(String key, String expectedVersion) {
-        var revision = revision(expectedVersion);
-        if (revision.isEmpty()) {
+        long revision = revision(expectedVersion);
+        if (revision <= 0) {
             return Conflict.unknown();
         }
-        var k = stored(key);
-        TxnResponse response = await("deleteIfVersion", key, kv.txn()
-                .If(new Cmp(k, Cmp.Op.EQUAL, CmpTarget.modRevision(revision.get())))
-                .Then(Op.delete(k, DeleteOption.DEFAULT))
-                .Else(Op.get(k, GetOption.DEFAULT))
-                .commit());
-        return response.isSucceeded() ? new Deleted() : conflict(response);
+        Txn response = txn("deleteIfVersion", key, Target.MOD, revision, null);
+        return response.succeeded() ? new Deleted() : conflict(response);
     }
 
-    private WriteResult writeOutcome(TxnResponse response) {
-        if (response.isSucceeded()) {
+    private Txn txn(String operation, String key, Target target, long revision, byte[] value) {
+        return EtcdJson.parseTxn(http.post("/v3/kv/txn", EtcdJson.txn(stored(key), target, revision, value),
+                value == null ? EtcdHttp.Kind.DELETE : EtcdHttp.Kind.WRITE, operation, key));
+    }
+
+    private WriteResult writeOutcome(Txn response) {
+        if (response.succeeded()) {
             // a transaction that writes raises the store's revision once: that is the key's mod_revision now
-            return new Written(Long.toString(response.getHeader().getRevision()));
+            return new Written(Long.toString(response.revision()));
         }
         return conflict(response);
     }
 
-    private Conflict conflict(TxnResponse response) {
-        return new Conflict(response.getGetResponses().stream()
-                .flatMap(get -> get.getKvs().stream())
-                .findFirst()
-                .map(this::versioned));
+    private Conflict conflict(Txn response) {
+        return new Conflict(response.read().stream().findFirst().map(this::versioned));
     }
 
-    private static Optional<Long> revision(String version) {
-        if (version == null || version.isEmpty() || version.length() > 19 || !version.chars().allMatch(Character::isDigit)) {
-            return Optional.empty();
+    /** The revision a version names, or 0 when it names none (never matched: a conflict without a call). */
+    private static long revision(String version) {
+        if (version == null || version.isEmpty() || version.length() > 19 || !version.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            return 0;
         }
-        long revision = Long.parseLong(version);
-        return revision > 0 ? Optional.of(revision) : Optional.empty();
+        return Long.parseLong(version);
+    }
+
+    /** The end of the range of every key starting with {@code prefix}: the prefix with its last byte below 0xff raised. */
+    static byte[] rangeEnd(byte[] prefix) {
+        for (int i = prefix.length - 1; i >= 0; i--) {
+            if (prefix[i] != (byte) 0xff) {
+                byte[] end = Arrays.copyOf(prefix, i + 1);
+                end[i]++;
+                return end;
+            }
+        }
+        return new byte[] {0}; // every key from the start key on
     }
 
     private Versioned versioned(KeyValue keyValue) {
-        String stored = keyValue.getKey().toString(StandardCharsets.UTF_8);
+        String stored = new String(keyValue.key(), StandardCharsets.UTF_8);
         if (!stored.startsWith(settings.root())) {
             throw new StoreException("etcd at " + settings.describe() + " returned key '" + stored
                     + "' outside the store's prefix '" + settings.root() + "'", false);
         }
-        return new Versioned(stored.substring(settings.root().length()), keyValue.getValue().getBytes(),
-                Long.toString(keyValue.getModRevision()));
+        return new Versioned(stored.substring(settings.root().length()), keyValue.value(),
+                Long.toString(keyValue.modRevision()));
     }
 
-    private ByteSequence stored(String key) {
-        return bytes(settings.root() + key);
+    private byte[] stored(String key) {
+        return (settings.root() + key).getBytes(StandardCharsets.UTF_8);
     }
 
-    private static ByteSequence bytes(String text) {
-        return ByteSequence.from(text, StandardCharsets.UTF_8);
-    }
-
-    private <T> T await(String operation, String key, CompletableFuture<T> call) {
-        try {
-            return call.get(timeoutMillis, TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            call.cancel(true);
-            throw new StoreException("etcd at " + settings.describe() + " did not answer " + operation + " of '" + key
-                    + "' within " + timeoutMillis + " ms; check that etcd runs and is reachable (a write may or may"
-                    + " not have happened: re-read before deciding)", true, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            call.cancel(true);
-            throw new StoreException("interrupted during " + operation + " of '" + key + "' on " + settings.describe(),
-                    true, e);
-        } catch (ExecutionException e) {
-            throw EtcdFailures.translate(settings.describe(), operation, key, e.getCause() == null ? e : e.getCause());
-        }
+    @Override
+    public StoreStats stats() {
+        return http.stats();
     }
 
     @Override
@@ -222,6 +161,6 @@ final class EtcdClaimStore implements ClaimStore {
 
     @Override
     public void close() {
-        client.close();
+        http.close();
     }
 }

@@ -12,7 +12,7 @@ import java.util.ArrayList;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The plugin in its own module layer (jetcd, grpc, netty as modules), against the real etcd. */
+/** The plugin in its own module layer (the JSON gateway client and avaje-json), against the real etcd. */
 class EtcdPluginLayerTest {
 
     @Test

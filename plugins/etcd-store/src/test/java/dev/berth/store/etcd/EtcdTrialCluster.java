@@ -170,13 +170,13 @@ final class EtcdTrialCluster implements AutoCloseable {
         }
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (var socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         }
     }
 
-    private static boolean onPath(String tool) {
+    static boolean onPath(String tool) {
         for (var entry : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
             if (Files.isExecutable(Path.of(entry, tool))) {
                 return true;

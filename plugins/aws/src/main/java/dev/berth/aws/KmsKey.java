@@ -1,4 +1,4 @@
-package dev.berth.cli.iam;
+package dev.berth.aws;
 
 import java.util.Optional;
 
