@@ -18,7 +18,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * The simulator's speed-ups and refactorings must not change a single run: the {@code --json}
  * of each named scenario, for a fixed seed, hashes to what the simulator of commit 56b75eb
  * printed. A change of the model that is meant to change results updates these hashes and says
- * so in its commit.
+ * so in its commit. Changed once since: a claim of a slot that already has a volume describes it
+ * before the volume step, to refuse a smaller {@code volume.sizeGiB} (issue 13); that extra call
+ * changes five of the six runs (checked: with the check commented out, all six hashes hold).
  */
 class SameSeedSameJsonTest {
 
@@ -47,11 +49,11 @@ class SameSeedSameJsonTest {
     private static String expected(Scenario scenario, long seed) {
         return switch (scenario.cliName() + "/" + seed) {
             case "mass-boot/1" -> "175ebb5f2283a2ab60448d52082753600ac6fa9bdaddc082922620ac8bb671f6";
-            case "instance-refresh/2" -> "1a093f0147c6a2857927c0ab0bf0b71f762e3126af9e0945d111acaeb77cdf5f";
-            case "zone-outage/3" -> "d48e100db89b0054befbb4d84fc9395aa0f46057cbd2cb0cb0b6a0eaf49217bb";
-            case "scale-in/4" -> "37b3265e3f06ce011ae536ce4a26f5dfaf1fa2e604f684c01f0cc97a8e7009b5";
-            case "chaos/1" -> "bf11fe7c498b899e6e1561f448b19d806c82f065b876ca1e59acf8532b9bc075";
-            case "chaos/7" -> "dde94fc37fb5a342873f49dbf70b066cb7802585ee03d292c2103fd843d8fffc";
+            case "instance-refresh/2" -> "9893cedc7561c1ee7b70a4c029728bb01097d3c1900c67fa2c71ca58e90d1879";
+            case "zone-outage/3" -> "f373a043b87594abb58c18889ddafe1b2db808fe4eb73082495351e53f97b93c";
+            case "scale-in/4" -> "2db51d00c01cfe9845984ce3844a53bf0a7dc304e7e06c85ff1f9ccda54212f5";
+            case "chaos/1" -> "8ee683b588d11d04a7dd4596574b5560bd9ede53e95ea96a8c95f2fb66692f15";
+            case "chaos/7" -> "9ee58c68a8443411cdcbb3c3c52374c500265208f63fad3332192d94f2021fd4";
             default -> throw new IllegalArgumentException("no golden hash for " + scenario.cliName() + " seed " + seed);
         };
     }

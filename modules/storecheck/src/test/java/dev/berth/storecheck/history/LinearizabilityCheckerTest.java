@@ -95,6 +95,65 @@ class LinearizabilityCheckerTest {
         assertTrue(window.stream().anyMatch(op -> op.invoked() == 10_000), verdict.summary());
     }
 
+    /**
+     * Issue 17, recorded on the stale-read store (run 149 of a loop, key t/a): a compare-and-set
+     * waited 9 ms and was refused, seeing a version that a put invoked after it (and answered
+     * before it) wrote. The window was that call and the one before it, no read: cut in invocation
+     * order, the history left out the put that explains what the refused call saw.
+     */
+    @Test
+    void aRefusedCallThatSawALaterWriteIsNoWitnessTheStaleReadIs() {
+        put(0, 1, "a", "1");
+        cas(2, 3, "1", "b", "2");
+        op(Kind.COMPARE_AND_SET, "k", "c", "0", 5, 100, new Outcome.Refused(Optional.of(new Outcome.Found("d", "4"))));
+        delete(10, 11, "2", true);
+        put(12, 13, "d", "4");
+        get(200, 201, "b", "2"); // stale: the key held d at version 4
+        var verdict = check();
+        assertFalse(verdict.linearizable());
+        var window = verdict.anomaly().orElseThrow().window();
+        assertTrue(window.stream().anyMatch(op -> op.invoked() == 200), verdict.summary());
+        assertTrue(LinearizabilityChecker.check(new History(ops.stream().filter(op -> op.kind() != Kind.GET).toList()))
+                .linearizable(), "the writes alone are linearizable");
+    }
+
+    /**
+     * Issue 17, seen once under load on a store whose only fault is a stale read: the window held
+     * a delete and a compare-and-set and no read. The compare-and-set expects a version that a
+     * put invoked just after it (and answered before it) wrote, after the delete emptied the key;
+     * cutting the history in invocation order left that put out, and a window without it "fails".
+     */
+    @Test
+    void theWindowKeepsALaterCallThatExplainsAnEarlierOneAndShowsTheStaleRead() {
+        put(0, 1, "v", "1");
+        delete(10, 40, "1", true);
+        cas(12, 50, "2", "y", "3");
+        put(14, 20, "x", "2");
+        get(60, 61, "v", "1"); // stale: the key held y at version 3
+        var verdict = check();
+        assertFalse(verdict.linearizable());
+        var window = verdict.anomaly().orElseThrow().window();
+        assertTrue(window.stream().anyMatch(op -> op.kind() == Kind.GET), verdict.summary());
+        assertTrue(window.stream().anyMatch(op -> op.value().equals("x")), verdict.summary());
+        assertTrue(LinearizabilityChecker.check(new History(ops.stream().filter(op -> op.kind() != Kind.GET).toList()))
+                .linearizable(), "the writes alone are linearizable");
+    }
+
+    /** A read that started before the window's first call may have taken its point before it: it must not pin the window's start. */
+    @Test
+    void aReadOpenAcrossTheWindowStartDoesNotMakeAFalseWindow() {
+        put(0, 1, "a", "1");
+        get(2, 30, "a", "1"); // took its point before the delete below
+        delete(3, 4, "1", true);
+        put(10, 11, "c", "2");
+        get(40, 41, null, null); // stale: the key held c
+        var verdict = check();
+        assertFalse(verdict.linearizable());
+        var window = verdict.anomaly().orElseThrow().window();
+        assertTrue(window.stream().anyMatch(op -> op.invoked() == 40), verdict.summary());
+        assertTrue(window.stream().noneMatch(op -> op.invoked() == 2), "the open read explains nothing here: " + verdict.summary());
+    }
+
     @Test
     void twoCompareAndSetsOnOneVersionCannotBothWin() {
         put(0, 1, "a", "1");
