@@ -352,7 +352,7 @@ exit 1
         g = self.asg.describe_auto_scaling_groups(AutoScalingGroupNames=[self.group])["AutoScalingGroups"][0]
         return {i["InstanceId"]: i["AvailabilityZone"] for i in g["Instances"]}
 
-    def config_text(self, inst, cluster=CLUSTER, prefix="claims", capacity=None):
+    def config_text(self, inst, cluster=CLUSTER, prefix="claims", capacity=None, size=VOLUME_GIB):
         d = self.instances[inst]
         return f"""cluster: {cluster}
 provider: aws
@@ -367,7 +367,7 @@ providerSettings:
   imdsEndpoint: {d['imds'].endpoint}
   lifecycleHook: {HOOK}
 volume:
-  sizeGiB: {VOLUME_GIB}
+  sizeGiB: {size}
   type: gp3
   encrypted: true
   filesystem: ext4
@@ -691,10 +691,10 @@ def action_mentioned(action, text):
 
 
 # EC2 checks tag-on-create as part of CreateVolume's request; moto checks only the request's own action
-NOT_CHECKED_BY_MOTO = {"ec2:CreateTags": "moto authorizes CreateVolume's TagSpecifications as ec2:CreateVolume only",
-                       # a claim grows a volume only after volume.sizeGiB is raised; the fleet keeps one size
-                       "ec2:ModifyVolume": "the fleet never raises volume.sizeGiB, so no claim grows a volume",
-                       "ec2:DescribeVolumesModifications": "asked only while a volume grows (and by berth status)"}
+NOT_CHECKED_BY_MOTO = {"ec2:CreateTags": "moto authorizes CreateVolume's TagSpecifications as ec2:CreateVolume only"}
+# the day-2 actions are proven by the day-2 steps that use them: a re-claim with a raised volume.sizeGiB grows the
+# volume (ec2:ModifyVolume); berth status reads each slot volume's modification (ec2:DescribeVolumesModifications)
+STEPS_OF = {"ec2:ModifyVolume": ("claim", "grow"), "ec2:DescribeVolumesModifications": ("claim", "status")}
 
 
 def least_privilege(w, policy, summary):
@@ -725,8 +725,13 @@ def least_privilege(w, policy, summary):
         lacking = role_user(w.iam, f"berth-without-{n:02d}", without_action(moto_view(json.loads(text)), action))
         said = ""
         steps = []
-        for step in ("claim", "keeper", "reclaim"):
-            if step == "keeper":
+        for step in STEPS_OF.get(action, ("claim", "keeper", "reclaim")):
+            if step == "grow":
+                grown = w.write_config(inst, cluster=cluster, prefix=cluster, capacity=1, size=VOLUME_GIB + 1)
+                proc, out, err = w.claim(inst, lacking, f"{cluster}-grow", grown)
+            elif step == "status":
+                proc, out, err = w.start_berth(inst, lacking, ["status"], config, f"{cluster}-status")
+            elif step == "keeper":
                 # the identity is lost from the volume: the re-claim must restore it from the backup (kms:Decrypt)
                 shutil.rmtree(os.path.join(w.instances[inst]["dir"], f"data-{cluster}", "staking"), ignore_errors=True)
                 imds["meta-data/autoscaling/target-lifecycle-state"] = "Terminated"
