@@ -693,7 +693,8 @@ def action_mentioned(action, text):
 # EC2 checks tag-on-create as part of CreateVolume's request; moto checks only the request's own action
 NOT_CHECKED_BY_MOTO = {"ec2:CreateTags": "moto authorizes CreateVolume's TagSpecifications as ec2:CreateVolume only"}
 # the day-2 actions are proven by the day-2 steps that use them: a re-claim with a raised volume.sizeGiB grows the
-# volume (ec2:ModifyVolume); berth status reads each slot volume's modification (ec2:DescribeVolumesModifications)
+# volume (ec2:ModifyVolume); berth status, with the operator's policy, reads each slot volume's modification
+# (ec2:DescribeVolumesModifications, which a claim asks while a grow is under way; moto's grows complete at once)
 STEPS_OF = {"ec2:ModifyVolume": ("claim", "grow"), "ec2:DescribeVolumesModifications": ("claim", "status")}
 
 
@@ -720,7 +721,10 @@ def least_privilege(w, policy, summary):
         config = w.write_config(inst, cluster=cluster, prefix=cluster, capacity=1)
         with open(config, "a") as f:
             f.write("storeSettings:\n  gcKeep: 2\n  gcGraceSeconds: 0\n")
-        text = subprocess.run([os.path.join(w.image, "bin", "berth"), "iam-policy", "--config", config],
+        # berth status is an operator's command: it runs with `iam-policy --operator` (the instance's policy and
+        # the describes of snapshots it lists), less the one action
+        operator = ["--operator"] if "status" in STEPS_OF.get(action, ()) else []
+        text = subprocess.run([os.path.join(w.image, "bin", "berth"), "iam-policy", "--config", config, *operator],
                               capture_output=True, text=True, check=True).stdout
         lacking = role_user(w.iam, f"berth-without-{n:02d}", without_action(moto_view(json.loads(text)), action))
         said = ""

@@ -268,9 +268,15 @@ final class SimNetwork {
         }
     }
 
+    /**
+     * Running and staying: an instance EC2 is taking away (termination requested, or a spot notice: it is
+     * reclaimed within two minutes whatever it does) is on its way out like one in Terminating:Wait. Its
+     * release may fail to disassociate (a throttled API for the whole notice) and still let the slot go, as
+     * the spot rule demands; the address then goes with the instance, and the next holder takes it over.
+     */
     private boolean live(String instanceId) {
         var i = world.instances.get(instanceId);
-        return i != null && !i.terminated() && !i.terminationRequested && i.running();
+        return i != null && !i.terminated() && !i.terminationRequested && i.spotNoticeAt < 0 && i.running();
     }
 
     private void check() {
