@@ -125,13 +125,13 @@ public final class Simulation {
         directorProc = director;
         world.scheduler.start(director, 0);
         world.scheduler.continueInPlace(true);
-        long nextProgress = 0;
-        while (!director.finished() && world.scheduler.step()) {
-            if (world.now() >= nextProgress) {
+        long[] nextProgress = {0};
+        world.scheduler.run(director::finished, () -> {
+            if (world.now() >= nextProgress[0]) {
                 progress.update(world.now(), readyCount(), liveCount(), world.counters.spiCalls, world.violations.size());
-                nextProgress = world.now() + 60_000;
+                nextProgress[0] = world.now() + 60_000;
             }
-        }
+        });
         progress.update(world.now(), readyCount(), liveCount(), world.counters.spiCalls, world.violations.size());
         var report = report(singleClaim);
         world.scheduler.shutdown();
