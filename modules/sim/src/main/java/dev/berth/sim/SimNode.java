@@ -775,13 +775,16 @@ final class SimNode implements Ticker {
             return v;
         }
 
+        /** The name a key gives; keys are never changed in place, so a name is worked out once per key (by identity). */
         private NodeIdentity name(byte[] key) {
-            try {
-                var fp = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(key));
-                return new NodeIdentity("sim", "NodeID-sim-" + fp.substring(0, 12), fp);
-            } catch (java.security.NoSuchAlgorithmException e) {
-                throw new IllegalStateException(e);
-            }
+            return world.identityNames.computeIfAbsent(key, k -> {
+                try {
+                    var fp = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(k));
+                    return new NodeIdentity("sim", "NodeID-sim-" + fp.substring(0, 12), fp);
+                } catch (java.security.NoSuchAlgorithmException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
         }
 
         @Override

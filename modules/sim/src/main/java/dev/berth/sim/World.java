@@ -140,6 +140,8 @@ final class World {
     dev.berth.core.claim.EnvFileWriter envWriter = (file, values) -> { };
     final List<dev.berth.core.claim.ClaimOutcome> outcomes = new ArrayList<>();
     final List<RuntimeException> failures = new ArrayList<>();
+    /** The node identity each identity key names, by the key array itself (keys are never changed in place). */
+    final Map<byte[], dev.berth.spi.NodeIdentity> identityNames = new java.util.IdentityHashMap<>();
 
     World(SimConfig config, ClaimSettings settings, long seed, Supplier<SlotSelection> selection, ClaimLog log) {
         this(config, settings, seed, selection, log, new SimStore());
