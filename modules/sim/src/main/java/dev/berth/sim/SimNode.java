@@ -113,7 +113,7 @@ final class SimNode implements Ticker {
         }
         var stall = world.pausePlans.get(instance.id);
         if (stall != null && stall.call() == calls && instance.berthRuns == 1 && proc == instance.berth) {
-            world.event(instance.id, "process stalls", "for " + stall.millis() / 1000 + " s before " + what, -1);
+            world.trace.event(instance.id, "process stalls", "for " + stall.millis() / 1000 + " s before " + what, -1);
             world.stalledUntil = Math.max(world.stalledUntil, world.now() + stall.millis());
             world.scheduler.suspendUntil(proc, world.now() + stall.millis());
         }
@@ -127,11 +127,11 @@ final class SimNode implements Ticker {
             try {
                 stalled = world.storeFaults.hiccup();
             } catch (RuntimeException e) {
-                world.event(instance.id, what, "error: " + World.firstWords(e.getMessage()), -1);
+                world.trace.event(instance.id, what, "error: " + SimTrace.firstWords(e.getMessage()), -1);
                 throw e;
             }
             if (stalled > 0) {
-                world.event(instance.id, what, "stalls " + stalled + " ms: the store is electing a leader", -1);
+                world.trace.event(instance.id, what, "stalls " + stalled + " ms: the store is electing a leader", -1);
                 letTimePass(stalled);
             }
         }
@@ -139,14 +139,14 @@ final class SimNode implements Ticker {
                 && world.random.nextDouble() < world.config.throttleProbability()) {
             throttled++;
             world.counters.throttled++;
-            world.event(instance.id, what, "throttled", -1);
+            world.trace.event(instance.id, what, "throttled", -1);
             throw new CloudException(CloudException.Reason.THROTTLED, what, "Rate exceeded (simulated)");
         }
         T result;
         try {
             result = body.get();
         } catch (RuntimeException e) {
-            world.event(instance.id, what, "error: " + World.firstWords(e.getMessage()), -1);
+            world.trace.event(instance.id, what, "error: " + SimTrace.firstWords(e.getMessage()), -1);
             throw e;
         }
         if (crashHere) {
@@ -160,7 +160,7 @@ final class SimNode implements Ticker {
         var pauseAfter = world.pauseAfterOp.get(instance.id);
         if (firstRun && pauseAfter != null && what.equals(pauseAfter.op())) {
             world.pauseAfterOp.remove(instance.id);
-            world.event(instance.id, "process stalls", "for " + pauseAfter.millis() / 1000 + " s after " + what, -1);
+            world.trace.event(instance.id, "process stalls", "for " + pauseAfter.millis() / 1000 + " s after " + what, -1);
             world.stalledUntil = Math.max(world.stalledUntil, world.now() + pauseAfter.millis());
             world.scheduler.suspendUntil(proc, world.now() + pauseAfter.millis());
         }
@@ -174,7 +174,7 @@ final class SimNode implements Ticker {
         var charge = world.storeCost.charge(op, keys, exists, world.now(), world.random);
         letTimePass(charge.millis());
         if (charge.slowDown()) {
-            world.event(instance.id, what, "503 SlowDown: the prefix's request rate is exceeded", -1);
+            world.trace.event(instance.id, what, "503 SlowDown: the prefix's request rate is exceeded", -1);
             throw new dev.berth.spi.StoreException("503 SlowDown: please reduce your request rate (simulated: more than "
                     + StoreCost.S3_GETS_PER_SECOND + " GET or " + StoreCost.S3_PUTS_PER_SECOND
                     + " PUT requests a second on the slots' prefix)", true);
@@ -310,7 +310,7 @@ final class SimNode implements Ticker {
         public Volume createVolume(VolumeRequest request) {
             return call("ec2: create volume", World.CallKind.CLOUD, () -> {
                 var v = world.createVolume(request, instance);
-                world.event(instance.id, "ec2: create volume", v.id + " token " + request.clientToken().substring(0, 12),
+                world.trace.event(instance.id, "ec2: create volume", v.id + " token " + request.clientToken().substring(0, 12),
                         World.slotTag(v));
                 return new Volume(v.id, v.zone, v.sizeGiB, v.state.now(), Optional.ofNullable(v.snapshotId), v.tags, List.of());
             });
@@ -320,7 +320,7 @@ final class SimNode implements Ticker {
         public VolumeAttachment attachVolume(String volumeId) {
             return call("ec2: attach volume", World.CallKind.CLOUD, () -> {
                 var a = world.attach(instance, volumeId);
-                world.event(instance.id, "ec2: attach volume", volumeId + " as " + a.deviceName(), -1);
+                world.trace.event(instance.id, "ec2: attach volume", volumeId + " as " + a.deviceName(), -1);
                 return a;
             });
         }
@@ -329,7 +329,7 @@ final class SimNode implements Ticker {
         public void detachVolume(String volumeId) {
             call("ec2: detach volume", World.CallKind.CLOUD, () -> {
                 world.detach(instance, volumeId);
-                world.event(instance.id, "ec2: detach volume", volumeId, -1);
+                world.trace.event(instance.id, "ec2: detach volume", volumeId, -1);
                 return null;
             });
         }
@@ -338,7 +338,7 @@ final class SimNode implements Ticker {
         public Snapshot createSnapshot(String volumeId, Map<String, String> tags) {
             return call("ec2: create snapshot", World.CallKind.CLOUD, () -> {
                 var s = world.snapshot(volumeId, tags);
-                world.event(instance.id, "ec2: create snapshot", s.id + " of " + volumeId, -1);
+                world.trace.event(instance.id, "ec2: create snapshot", s.id + " of " + volumeId, -1);
                 return new Snapshot(s.id, volumeId, s.completed ? SnapshotState.COMPLETED : SnapshotState.PENDING,
                         s.completed ? 100 : 0, s.sizeGiB, s.tags);
             });
@@ -375,7 +375,7 @@ final class SimNode implements Ticker {
         public void deleteSnapshot(String snapshotId) {
             call("ec2: delete snapshot", World.CallKind.CLOUD, () -> {
                 world.deleteSnapshot(instance, snapshotId);
-                world.event(instance.id, "ec2: delete snapshot", snapshotId, -1);
+                world.trace.event(instance.id, "ec2: delete snapshot", snapshotId, -1);
                 return null;
             });
         }
@@ -399,7 +399,7 @@ final class SimNode implements Ticker {
         public dev.berth.spi.ElasticAddress allocateAddress(Map<String, String> tags) {
             return call("ec2: allocate address", World.CallKind.CLOUD, () -> {
                 var a = world.network.allocate(instance, tags);
-                world.event(instance.id, "ec2: allocate address", a.publicIp() + " (" + a.allocationId() + ")",
+                world.trace.event(instance.id, "ec2: allocate address", a.publicIp() + " (" + a.allocationId() + ")",
                         SimNetwork.slotTag(tags));
                 return a;
             });
@@ -427,7 +427,7 @@ final class SimNode implements Ticker {
         public dev.berth.spi.NetworkInterface createNetworkInterface(dev.berth.spi.NetworkInterfaceRequest request) {
             return call("ec2: create network interface", World.CallKind.CLOUD, () -> {
                 var ni = world.network.create(instance, request);
-                world.event(instance.id, "ec2: create network interface", ni.interfaceId() + " (" + ni.privateIp() + ")",
+                world.trace.event(instance.id, "ec2: create network interface", ni.interfaceId() + " (" + ni.privateIp() + ")",
                         SimNetwork.slotTag(request.tags()));
                 return ni;
             });
@@ -457,7 +457,7 @@ final class SimNode implements Ticker {
         public void markSelfUnhealthy(String reason) {
             call("autoscaling: set unhealthy", World.CallKind.CLOUD, () -> {
                 instance.healthy = false;
-                world.event(instance.id, "marked unhealthy", "the group will replace it", -1);
+                world.trace.event(instance.id, "marked unhealthy", "the group will replace it", -1);
                 world.scheduler.at(world.now() + world.between(10_000, 60_000), () -> world.terminate(instance, "unhealthy"));
                 return null;
             });
@@ -561,7 +561,7 @@ final class SimNode implements Ticker {
                     throw new CloudException(CloudException.Reason.INVALID, action.hookName(), "No active Lifecycle"
                             + " Action found with instance ID " + instance.id);
                 }
-                world.event(instance.id, "lifecycle hook", "completed", -1);
+                world.trace.event(instance.id, "lifecycle hook", "completed", -1);
                 world.proceedTermination(instance);
                 return null;
             });
@@ -601,7 +601,7 @@ final class SimNode implements Ticker {
                 }
                 var result = op.get();
                 var slot = world.keys().slotOf(key).orElse(-1);
-                world.event(instance.id, what, key.substring(key.lastIndexOf('/') + 1) + " -> "
+                world.trace.event(instance.id, what, key.substring(key.lastIndexOf('/') + 1) + " -> "
                         + (result instanceof Written w ? "written v" + w.version() : "conflict"), slot);
                 if (result instanceof Written) {
                     world.onSlotWritten(instance, key, value);
@@ -703,7 +703,7 @@ final class SimNode implements Ticker {
                 v.filesystem = spec.type();
                 v.fsSizeGiB = world.modifications.deviceSizeGiB(v);
                 v.formats++;
-                world.event(instance.id, "mkfs", v.id + " " + spec.type(), World.slotTag(v));
+                world.trace.event(instance.id, "mkfs", v.id + " " + spec.type(), World.slotTag(v));
                 return null;
             });
         }
@@ -720,7 +720,7 @@ final class SimNode implements Ticker {
                 }
                 world.onMount(instance, v);
                 instance.mountedVolume = v.id;
-                world.event(instance.id, "mount", v.id + " at " + spec.mountPoint(), World.slotTag(v));
+                world.trace.event(instance.id, "mount", v.id + " at " + spec.mountPoint(), World.slotTag(v));
                 return new MountResult.Mounted(spec.mountPoint());
             });
         }
@@ -733,7 +733,7 @@ final class SimNode implements Ticker {
                 if (v.fsSizeGiB >= now) {
                     return new GrowResult.AlreadyFull(device.sizeBytes());
                 }
-                world.event(instance.id, "grow filesystem", v.id + " " + v.fsSizeGiB + " -> " + now + " GiB", World.slotTag(v));
+                world.trace.event(instance.id, "grow filesystem", v.id + " " + v.fsSizeGiB + " -> " + now + " GiB", World.slotTag(v));
                 long before = v.fsSizeGiB * (1L << 30);
                 v.fsSizeGiB = now;
                 return new GrowResult.Grown(before, device.sizeBytes());
@@ -815,12 +815,12 @@ final class SimNode implements Ticker {
             }
             var id = name(key);
             if (v.identityFingerprint != null && !v.identityFingerprint.equals(id.fingerprint())) {
-                world.violation("one identity per slot", World.slotTag(v), List.of(instance.id),
+                world.trace.violation("one identity per slot", World.slotTag(v), List.of(instance.id),
                         "volume " + v.id + " had identity " + v.identityFingerprint + " and got " + id.fingerprint());
             }
             v.files.put(FILE, key);
             v.identityFingerprint = id.fingerprint();
-            world.event(instance.id, "identity: " + how, id.publicName(), World.slotTag(v));
+            world.trace.event(instance.id, "identity: " + how, id.publicName(), World.slotTag(v));
             return id;
         }
 

@@ -105,7 +105,7 @@ public final class Simulation {
     private World newWorld() {
         var config = SimConfig.of(request.zones(), request.nodes());
         var w = new World(config, settings(request), request.seed(), selectionFor(), this::notable);
-        w.traceEnabled = request.trace();
+        w.trace.enabled = request.trace();
         w.takeover = takeover;
         w.periodicSnapshots = request.crossZone() == dev.berth.core.claim.CrossZonePolicy.LATEST_SNAPSHOT;
         if (request.storeModel() != StoreModel.NONE) {
@@ -128,11 +128,11 @@ public final class Simulation {
         long[] nextProgress = {0};
         world.scheduler.run(director::finished, () -> {
             if (world.now() >= nextProgress[0]) {
-                progress.update(world.now(), readyCount(), liveCount(), world.counters.spiCalls, world.violations.size());
+                progress.update(world.now(), readyCount(), liveCount(), world.counters.spiCalls, world.trace.violations.size());
                 nextProgress[0] = world.now() + 60_000;
             }
         });
-        progress.update(world.now(), readyCount(), liveCount(), world.counters.spiCalls, world.violations.size());
+        progress.update(world.now(), readyCount(), liveCount(), world.counters.spiCalls, world.trace.violations.size());
         var report = report(singleClaim);
         world.scheduler.shutdown();
         return report;
@@ -176,7 +176,7 @@ public final class Simulation {
                 awaitConverged("scale out");
                 long extra = world.counters.volumesCreated - before;
                 if (extra > 0) {
-                    world.violation("idle volumes are reused after scale-in", -1, List.of(),
+                    world.trace.violation("idle volumes are reused after scale-in", -1, List.of(),
                             extra + " volumes were created when scaling back out; the " + 5 + " idle ones should have been reused");
                 }
             }
@@ -270,7 +270,7 @@ public final class Simulation {
             // launch before terminate, as AWS does with a maintenance policy above 100%: the old instances stay in
             // service until their replacements are InService and healthy, and then warmed up
             if (!awaitHealthy(replacements)) {
-                world.event("-", "instance refresh", "stopped: a replacement did not become healthy", -1);
+                world.trace.event("-", "instance refresh", "stopped: a replacement did not become healthy", -1);
                 phase();
                 awaitConverged("after the stopped refresh");
                 return;
@@ -303,7 +303,7 @@ public final class Simulation {
         zoneDown(zone);
         pause(duration);
         world.recoverZone(zone);
-        world.event("-", "zone recovered", zone, -1);
+        world.trace.event("-", "zone recovered", zone, -1);
         phase();
         rebalance();
         awaitConverged("after the outage");
@@ -319,7 +319,7 @@ public final class Simulation {
                 lost.add(i);
             }
         }
-        world.event("-", "zone outage", zone + ": " + lost.size() + " instances lost", -1);
+        world.trace.event("-", "zone outage", zone + ": " + lost.size() + " instances lost", -1);
         for (var i : lost) {
             world.killProcesses(i);   // unreachable: its berth, keeper and snapshot job are gone with it
             i.healthy = false;
@@ -426,7 +426,7 @@ public final class Simulation {
                         waiting.add(i.id);
                     }
                 }
-                world.violation("liveness: every running instance up to capacity holds a slot", -1,
+                world.trace.violation("liveness: every running instance up to capacity holds a slot", -1,
                         waiting.subList(0, Math.min(5, waiting.size())), what + ": " + waiting.size()
                                 + " running instances still had no slot " + SETTLE_LIMIT_MILLIS / 60_000 + " minutes later");
                 return;
@@ -545,8 +545,8 @@ public final class Simulation {
                 world.counters.spiCalls, world.counters.cloudCalls, world.counters.storeCalls, world.counters.crashes,
                 world.counters.claimErrors, world.counters.unexplainedClaimErrors, world.counters.fullOutcomes, world.counters.throttled,
                 convergedAt < 0 ? -1 : convergedAt - phaseStartForReport(), slowest, singleClaim, ratio, world.now(),
-                world.scheduler.steps(), world.violations.size(), world.violations.subList(0, Math.min(20, world.violations.size())),
-                ShortestTrace.of(world.trace, world.violations), world.counters.snapshotsTaken,
+                world.scheduler.steps(), world.trace.violations.size(), world.trace.violations.subList(0, Math.min(20, world.trace.violations.size())),
+                ShortestTrace.of(world.trace.steps, world.trace.violations), world.counters.snapshotsTaken,
                 world.counters.snapshotsDeleted, world.counters.movesFromLatestSnapshot,
                 Math.round(world.counters.maxDataLossMillis / 6_000.0) / 10.0, world.settings.snapshots().maxSnapshotAgeMinutes(),
                 world.counters.retiredAttached, waitingMessages(), world.network.allocated, world.network.moves(),

@@ -40,10 +40,10 @@ final class SlotInvariants {
                     }
                     if (writer.forceClaim) {
                         believers.remove(other);
-                        world.event(other, "fenced", "slot " + n + " forced away at epoch " + record.epoch(), n);
+                        world.trace.event(other, "fenced", "slot " + n + " forced away at epoch " + record.epoch(), n);
                         continue;
                     }
-                    world.violation("at most one live holder per slot", n, List.of(other, holder),
+                    world.trace.violation("at most one live holder per slot", n, List.of(other, holder),
                             "instance " + holder + " took slot " + n + " at epoch " + record.epoch()
                                     + " while " + other + " (" + o.state.now().name().toLowerCase() + ") still held it");
                     believers.remove(other);
@@ -63,10 +63,10 @@ final class SlotInvariants {
             world.counters.movesFromLatestSnapshot++;
             world.counters.maxDataLossMillis = Math.max(world.counters.maxDataLossMillis, age);
             long bound = world.settingsFor(writer).snapshots().maxAgeMillis();
-            world.event(writer.id, "move from latest snapshot", "slot " + n + " from " + used.id + ", " + age / 60_000
+            world.trace.event(writer.id, "move from latest snapshot", "slot " + n + " from " + used.id + ", " + age / 60_000
                     + " min old (bound " + bound / 60_000 + ")", n);
             if (age > bound + 60_000) {
-                world.violation("data loss is bounded: no move from a snapshot older than the bound", n, List.of(writer.id),
+                world.trace.violation("data loss is bounded: no move from a snapshot older than the bound", n, List.of(writer.id),
                         "slot " + n + " moves from snapshot " + used.id + " taken " + age / 60_000 + " minutes ago; the"
                                 + " bound is " + bound / 60_000 + " minutes");
             }
@@ -74,7 +74,7 @@ final class SlotInvariants {
         if (record.identity() != null) {
             var first = firstIdentity.putIfAbsent(n, record.identity().fingerprint());
             if (first != null && !first.equals(record.identity().fingerprint())) {
-                world.violation("a slot's identity never changes", n, List.of(writer.id),
+                world.trace.violation("a slot's identity never changes", n, List.of(writer.id),
                         "slot " + n + " identity changed from " + first + " to " + record.identity().fingerprint());
             }
         }

@@ -88,8 +88,8 @@ final class World {
     dev.berth.core.claim.AddressTakeover takeover = dev.berth.core.claim.AddressTakeover.LIVENESS_RULE;
     /** The largest desired capacity of the run: the most slots it can have. */
     int maxDesired;
-    final List<TraceStep> trace = new ArrayList<>();
-    final List<Violation> violations = new ArrayList<>();
+    /** The steps of the run and the violations found. */
+    final SimTrace trace = new SimTrace(this::now);
     final Map<String, CrashPlan> crashPlans = new HashMap<>();
     final Map<String, PausePlan> pausePlans = new HashMap<>();
     /** Crash the first berth run of an instance right after its first call named so (regression tests). */
@@ -135,8 +135,6 @@ final class World {
     private int instanceCounter;
     private int volumeCounter;
     private int snapshotCounter;
-    private long traceSeq;
-    boolean traceEnabled = true;
     dev.berth.core.claim.EnvFileWriter envWriter = (file, values) -> { };
     final List<dev.berth.core.claim.ClaimOutcome> outcomes = new ArrayList<>();
     final List<RuntimeException> failures = new ArrayList<>();
@@ -182,7 +180,7 @@ final class World {
         instance.lifecycle.set(now(), LifecycleState.PENDING);
         instance.state.set(now(), InstanceState.PENDING);
         instances.put(id, instance);
-        event(id, "launch", "zone " + target, -1);
+        trace.event(id, "launch", "zone " + target, -1);
         long boot = between(config.bootMinMillis(), config.bootMaxMillis());
         var pool = warmPool;
         scheduler.at(now() + boot, pool == null ? () -> boot(instance) : () -> pool.warm(instance, () -> boot(instance)));
@@ -219,10 +217,10 @@ final class World {
         }
         instance.state.set(now(), InstanceState.RUNNING);
         instance.lifecycle.set(now(), LifecycleState.IN_SERVICE);
-        event(instance.id, "boot", "running, in service", -1);
+        trace.event(instance.id, "boot", "running, in service", -1);
         if (random.nextDouble() < physics.imdsDownShare()) {
             instance.imdsDownUntil = now() + physics.imdsDown().draw(random);
-            event(instance.id, "imds", "refuses requests for " + (instance.imdsDownUntil - now()) + " ms after boot", -1);
+            trace.event(instance.id, "imds", "refuses requests for " + (instance.imdsDownUntil - now()) + " ms after boot", -1);
         }
         if (autoStartBerth) {
             startBerth(instance);
@@ -251,10 +249,10 @@ final class World {
             switch (outcome) {
                 case ClaimOutcome.Claimed c -> ready(node, c.lease().slot());
                 case ClaimOutcome.Resumed r -> ready(node, r.lease().slot());
-                case ClaimOutcome.Deferred d -> event(instance.id, "berth exits", "deferred: " + d.lifecycleState(), -1);
+                case ClaimOutcome.Deferred d -> trace.event(instance.id, "berth exits", "deferred: " + d.lifecycleState(), -1);
                 case ClaimOutcome.Full f -> {
                     counters.fullOutcomes++;
-                    event(instance.id, "berth exits", "full: " + f.policy().configName(), -1);
+                    trace.event(instance.id, "berth exits", "full: " + f.policy().configName(), -1);
                     scheduleRestart(instance);
                 }
             }
@@ -262,9 +260,9 @@ final class World {
         } catch (ClaimException e) {
             failures.add(e);
             counters.claimErrors++;
-            event(instance.id, "berth fails", e.kind() + ": " + firstWords(e.getMessage()), -1);
+            trace.event(instance.id, "berth fails", e.kind() + ": " + SimTrace.firstWords(e.getMessage()), -1);
             if (e.kind() == ClaimException.Kind.DATA_SAFETY) {
-                violation("data-safety stop", -1, List.of(instance.id), e.getMessage());
+                trace.violation("data-safety stop", -1, List.of(instance.id), e.getMessage());
             } else {
                 checkExplained(instance, e);
             }
@@ -273,13 +271,13 @@ final class World {
         } catch (BerthException e) {
             failures.add(e);
             counters.claimErrors++;
-            event(instance.id, "berth fails", firstWords(e.getMessage()), -1);
+            trace.event(instance.id, "berth fails", SimTrace.firstWords(e.getMessage()), -1);
             checkExplained(instance, e);
             scheduleRestart(instance);
             result = "failed";
         } catch (SimulatedCrash e) {
             counters.crashes++;
-            event(instance.id, "berth crashes", e.getMessage(), -1);
+            trace.event(instance.id, "berth crashes", e.getMessage(), -1);
             scheduleRestart(instance);
             result = "crashed";
         }
@@ -295,7 +293,7 @@ final class World {
     private void checkExplained(SimInstance instance, BerthException e) {
         if (explanation() == null) {
             counters.unexplainedClaimErrors++;
-            violation("no claim error without a fault that explains it", -1, List.of(instance.id),
+            trace.violation("no claim error without a fault that explains it", -1, List.of(instance.id),
                     "berth failed with no planned fault to explain it: " + e.getMessage());
         }
     }
@@ -349,11 +347,11 @@ final class World {
         node.readyRun = true;
         new WarmPool(this).check(instance, slot, "started the workload of");
         startSnapshotTimer(instance);
-        event(instance.id, "ready", "slot " + slot, slot);
+        trace.event(instance.id, "ready", "slot " + slot, slot);
         for (var other : instances.values()) {
             if (other != instance && !other.terminated() && other.workloadSlot.isPresent()
                     && other.workloadSlot.getAsInt() == slot && !other.terminationRequested) {
-                violation("one live workload per slot", slot, List.of(other.id, instance.id),
+                trace.violation("one live workload per slot", slot, List.of(other.id, instance.id),
                         "two live instances run the workload of slot " + slot);
             }
         }
@@ -385,7 +383,7 @@ final class World {
             return;
         }
         instance.terminationRequested = true;
-        event(instance.id, "terminate", why, -1);
+        trace.event(instance.id, "terminate", why, -1);
         if (instance.state.now() == InstanceState.PENDING || zonesDown.contains(instance.zone)) {
             killProcesses(instance);
             shutDown(instance);
@@ -400,7 +398,7 @@ final class World {
         long timeout = hookTimeoutOverride >= 0 ? hookTimeoutOverride : config.hookTimeoutMillis();
         scheduler.at(now() + timeout, () -> {
             if (instance.lifecycle.now() == LifecycleState.TERMINATING_WAIT) {
-                event(instance.id, "lifecycle hook", "timed out", -1);
+                trace.event(instance.id, "lifecycle hook", "timed out", -1);
                 proceedTermination(instance);
             }
         });
@@ -425,7 +423,7 @@ final class World {
         instance.spotNoticeAt = now();
         // an instance in a failed zone is lost already: it cannot act on the notice, and nobody expects it to
         boolean holder = instance.workloadSlot.isPresent() && !zonesDown.contains(instance.zone);
-        event(instance.id, "spot interruption notice", "reclaimed in 120 s", -1);
+        trace.event(instance.id, "spot interruption notice", "reclaimed in 120 s", -1);
         if (holder && instance.keeperActive && instance.berth != null && instance.berth.finished()) {
             var node = new SimNode(this, instance);
             var proc = new Scheduler.Proc(instance.id + "#keeper", () -> runKeeper(node));
@@ -438,14 +436,14 @@ final class World {
             if (holder && !zonesDown.contains(instance.zone) && !zoneDownSince(instance.zone, noticeAt)) {
                 for (var s : slotView.all()) {
                     if (s.record().heldBy(instance.id)) {
-                        violation("a spot holder releases its slot within the two-minute notice", s.slot(),
+                        trace.violation("a spot holder releases its slot within the two-minute notice", s.slot(),
                                 List.of(instance.id), "slot " + s.slot() + " still held when EC2 reclaimed the instance");
                     }
                 }
             }
             if (!instance.terminationRequested) {
                 instance.terminationRequested = true;
-                event(instance.id, "terminate", "spot: reclaimed by EC2", -1);
+                trace.event(instance.id, "terminate", "spot: reclaimed by EC2", -1);
                 killProcesses(instance);
                 shutDown(instance);
             }
@@ -461,9 +459,9 @@ final class World {
             var notice = keeper.awaitNotice(5_000, 60_000).orElseThrow(() -> new BerthException("no termination notice"));
             keeper.letGo(notice, Optional.empty(), reason -> node.workloadStopped());
         } catch (BerthException e) {
-            event(instance.id, "keeper fails", firstWords(e.getMessage()), -1);
+            trace.event(instance.id, "keeper fails", SimTrace.firstWords(e.getMessage()), -1);
         } catch (SimulatedCrash e) {
-            event(instance.id, "keeper crashes", e.getMessage(), -1);
+            trace.event(instance.id, "keeper crashes", e.getMessage(), -1);
         }
         node.finish("keeper");
     }
@@ -513,7 +511,7 @@ final class World {
                     }
                 }
             }
-            event(instance.id, "terminated", letGo > 0 ? "volumes detaching for " + letGo / 1000 + " s" : "volumes detached", -1);
+            trace.event(instance.id, "terminated", letGo > 0 ? "volumes detaching for " + letGo / 1000 + " s" : "volumes detached", -1);
             if (!instance.healthy || instance.replaceOnTermination) {
                 if (liveCount() < desired) {
                     launch(null);
@@ -634,7 +632,7 @@ final class World {
         checkZoneUp(request.zone(), request.zone());
         var existing = volumeByToken.get(request.clientToken());
         if (existing != null && !volumes.containsKey(existing)) {
-            violation("gc never deletes what a slot or an in-flight intent names", -1, List.of(caller.id),
+            trace.violation("gc never deletes what a slot or an in-flight intent names", -1, List.of(caller.id),
                     "volume " + existing + " of client token " + request.clientToken() + " was deleted before its intent was done");
             throw new CloudException(CloudException.Reason.INVALID, existing, "volume " + existing + " was deleted");
         }
@@ -649,7 +647,7 @@ final class World {
             return earlier;
         }
         if (!request.tags().containsKey("berth:cluster")) {
-            violation("every resource carries the cluster tag", -1, List.of(caller.id),
+            trace.violation("every resource carries the cluster tag", -1, List.of(caller.id),
                     "volume created without the berth:cluster tag");
         }
         String fromFs = null;
@@ -691,7 +689,7 @@ final class World {
                         && !slotView.retired(slot, v.id))
                 .count();
         if (slot >= 0 && sameZone > 1) {
-            violation("one live volume per slot and zone", slot, List.of(caller.id),
+            trace.violation("one live volume per slot and zone", slot, List.of(caller.id),
                     "slot " + slot + " now has " + sameZone + " volumes in zone " + volume.zone);
         }
         return volume;
@@ -705,7 +703,7 @@ final class World {
         }
         if (slotView.retired(slot, volume.id)) {
             counters.retiredAttached++;
-            violation("no retired volume is used again", slot, List.of(caller.id), "volume " + volume.id
+            trace.violation("no retired volume is used again", slot, List.of(caller.id), "volume " + volume.id
                     + " was retired from slot " + slot + " and is being attached again by " + caller.id);
         }
     }
@@ -818,7 +816,7 @@ final class World {
             return;
         }
         if (!snap.tags.containsKey("berth:cluster")) {
-            violation("berth deletes only its own snapshots", -1, List.of(caller.id), "snapshot " + snapshotId
+            trace.violation("berth deletes only its own snapshots", -1, List.of(caller.id), "snapshot " + snapshotId
                     + " has no berth:cluster tag");
         }
         for (var s : slotView.all()) {
@@ -827,7 +825,7 @@ final class World {
             boolean latest = record.latestSnapshot() != null && record.latestSnapshot().snapshotId().equals(snapshotId);
             boolean source = record.volumeIntent() != null && snapshotId.equals(record.volumeIntent().sourceSnapshotId());
             if (latest || source) {
-                violation("retention never deletes a snapshot a slot record names", slot.getAsInt(), List.of(caller.id),
+                trace.violation("retention never deletes a snapshot a slot record names", slot.getAsInt(), List.of(caller.id),
                         "snapshot " + snapshotId + " deleted while slot " + slot.getAsInt() + " names it as its "
                                 + (latest ? "latest snapshot" : "volume intent's source"));
             }
@@ -872,14 +870,14 @@ final class World {
         try {
             var outcome = new dev.berth.core.claim.PeriodicSnapshot(settingsFor(instance), node.context()).run();
             switch (outcome) {
-                case dev.berth.core.claim.SnapshotOutcome.Taken t -> event(instance.id, "berth snapshot", t.snapshot().snapshotId()
+                case dev.berth.core.claim.SnapshotOutcome.Taken t -> trace.event(instance.id, "berth snapshot", t.snapshot().snapshotId()
                         + (t.recorded() ? " recorded" : " not recorded") + ", " + t.deleted().size() + " deleted", t.slot());
-                case dev.berth.core.claim.SnapshotOutcome.NothingToSnapshot n -> event(instance.id, "berth snapshot", n.why(), -1);
+                case dev.berth.core.claim.SnapshotOutcome.NothingToSnapshot n -> trace.event(instance.id, "berth snapshot", n.why(), -1);
             }
         } catch (BerthException e) {
-            event(instance.id, "berth snapshot fails", firstWords(e.getMessage()), -1);
+            trace.event(instance.id, "berth snapshot fails", SimTrace.firstWords(e.getMessage()), -1);
         } catch (SimulatedCrash e) {
-            event(instance.id, "berth snapshot crashes", e.getMessage(), -1);
+            trace.event(instance.id, "berth snapshot crashes", e.getMessage(), -1);
         }
     }
 
@@ -917,7 +915,7 @@ final class World {
         try {
             record = codec.decode(key, slot.getAsInt(), keys.cluster(), value);
         } catch (CorruptSlotRecordException e) {
-            violation("slot records stay readable", slot.getAsInt(), List.of(writer.id), e.getMessage());
+            trace.violation("slot records stay readable", slot.getAsInt(), List.of(writer.id), e.getMessage());
             return;
         }
         int n = slot.getAsInt();
@@ -934,7 +932,7 @@ final class World {
         var slot = keys.slotOf(key);
         if (slot.isPresent()) {
             slotInvariants.deleted(slot.getAsInt());
-            event(writer.id, "slot deleted", key, slot.getAsInt());
+            trace.event(writer.id, "slot deleted", key, slot.getAsInt());
         }
     }
 
@@ -950,14 +948,14 @@ final class World {
         }
         gc.checkVolume(volumeId, caller.id);
         volumes.remove(volumeId);
-        event(caller.id, "ec2: delete volume", volumeId, slotTag(v));
+        trace.event(caller.id, "ec2: delete volume", volumeId, slotTag(v));
     }
 
     // Devices, as the instance's kernel sees them --------------------------------------------
 
     void onMkfs(SimInstance instance, SimVolume volume) {
         if (volume.formats > 0 || volume.filesystem != null) {
-            violation("nothing formatted twice", slotTag(volume), List.of(instance.id),
+            trace.violation("nothing formatted twice", slotTag(volume), List.of(instance.id),
                     "volume " + volume.id + " was asked to be formatted again (formats so far: " + volume.formats + ")");
         }
     }
@@ -965,30 +963,10 @@ final class World {
     void onMount(SimInstance instance, SimVolume volume) {
         for (var other : instances.values()) {
             if (other != instance && !other.terminated() && volume.id.equals(other.mountedVolume)) {
-                violation("every volume mounted by at most one instance", slotTag(volume), List.of(other.id, instance.id),
+                trace.violation("every volume mounted by at most one instance", slotTag(volume), List.of(other.id, instance.id),
                         "volume " + volume.id + " mounted by " + other.id + " and " + instance.id);
             }
         }
-    }
-
-    // Trace and violations --------------------------------------------------------------------
-
-    void event(String instance, String what, String result, int slot) {
-        if (traceEnabled) {
-            trace.add(new TraceStep(traceSeq++, now(), instance, what, result, slot));
-        }
-    }
-
-    void violation(String invariant, int slot, List<String> who, String detail) {
-        violations.add(new Violation(invariant, now(), slot, who, detail));
-        event(String.join(",", who), "VIOLATION " + invariant, detail, slot);
-    }
-
-    static String firstWords(String message) {
-        if (message == null) {
-            return "";
-        }
-        return message.length() > 100 ? message.substring(0, 100) + "..." : message;
     }
 
     SlotKeys keys() {

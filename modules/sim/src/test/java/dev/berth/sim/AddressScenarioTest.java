@@ -92,7 +92,7 @@ class AddressScenarioTest {
     @Test
     void theRealRuleNeverTakesTheAddressAfterBeingForcedOffTheSlot() {
         var w = forcedOffWhileAboutToAssociate(AddressTakeover.LIVENESS_RULE);
-        assertTrue(w.violations.isEmpty(), () -> w.violations + "\n" + String.join("\n", ShortestTrace.of(w.trace, w.violations)));
+        assertTrue(w.trace.violations.isEmpty(), () -> w.trace.violations + "\n" + String.join("\n", ShortestTrace.of(w.trace.steps, w.trace.violations)));
         var address = w.network.addresses.values().iterator().next();
         assertEquals(waiter(w).id, address.now().instanceId(), "the forced new holder has the slot's address");
     }
@@ -100,8 +100,8 @@ class AddressScenarioTest {
     @Test
     void aRuleThatTakesTheAddressWithoutTheLivenessRuleIsCaught() {
         var w = forcedOffWhileAboutToAssociate(STEALING);
-        assertTrue(w.violations.stream().anyMatch(v -> v.invariant().contains("address")), () -> "no address violation: "
-                + w.violations + "\n" + String.join("\n", w.trace.stream().map(TraceStep::toString).toList()));
+        assertTrue(w.trace.violations.stream().anyMatch(v -> v.invariant().contains("address")), () -> "no address violation: "
+                + w.trace.violations + "\n" + String.join("\n", w.trace.steps.stream().map(TraceStep::toString).toList()));
     }
 
     private static final long MINUTE = 60_000;
@@ -119,7 +119,7 @@ class AddressScenarioTest {
         w.setDesired(1);
         var slow = w.instances.values().iterator().next();
         w.pauseAfterOp.put(slow.id, new World.PauseAfter("ec2: describe address", 10 * MINUTE));
-        assertTrue(w.runUntil(() -> w.trace.stream().anyMatch(t -> t.what().equals("process stalls")), 10 * MINUTE));
+        assertTrue(w.runUntil(() -> w.trace.steps.stream().anyMatch(t -> t.what().equals("process stalls")), 10 * MINUTE));
         var waiter = w.launch(slow.zone);
         w.runUntil(() -> false, 3 * MINUTE);
         waiter.forceClaim = true;

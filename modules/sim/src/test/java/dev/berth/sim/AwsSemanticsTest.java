@@ -30,7 +30,7 @@ class AwsSemanticsTest {
         w.setDesired(1);
         var slow = only(w);
         w.pauseAfterOp.put(slow.id, new World.PauseAfter("identity: export", 40 * MINUTE));
-        assertTrue(w.runUntil(() -> w.trace.stream().anyMatch(t -> t.what().equals("process stalls")), 10 * MINUTE));
+        assertTrue(w.runUntil(() -> w.trace.steps.stream().anyMatch(t -> t.what().equals("process stalls")), 10 * MINUTE));
         var volume = slow.mountedVolume;
         var waiter = w.launch(slow.zone);
         waiter.forceClaim = true;
@@ -45,7 +45,7 @@ class AwsSemanticsTest {
         assertEquals(1, attachments.size());
         assertEquals(slow.id, attachments.getFirst().instanceId(), "still attached to the holder that could not unmount");
         assertEquals(AttachmentState.ATTACHED, attachments.getFirst().state());
-        assertFalse(w.trace.stream().anyMatch(t -> t.instance().equals(slow.id) && t.what().equals("ec2: detach volume")),
+        assertFalse(w.trace.steps.stream().anyMatch(t -> t.instance().equals(slow.id) && t.what().equals("ec2: detach volume")),
                 "a mounted volume is never detached");
         assertFalse(ready(waiter), "the forced claim waits for the volume instead of taking it from under a mount");
         noViolations(w);
@@ -61,7 +61,7 @@ class AwsSemanticsTest {
         w.desired = 0;
         w.terminate(holder, "scale in");
         assertTrue(w.runUntil(() -> slot(w, 0).holder() == null, 10 * MINUTE),
-                () -> "the slot was never released: " + w.trace.stream().filter(t -> t.instance().equals(holder.id))
+                () -> "the slot was never released: " + w.trace.steps.stream().filter(t -> t.instance().equals(holder.id))
                         .map(TraceStep::render).toList());
         assertEquals(slot(w, 0).epoch(), 1L, "a release keeps the epoch; the next claim raises it");
         noViolations(w);

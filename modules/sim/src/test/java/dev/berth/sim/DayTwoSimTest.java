@@ -30,7 +30,7 @@ class DayTwoSimTest {
     }
 
     private static void noViolations(World w) {
-        assertTrue(w.violations.isEmpty(), () -> w.violations + "\n" + String.join("\n", ShortestTrace.of(w.trace, w.violations)));
+        assertTrue(w.trace.violations.isEmpty(), () -> w.trace.violations + "\n" + String.join("\n", ShortestTrace.of(w.trace.steps, w.trace.violations)));
     }
 
     @Test
@@ -55,13 +55,13 @@ class DayTwoSimTest {
         assertEquals(1, w.volumes.size(), "only the held slot's volume is left");
         var held = w.instances.values().stream().filter(i -> i.workloadSlot.isPresent() && !i.terminated()).findFirst().orElseThrow();
         assertTrue(w.volumes.containsKey(held.mountedVolume), () -> held.id + " " + held.mountedVolume + " " + w.volumes.keySet()
-                + "\n" + String.join("\n", w.trace.stream().filter(t -> t.what().contains("gc") || t.what().contains("delete")
+                + "\n" + String.join("\n", w.trace.steps.stream().filter(t -> t.what().contains("gc") || t.what().contains("delete")
                 || t.what().contains("slot deleted")).map(Object::toString).toList()));
         noViolations(w);
 
         w.setDesired(3);     // scaling out again makes the removed slots afresh
         assertTrue(w.runUntil(() -> allReady(w, 3), 30 * MINUTE), () -> String.join("\n",
-                w.trace.subList(Math.max(0, w.trace.size() - 60), w.trace.size()).stream().map(Object::toString).toList()));
+                w.trace.steps.subList(Math.max(0, w.trace.steps.size() - 60), w.trace.steps.size()).stream().map(Object::toString).toList()));
         noViolations(w);
     }
 

@@ -50,7 +50,7 @@ class RegressionScenariosTest {
     }
 
     static void noViolations(World w) {
-        assertTrue(w.violations.isEmpty(), () -> w.violations + "\n" + String.join("\n", ShortestTrace.of(w.trace, w.violations)));
+        assertTrue(w.trace.violations.isEmpty(), () -> w.trace.violations + "\n" + String.join("\n", ShortestTrace.of(w.trace.steps, w.trace.violations)));
     }
 
     static SimInstance only(World w) {
@@ -102,9 +102,9 @@ class RegressionScenariosTest {
         w.terminate(old, "instance refresh");
         assertTrue(w.runUntil(() -> ready(replacement) || !w.failures.isEmpty(), 60 * MINUTE));
         assertTrue(w.failures.isEmpty(), () -> "the claim failed: " + w.failures.getFirst().getMessage()
-                + "\n" + String.join("\n", w.trace.stream().map(TraceStep::render).toList()));
+                + "\n" + String.join("\n", w.trace.steps.stream().map(TraceStep::render).toList()));
         assertTrue(ready(replacement));
-        assertTrue(w.trace.stream().anyMatch(t -> t.instance().equals(replacement.id) && t.result().contains("in use by " + old.id)),
+        assertTrue(w.trace.steps.stream().anyMatch(t -> t.instance().equals(replacement.id) && t.result().contains("in use by " + old.id)),
                 "the replacement did wait for the old holder's volume");
         assertEquals(1, w.counters.volumesCreated);
         noViolations(w);
@@ -120,7 +120,7 @@ class RegressionScenariosTest {
         w.desired = 0;   // the group shrinks to nothing, then grows by two at one instant
         w.terminate(first, "gone");
         assertTrue(w.runUntil(first::terminated, 30 * MINUTE), () -> first.state.now() + " " + first.lifecycle.now()
-                + "\n" + String.join("\n", w.trace.stream().map(TraceStep::render).toList()));
+                + "\n" + String.join("\n", w.trace.steps.stream().map(TraceStep::render).toList()));
 
         w.staleUntil = w.now() + 30 * MINUTE;  // describe calls lag by up to 45 s
         w.physics = w.physics.inStep(100);     // two boots at one instant reach the store at one instant
@@ -372,7 +372,7 @@ class RegressionScenariosTest {
         w.setDesired(1);
         var slow = only(w);
         w.pauseAfterOp.put(slow.id, new World.PauseAfter("identity: export", 40 * MINUTE));  // a long GC pause
-        assertTrue(w.runUntil(() -> w.trace.stream().anyMatch(t -> t.what().equals("process stalls")), 10 * MINUTE));
+        assertTrue(w.runUntil(() -> w.trace.steps.stream().anyMatch(t -> t.what().equals("process stalls")), 10 * MINUTE));
         var waiter = w.launch(slow.zone);
         w.runUntil(() -> false, 20 * MINUTE);
         assertFalse(ready(waiter), "a live but slow holder keeps its slot");

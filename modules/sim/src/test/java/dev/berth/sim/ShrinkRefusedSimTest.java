@@ -24,7 +24,7 @@ class ShrinkRefusedSimTest {
 
     /** The one expected complaint of the simulator: a claim error no planned fault explains (the operator's config). */
     private static void onlyTheConfigErrorIsReported(World w) {
-        var others = w.violations.stream().filter(v -> !v.invariant().startsWith("no claim error without a fault")).toList();
+        var others = w.trace.violations.stream().filter(v -> !v.invariant().startsWith("no claim error without a fault")).toList();
         assertTrue(others.isEmpty(), others::toString);
     }
 
