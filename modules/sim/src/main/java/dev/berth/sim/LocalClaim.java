@@ -35,7 +35,7 @@ public final class LocalClaim {
         world.envWriter = envFile;
         world.maxBerthRuns = 1;
         world.desired = capacity;
-        world.seedVolumesFromStore();
+        world.ebs.seedVolumesFromStore();
         world.launch(zone, instanceId);
         try {
             while (world.outcomes.isEmpty() && world.failures.isEmpty() && world.scheduler.step()) {

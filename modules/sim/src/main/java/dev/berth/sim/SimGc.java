@@ -66,7 +66,7 @@ final class SimGc {
             var intent = r.volumeIntent();
             boolean named = r.volume() != null && r.volume().volumeId().equals(volumeId);
             boolean source = intent != null && volumeId.equals(intent.sourceVolumeId());
-            boolean produced = intent != null && volumeId.equals(world.volumeByToken.get(intent.clientToken()));
+            boolean produced = intent != null && volumeId.equals(world.ebs.volumeByToken.get(intent.clientToken()));
             if (named || source || produced) {
                 world.trace.violation("gc never deletes what a slot or an in-flight intent names", r.slot(), List.of(by),
                         "volume " + volumeId + " deleted while slot " + r.slot() + " names it"
@@ -80,8 +80,8 @@ final class SimGc {
     void checkWritten(SlotRecord r, String by) {
         var intent = r.volumeIntent();
         if ((r.volume() != null && deletedVolumes.contains(r.volume().volumeId()))
-                || (intent != null && intent.sourceSnapshotId() != null && world.snapshots.containsKey(intent.sourceSnapshotId())
-                && world.snapshots.get(intent.sourceSnapshotId()).deleted)) {
+                || (intent != null && intent.sourceSnapshotId() != null && world.ebs.snapshots.containsKey(intent.sourceSnapshotId())
+                && world.ebs.snapshots.get(intent.sourceSnapshotId()).deleted)) {
             world.trace.violation("gc never deletes what a slot or an in-flight intent names", r.slot(), List.of(by),
                     "slot " + r.slot() + " was written naming a volume or snapshot gc deleted: " + r.volume() + " " + intent);
         }

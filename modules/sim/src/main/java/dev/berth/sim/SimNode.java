@@ -275,7 +275,7 @@ final class SimNode implements Ticker {
             return call("ec2: describe volumes", World.CallKind.CLOUD, () -> {
                 long t = world.viewTime();
                 var result = new ArrayList<Volume>();
-                for (var v : world.volumes.values()) {
+                for (var v : world.ebs.volumes.values()) {
                     if (query.zone().isPresent() && !query.zone().get().equals(v.zone)) {
                         continue;
                     }
@@ -291,7 +291,7 @@ final class SimNode implements Ticker {
         @Override
         public Optional<Volume> describeVolume(String volumeId) {
             return call("ec2: describe volume", World.CallKind.CLOUD, () -> {
-                var v = world.volumes.get(volumeId);
+                var v = world.ebs.volumes.get(volumeId);
                 return v == null ? Optional.<Volume>empty() : view(v, world.viewTime());
             });
         }
@@ -309,9 +309,9 @@ final class SimNode implements Ticker {
         @Override
         public Volume createVolume(VolumeRequest request) {
             return call("ec2: create volume", World.CallKind.CLOUD, () -> {
-                var v = world.createVolume(request, instance);
+                var v = world.ebs.createVolume(request, instance);
                 world.trace.event(instance.id, "ec2: create volume", v.id + " token " + request.clientToken().substring(0, 12),
-                        World.slotTag(v));
+                        SimEbs.slotTag(v));
                 return new Volume(v.id, v.zone, v.sizeGiB, v.state.now(), Optional.ofNullable(v.snapshotId), v.tags, List.of());
             });
         }
@@ -319,7 +319,7 @@ final class SimNode implements Ticker {
         @Override
         public VolumeAttachment attachVolume(String volumeId) {
             return call("ec2: attach volume", World.CallKind.CLOUD, () -> {
-                var a = world.attach(instance, volumeId);
+                var a = world.ebs.attach(instance, volumeId);
                 world.trace.event(instance.id, "ec2: attach volume", volumeId + " as " + a.deviceName(), -1);
                 return a;
             });
@@ -328,7 +328,7 @@ final class SimNode implements Ticker {
         @Override
         public void detachVolume(String volumeId) {
             call("ec2: detach volume", World.CallKind.CLOUD, () -> {
-                world.detach(instance, volumeId);
+                world.ebs.detach(instance, volumeId);
                 world.trace.event(instance.id, "ec2: detach volume", volumeId, -1);
                 return null;
             });
@@ -337,7 +337,7 @@ final class SimNode implements Ticker {
         @Override
         public Snapshot createSnapshot(String volumeId, Map<String, String> tags) {
             return call("ec2: create snapshot", World.CallKind.CLOUD, () -> {
-                var s = world.snapshot(volumeId, tags);
+                var s = world.ebs.snapshot(volumeId, tags);
                 world.trace.event(instance.id, "ec2: create snapshot", s.id + " of " + volumeId, -1);
                 return new Snapshot(s.id, volumeId, s.completed ? SnapshotState.COMPLETED : SnapshotState.PENDING,
                         s.completed ? 100 : 0, s.sizeGiB, s.tags);
@@ -347,7 +347,7 @@ final class SimNode implements Ticker {
         @Override
         public Optional<Snapshot> describeSnapshot(String snapshotId) {
             return call("ec2: describe snapshot", World.CallKind.CLOUD, () -> {
-                var s = world.snapshots.get(snapshotId);
+                var s = world.ebs.snapshots.get(snapshotId);
                 if (s == null || s.deleted || s.createdAt > world.viewTime()) {
                     return Optional.<Snapshot>empty();
                 }
@@ -361,7 +361,7 @@ final class SimNode implements Ticker {
             return call("ec2: describe snapshots", World.CallKind.CLOUD, () -> {
                 long t = world.viewTime();
                 var found = new ArrayList<Snapshot>();
-                for (var s : world.snapshots.values()) {
+                for (var s : world.ebs.snapshots.values()) {
                     if (!s.deleted && s.createdAt <= t && s.tags.entrySet().containsAll(tags.entrySet())) {
                         found.add(new Snapshot(s.id, s.volumeId, s.completed ? SnapshotState.COMPLETED : SnapshotState.PENDING,
                                 s.completed ? 100 : 50, s.sizeGiB, s.tags));
@@ -374,7 +374,7 @@ final class SimNode implements Ticker {
         @Override
         public void deleteSnapshot(String snapshotId) {
             call("ec2: delete snapshot", World.CallKind.CLOUD, () -> {
-                world.deleteSnapshot(instance, snapshotId);
+                world.ebs.deleteSnapshot(instance, snapshotId);
                 world.trace.event(instance.id, "ec2: delete snapshot", snapshotId, -1);
                 return null;
             });
@@ -383,7 +383,7 @@ final class SimNode implements Ticker {
         @Override
         public void tag(String resourceId, Map<String, String> tags) {
             call("ec2: create tags", World.CallKind.CLOUD, () -> {
-                var v = world.volumes.get(resourceId);
+                var v = world.ebs.volumes.get(resourceId);
                 if (v != null) {
                     v.tags.putAll(tags);
                 }
@@ -504,7 +504,7 @@ final class SimNode implements Ticker {
         @Override
         public dev.berth.spi.VolumeModification modifyVolume(String volumeId, int sizeGiB) {
             return call("ec2: modify volume", World.CallKind.CLOUD, () -> {
-                var v = world.volumes.get(volumeId);
+                var v = world.ebs.volumes.get(volumeId);
                 if (v == null) {
                     throw new CloudException(CloudException.Reason.NOT_FOUND, volumeId, "volume " + volumeId + " does not exist");
                 }
@@ -521,7 +521,7 @@ final class SimNode implements Ticker {
         @Override
         public void deleteVolume(String volumeId) {
             call("ec2: delete volume", World.CallKind.CLOUD, () -> {
-                world.deleteVolume(instance, volumeId);
+                world.ebs.deleteVolume(instance, volumeId);
                 return null;
             });
         }
@@ -531,8 +531,8 @@ final class SimNode implements Ticker {
             return call("ec2: describe creation times", World.CallKind.CLOUD, () -> {
                 var result = new TreeMap<String, Long>();
                 for (var id : resourceIds) {
-                    var v = world.volumes.get(id);
-                    var s = world.snapshots.get(id);
+                    var v = world.ebs.volumes.get(id);
+                    var s = world.ebs.snapshots.get(id);
                     if (v != null) {
                         result.put(id, v.createdAt);
                     } else if (s != null) {
@@ -548,7 +548,7 @@ final class SimNode implements Ticker {
             call("ec2: force detach volume", World.CallKind.CLOUD, () -> {
                 var other = world.instances.get(instanceId);
                 if (other != null) {
-                    world.detach(other, volumeId);
+                    world.ebs.detach(other, volumeId);
                 }
                 return null;
             });
@@ -651,7 +651,7 @@ final class SimNode implements Ticker {
 
     final class Disks implements BlockDevices, FileSystemDriver {
         private SimVolume attachedHere(String volumeId) {
-            var v = world.volumes.get(volumeId);
+            var v = world.ebs.volumes.get(volumeId);
             if (v == null) {
                 return null;
             }
@@ -662,7 +662,7 @@ final class SimNode implements Ticker {
 
         private SimVolume byDevice(BlockDevice device) {
             var serial = device.serial().orElse("");
-            var v = world.volumes.get("vol-" + serial.substring(3));
+            var v = world.ebs.volumes.get("vol-" + serial.substring(3));
             if (v == null || attachedHere(v.id) == null) {
                 throw new DeviceException("device " + device.path() + " is gone (its volume was detached)");
             }
@@ -696,14 +696,14 @@ final class SimNode implements Ticker {
         public void makeFilesystem(BlockDevice device, FilesystemSpec spec) {
             call("mkfs", World.CallKind.LOCAL, () -> {
                 var v = byDevice(device);
-                world.onMkfs(instance, v);
+                world.ebs.onMkfs(instance, v);
                 if (v.filesystem != null) {
                     throw new DeviceException("device " + device.path() + " already holds " + v.filesystem + "; not formatting it");
                 }
                 v.filesystem = spec.type();
                 v.fsSizeGiB = world.modifications.deviceSizeGiB(v);
                 v.formats++;
-                world.trace.event(instance.id, "mkfs", v.id + " " + spec.type(), World.slotTag(v));
+                world.trace.event(instance.id, "mkfs", v.id + " " + spec.type(), SimEbs.slotTag(v));
                 return null;
             });
         }
@@ -718,9 +718,9 @@ final class SimNode implements Ticker {
                 if (instance.mountedVolume != null) {
                     throw new DeviceException(spec.mountPoint() + " already has " + instance.mountedVolume + " mounted");
                 }
-                world.onMount(instance, v);
+                world.ebs.onMount(instance, v);
                 instance.mountedVolume = v.id;
-                world.trace.event(instance.id, "mount", v.id + " at " + spec.mountPoint(), World.slotTag(v));
+                world.trace.event(instance.id, "mount", v.id + " at " + spec.mountPoint(), SimEbs.slotTag(v));
                 return new MountResult.Mounted(spec.mountPoint());
             });
         }
@@ -733,7 +733,7 @@ final class SimNode implements Ticker {
                 if (v.fsSizeGiB >= now) {
                     return new GrowResult.AlreadyFull(device.sizeBytes());
                 }
-                world.trace.event(instance.id, "grow filesystem", v.id + " " + v.fsSizeGiB + " -> " + now + " GiB", World.slotTag(v));
+                world.trace.event(instance.id, "grow filesystem", v.id + " " + v.fsSizeGiB + " -> " + now + " GiB", SimEbs.slotTag(v));
                 long before = v.fsSizeGiB * (1L << 30);
                 v.fsSizeGiB = now;
                 return new GrowResult.Grown(before, device.sizeBytes());
@@ -768,7 +768,7 @@ final class SimNode implements Ticker {
         }
 
         private SimVolume mounted(Path dir) {
-            var v = instance.mountedVolume == null ? null : world.volumes.get(instance.mountedVolume);
+            var v = instance.mountedVolume == null ? null : world.ebs.volumes.get(instance.mountedVolume);
             if (v == null) {
                 throw new IdentityException("no volume is mounted for " + dir);
             }
@@ -815,12 +815,12 @@ final class SimNode implements Ticker {
             }
             var id = name(key);
             if (v.identityFingerprint != null && !v.identityFingerprint.equals(id.fingerprint())) {
-                world.trace.violation("one identity per slot", World.slotTag(v), List.of(instance.id),
+                world.trace.violation("one identity per slot", SimEbs.slotTag(v), List.of(instance.id),
                         "volume " + v.id + " had identity " + v.identityFingerprint + " and got " + id.fingerprint());
             }
             v.files.put(FILE, key);
             v.identityFingerprint = id.fingerprint();
-            world.trace.event(instance.id, "identity: " + how, id.publicName(), World.slotTag(v));
+            world.trace.event(instance.id, "identity: " + how, id.publicName(), SimEbs.slotTag(v));
             return id;
         }
 

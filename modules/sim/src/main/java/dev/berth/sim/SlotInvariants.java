@@ -55,10 +55,10 @@ final class SlotInvariants {
             firstIdentity.remove(n);   // gc emptied a slot above capacity: a new identity may come later
         }
         var intent = record.volumeIntent();
-        if (intent != null && intent.sourceSnapshotId() != null && world.snapshots.containsKey(intent.sourceSnapshotId())
-                && World.periodic(world.snapshots.get(intent.sourceSnapshotId()))
+        if (intent != null && intent.sourceSnapshotId() != null && world.ebs.snapshots.containsKey(intent.sourceSnapshotId())
+                && SimEbs.periodic(world.ebs.snapshots.get(intent.sourceSnapshotId()))
                 && movesFromSnapshots.add(n + "/" + record.epoch() + "/" + intent.sourceSnapshotId())) {
-            var used = world.snapshots.get(intent.sourceSnapshotId());
+            var used = world.ebs.snapshots.get(intent.sourceSnapshotId());
             long age = world.now() - used.createdAt;
             world.counters.movesFromLatestSnapshot++;
             world.counters.maxDataLossMillis = Math.max(world.counters.maxDataLossMillis, age);

@@ -33,8 +33,8 @@ import java.util.TreeMap;
 import java.util.function.Supplier;
 
 /**
- * The simulated world: one autoscaling group over a few zones, its instances, EBS volumes
- * and snapshots, the claim store, fault windows, and the invariants checked after every step.
+ * The simulated world: one autoscaling group over a few zones, its instances, EBS ebs.volumes
+ * and ebs.snapshots, the claim store, fault windows, and the invariants checked after every step.
  * Everything random comes from one seeded source; everything timed runs on the scheduler's
  * virtual clock.
  */
@@ -71,19 +71,18 @@ final class World {
     Physics physics = Physics.realistic();
     final dev.berth.spi.ClaimStore store;
     final Map<String, SimInstance> instances = new LinkedHashMap<>();
-    final Map<String, SimVolume> volumes = new LinkedHashMap<>();
-    final Map<String, SimSnapshot> snapshots = new LinkedHashMap<>();
-    final Map<String, String> volumeByToken = new HashMap<>();
     final Set<String> zonesDown = new HashSet<>();
     final Counters counters = new Counters();
     /** The store's own hiccups: S3 503 SlowDown bursts and etcd leader elections. */
     final StoreFaults storeFaults = new StoreFaults(this);
-    /** One live holder per slot, a slot's identity never changing, moves from recent snapshots only. */
+    /** One live holder per slot, a slot's identity never changing, moves from recent ebs.snapshots only. */
     final SlotInvariants slotInvariants = new SlotInvariants(this);
     /** What each store call costs in backend requests (--store-model); null on the abstract store. */
     StoreCost storeCost;
     /** Elastic IPs and network interfaces, and their invariants. */
     final SimNetwork network = new SimNetwork(this);
+    /** EBS ebs.volumes and ebs.snapshots, and their invariants. */
+    final SimEbs ebs = new SimEbs(this);
     /** The rule the simulated berth takes a slot's address by: the real one, unless a test breaks it. */
     dev.berth.core.claim.AddressTakeover takeover = dev.berth.core.claim.AddressTakeover.LIVENESS_RULE;
     /** The largest desired capacity of the run: the most slots it can have. */
@@ -120,10 +119,6 @@ final class World {
     int maxBerthRuns = Integer.MAX_VALUE;
     /** Off for tests that drive one instance's SPI directly, outside any berth process. */
     boolean autoStartBerth = true;
-    /** A fault for tests: attachments stay 'attaching' for ever (an EBS attachment stuck). */
-    boolean attachmentsHang;
-    /** The next this many volumes created go to 'error' instead of 'available' (a KMS key they cannot use, ...). */
-    int createdVolumesToFail;
     /** Unmounts fail (a process keeps the mount point busy). */
     boolean unmountsFail;
     /** Auto Scaling answers "No active Lifecycle Action found" to heartbeats and completions (spot, no hook). */
@@ -133,8 +128,6 @@ final class World {
     /** The end of the latest planned stall that has struck (liveness is judged only after it). */
     long stalledUntil = -1;
     private int instanceCounter;
-    private int volumeCounter;
-    private int snapshotCounter;
     dev.berth.core.claim.EnvFileWriter envWriter = (file, values) -> { };
     final List<dev.berth.core.claim.ClaimOutcome> outcomes = new ArrayList<>();
     final List<RuntimeException> failures = new ArrayList<>();
@@ -312,7 +305,7 @@ final class World {
         if (storeCost != null && storeCost.slowDowns > 0) {
             return "S3 request rate exceeded (503 SlowDown)";
         }
-        if (attachmentsHang) {
+        if (ebs.attachmentsHang) {
             return "stuck attachment";
         }
         if (instances.values().stream().anyMatch(i -> i.forceClaim)) {
@@ -376,7 +369,7 @@ final class World {
     /**
      * Terminates an instance the way Auto Scaling does: Terminating:Wait while the lifecycle
      * hook runs (the keeper releases the slot and completes it, or the hook times out), then
-     * shutting-down, then terminated, when EC2 detaches its volumes.
+     * shutting-down, then terminated, when EC2 detaches its ebs.volumes.
      */
     void terminate(SimInstance instance, String why) {
         if (instance.terminationRequested || instance.terminated()) {
@@ -497,35 +490,14 @@ final class World {
             network.onTerminated(instance);
             slotInvariants.terminated(instance.id);
             long letGo = physics.terminationDetach().draw(random);
-            for (var v : volumes.values()) {
-                var remaining = v.attachedNow().stream().filter(a -> !a.instanceId().equals(instance.id)).toList();
-                if (remaining.size() != v.attachedNow().size() && !zonesDown.contains(v.zone)) {
-                    if (letGo > 0) {
-                        var detaching = v.attachedNow().stream().map(a -> a.instanceId().equals(instance.id)
-                                ? new VolumeAttachment(a.volumeId(), a.instanceId(), a.deviceName(), AttachmentState.DETACHING)
-                                : a).toList();
-                        v.attachments.set(now(), detaching);
-                        scheduler.at(now() + letGo, () -> dropAttachmentsOf(instance, v));
-                    } else {
-                        dropAttachmentsOf(instance, v);
-                    }
-                }
-            }
-            trace.event(instance.id, "terminated", letGo > 0 ? "volumes detaching for " + letGo / 1000 + " s" : "volumes detached", -1);
+            ebs.terminated(instance, letGo);
+            trace.event(instance.id, "terminated", letGo > 0 ? "ebs.volumes detaching for " + letGo / 1000 + " s" : "ebs.volumes detached", -1);
             if (!instance.healthy || instance.replaceOnTermination) {
                 if (liveCount() < desired) {
                     launch(null);
                 }
             }
         });
-    }
-
-    private void dropAttachmentsOf(SimInstance instance, SimVolume v) {
-        var remaining = v.attachedNow().stream().filter(a -> !a.instanceId().equals(instance.id)).toList();
-        if (remaining.size() != v.attachedNow().size()) {
-            v.attachments.set(now(), remaining);
-            v.state.set(now(), remaining.isEmpty() ? VolumeState.AVAILABLE : VolumeState.IN_USE);
-        }
     }
 
     /** When each zone last came back from an outage. */
@@ -536,23 +508,12 @@ final class World {
         return zonesDown.contains(zone) || zoneRecoveredAt.getOrDefault(zone, Long.MIN_VALUE) >= since;
     }
 
-    /** A zone comes back: EC2 finishes detaching the volumes of instances that terminated meanwhile. */
+    /** A zone comes back: EC2 finishes detaching the ebs.volumes of instances that terminated meanwhile. */
     void recoverZone(String zone) {
         outageSeen = true;
         zonesDown.remove(zone);
         zoneRecoveredAt.put(zone, now());
-        for (var v : volumes.values()) {
-            if (!v.zone.equals(zone)) {
-                continue;
-            }
-            var remaining = v.attachedNow().stream()
-                    .filter(a -> { var i = instances.get(a.instanceId()); return i != null && !i.terminated(); })
-                    .toList();
-            if (remaining.size() != v.attachedNow().size()) {
-                v.attachments.set(now(), remaining);
-                v.state.set(now(), remaining.isEmpty() ? VolumeState.AVAILABLE : VolumeState.IN_USE);
-            }
-        }
+        ebs.zoneRecovered(zone);
     }
 
     int liveCount() {
@@ -628,215 +589,10 @@ final class World {
         }
     }
 
-    SimVolume createVolume(dev.berth.spi.VolumeRequest request, SimInstance caller) {
-        checkZoneUp(request.zone(), request.zone());
-        var existing = volumeByToken.get(request.clientToken());
-        if (existing != null && !volumes.containsKey(existing)) {
-            trace.violation("gc never deletes what a slot or an in-flight intent names", -1, List.of(caller.id),
-                    "volume " + existing + " of client token " + request.clientToken() + " was deleted before its intent was done");
-            throw new CloudException(CloudException.Reason.INVALID, existing, "volume " + existing + " was deleted");
-        }
-        if (existing != null) {
-            var earlier = volumes.get(existing);
-            if (earlier.sizeGiB != request.sizeGiB() || !java.util.Objects.equals(earlier.snapshotId,
-                    request.snapshotId().orElse(null)) || !earlier.zone.equals(request.zone())) {
-                throw new CloudException(CloudException.Reason.TOKEN_MISMATCH, request.clientToken(),
-                        "IdempotentParameterMismatch: client token " + request.clientToken() + " was used for another request");
-            }
-            counters.idempotentCreates++;
-            return earlier;
-        }
-        if (!request.tags().containsKey("berth:cluster")) {
-            trace.violation("every resource carries the cluster tag", -1, List.of(caller.id),
-                    "volume created without the berth:cluster tag");
-        }
-        String fromFs = null;
-        if (request.snapshotId().isPresent()) {
-            var snap = snapshots.get(request.snapshotId().get());
-            if (snap == null || snap.deleted) {
-                throw new CloudException(CloudException.Reason.NOT_FOUND, request.snapshotId().get(),
-                        "snapshot " + request.snapshotId().get() + " does not exist");
-            }
-            if (request.sizeGiB() < snap.sizeGiB) { // as EC2 answers
-                throw new CloudException(CloudException.Reason.INVALID, snap.id, "Volume of " + request.sizeGiB()
-                        + "GiB is smaller than snapshot '" + snap.id + "', expect size >= " + snap.sizeGiB + "GiB");
-            }
-            fromFs = snap.filesystem;
-        }
-        var id = String.format("vol-%017x", ++volumeCounter);
-        var volume = new SimVolume(id, request.zone(), request.sizeGiB(), now(), request.snapshotId().orElse(null),
-                request.clientToken());
-        volume.tags.putAll(request.tags());
-        volume.filesystem = fromFs;
-        if (request.snapshotId().isPresent()) {
-            volume.files.putAll(snapshots.get(request.snapshotId().get()).files);
-            volume.identityFingerprint = snapshots.get(request.snapshotId().get()).identityFingerprint;
-        }
-        volume.state.set(now(), VolumeState.CREATING);
-        volume.attachments.set(now(), List.of());
-        volumes.put(id, volume);
-        volumeByToken.put(request.clientToken(), id);
-        counters.volumesCreated++;
-        var ready = createdVolumesToFail > 0 ? VolumeState.ERROR : VolumeState.AVAILABLE;
-        if (createdVolumesToFail > 0) {
-            createdVolumesToFail--;
-        }
-        scheduler.at(now() + physics.createVolume().draw(random), () -> volume.state.set(now(), ready));
-        int slot = slotTag(volume);
-        long sameZone = volumes.values().stream()
-                .filter(v -> v.zone.equals(volume.zone) && slotTag(v) == slot && !v.tags.containsKey("berth:retired")
-                        && v.state.now() != VolumeState.ERROR && v.state.now() != VolumeState.DELETED
-                        && !slotView.retired(slot, v.id))
-                .count();
-        if (slot >= 0 && sameZone > 1) {
-            trace.violation("one live volume per slot and zone", slot, List.of(caller.id),
-                    "slot " + slot + " now has " + sameZone + " volumes in zone " + volume.zone);
-        }
-        return volume;
-    }
-
-    /** A volume a slot record lists as retired (left behind by a move) is never attached for that slot again. */
-    private void checkNotRetired(SimInstance caller, SimVolume volume) {
-        int slot = slotTag(volume);
-        if (slot < 0) {
-            return;
-        }
-        if (slotView.retired(slot, volume.id)) {
-            counters.retiredAttached++;
-            trace.violation("no retired volume is used again", slot, List.of(caller.id), "volume " + volume.id
-                    + " was retired from slot " + slot + " and is being attached again by " + caller.id);
-        }
-    }
-
-    static int slotTag(SimVolume v) {
-        var s = v.tags.get("berth:slot");
-        return s == null ? -1 : Integer.parseInt(s);
-    }
-
-    VolumeAttachment attach(SimInstance caller, String volumeId) {
-        var volume = volumes.get(volumeId);
-        if (volume == null || volume.createdAt > viewTime()) {
-            throw new CloudException(CloudException.Reason.NOT_FOUND, volumeId, "volume " + volumeId + " does not exist (yet)");
-        }
-        checkZoneUp(volume.zone, volumeId);
-        checkNotRetired(caller, volume);
-        if (!volume.zone.equals(caller.zone)) {
-            throw new CloudException(CloudException.Reason.INVALID, volumeId, "volume " + volumeId + " is in zone "
-                    + volume.zone + " and instance " + caller.id + " in " + caller.zone);
-        }
-        if (volume.state.now() == VolumeState.CREATING) {
-            throw new CloudException(CloudException.Reason.CONFLICT, volumeId, "volume " + volumeId + " is still creating");
-        }
-        if (!volume.attachedNow().isEmpty()) {
-            var other = volume.attachedNow().getFirst();
-            throw new CloudException(CloudException.Reason.CONFLICT, volumeId, "volume " + volumeId
-                    + " is in use by " + other.instanceId() + " (" + other.state().name().toLowerCase() + ")");
-        }
-        var device = "/dev/sd" + (char) ('f' + (caller.nextDevice++ % 10));
-        var attaching = new VolumeAttachment(volumeId, caller.id, device, AttachmentState.ATTACHING);
-        volume.attachments.set(now(), List.of(attaching));
-        volume.state.set(now(), VolumeState.IN_USE);
-        if (attachmentsHang) {
-            return attaching;
-        }
-        scheduler.at(now() + physics.attach().draw(random), () -> {
-            var current = volume.attachedNow();
-            if (current.size() == 1 && current.getFirst().instanceId().equals(caller.id)
-                    && current.getFirst().state() == AttachmentState.ATTACHING) {
-                volume.attachments.set(now(), List.of(new VolumeAttachment(volumeId, caller.id, device,
-                        AttachmentState.ATTACHED)));
-            }
-        });
-        return attaching;
-    }
-
-    void detach(SimInstance caller, String volumeId) {
-        var volume = volumes.get(volumeId);
-        if (volume == null) {
-            return;
-        }
-        checkZoneUp(volume.zone, volumeId);
-        var mine = volume.attachedNow().stream().filter(a -> a.instanceId().equals(caller.id)).findFirst();
-        if (mine.isEmpty() || mine.get().state() == AttachmentState.DETACHING) {
-            return;
-        }
-        var a = mine.get();
-        volume.attachments.set(now(), List.of(new VolumeAttachment(volumeId, caller.id, a.deviceName(), AttachmentState.DETACHING)));
-        scheduler.at(now() + physics.detach().draw(random), () -> {
-            var current = volume.attachedNow();
-            if (current.size() == 1 && current.getFirst().instanceId().equals(caller.id)) {
-                volume.attachments.set(now(), List.of());
-                volume.state.set(now(), VolumeState.AVAILABLE);
-            }
-        });
-    }
-
-    SimSnapshot snapshot(String volumeId, Map<String, String> tags) {
-        var volume = volumes.get(volumeId);
-        if (volume == null) {
-            throw new CloudException(CloudException.Reason.NOT_FOUND, volumeId, "volume " + volumeId + " does not exist");
-        }
-        checkZoneUp(volume.zone, volumeId);
-        for (var earlier : snapshots.values()) {
-            if (!earlier.deleted && earlier.volumeId.equals(volumeId) && earlier.tags.entrySet().containsAll(tags.entrySet())) {
-                return earlier; // what AwsCloudProvider finds by volume and tags
-            }
-        }
-        var id = String.format("snap-%017x", ++snapshotCounter);
-        var snap = new SimSnapshot(id, volumeId, volume.sizeGiB, now(), new TreeMap<>(tags), volume.filesystem,
-                new TreeMap<>(volume.files), volume.identityFingerprint);
-        snapshots.put(id, snap);
-        counters.snapshots++;
-        if (periodic(snap)) {
-            counters.snapshotsTaken++;
-        }
-        scheduler.at(now() + SNAPSHOT_COMPLETION.draw(random), () -> complete(snap, volume.zone));
-        return snap;
-    }
-
-    /** EBS snapshots take minutes, with a long tail; one whose zone is down completes once the zone is back. */
-    static final HeavyTail SNAPSHOT_COMPLETION = HeavyTail.seconds(90, 900, 2_400);
-
-    private void complete(SimSnapshot snap, String zone) {
-        if (zonesDown.contains(zone)) {
-            scheduler.at(now() + 60_000, () -> complete(snap, zone));
-            return;
-        }
-        snap.completed = true;
-    }
-
-    static boolean periodic(SimSnapshot snap) {
-        return dev.berth.core.claim.SnapshotRetention.KIND_PERIODIC.equals(snap.tags.get(dev.berth.core.claim.SnapshotRetention.TAG_KIND));
-    }
-
-    /** Retention deletes a snapshot: never one a slot record names (its latest, or a volume intent's source). */
-    void deleteSnapshot(SimInstance caller, String snapshotId) {
-        var snap = snapshots.get(snapshotId);
-        if (snap == null || snap.deleted) {
-            return;
-        }
-        if (!snap.tags.containsKey("berth:cluster")) {
-            trace.violation("berth deletes only its own snapshots", -1, List.of(caller.id), "snapshot " + snapshotId
-                    + " has no berth:cluster tag");
-        }
-        for (var s : slotView.all()) {
-            var record = s.record();
-            var slot = java.util.OptionalInt.of(s.slot());
-            boolean latest = record.latestSnapshot() != null && record.latestSnapshot().snapshotId().equals(snapshotId);
-            boolean source = record.volumeIntent() != null && snapshotId.equals(record.volumeIntent().sourceSnapshotId());
-            if (latest || source) {
-                trace.violation("retention never deletes a snapshot a slot record names", slot.getAsInt(), List.of(caller.id),
-                        "snapshot " + snapshotId + " deleted while slot " + slot.getAsInt() + " names it as its "
-                                + (latest ? "latest snapshot" : "volume intent's source"));
-            }
-        }
-        snap.deleted = true;
-        counters.snapshotsDeleted++;
-    }
 
     // berth snapshot, on a timer ----------------------------------------------------------------
 
-    /** Whether holders run {@code berth snapshot} every {@code snapshots.everyMinutes} (the image's timer). */
+    /** Whether holders run {@code berth snapshot} every {@code ebs.snapshots.everyMinutes} (the image's timer). */
     boolean periodicSnapshots;
 
     /** Starts the instance's snapshot timer (systemd: OnActiveSec with a randomized delay, then OnUnitActiveSec). */
@@ -883,28 +639,6 @@ final class World {
 
     // The store, with the invariant on holders ----------------------------------------------
 
-    /**
-     * Makes the volumes a store's slot records name exist in this world (formatted, as their
-     * records say), so a one-node world can resume or take over slots claimed in earlier runs.
-     */
-    void seedVolumesFromStore() {
-        for (var s : slotView.all()) {
-            var record = s.record();
-            var slot = java.util.OptionalInt.of(s.slot());
-            if (record.volume() == null || volumes.containsKey(record.volume().volumeId())) {
-                continue;
-            }
-            var v = new SimVolume(record.volume().volumeId(), record.volume().zone(), settings.volume().sizeGiB(), 0, null,
-                    "seeded-" + record.volume().volumeId());
-            v.tags.put("berth:cluster", keys.cluster());
-            v.tags.put("berth:slot", Integer.toString(slot.getAsInt()));
-            v.filesystem = record.formatted() ? settings.volume().filesystem() : null;
-            v.state.set(0, VolumeState.AVAILABLE);
-            v.attachments.set(0, List.of());
-            volumes.put(v.id, v);
-        }
-    }
-
     /** Called after every successful write to a slot key, with the record written (or null for a delete). */
     void onSlotWritten(SimInstance writer, String key, byte[] value) {
         var slot = keys.slotOf(key);
@@ -936,38 +670,7 @@ final class World {
         }
     }
 
-    void deleteVolume(SimInstance caller, String volumeId) {
-        var v = volumes.get(volumeId);
-        if (v == null) {
-            return;
-        }
-        checkZoneUp(v.zone, volumeId);
-        if (!v.attachedNow().isEmpty() || v.state.now() == VolumeState.CREATING) {
-            throw new CloudException(CloudException.Reason.CONFLICT, volumeId, "volume " + volumeId + " is "
-                    + v.state.now().name().toLowerCase() + " (VolumeInUse)");
-        }
-        gc.checkVolume(volumeId, caller.id);
-        volumes.remove(volumeId);
-        trace.event(caller.id, "ec2: delete volume", volumeId, slotTag(v));
-    }
-
     // Devices, as the instance's kernel sees them --------------------------------------------
-
-    void onMkfs(SimInstance instance, SimVolume volume) {
-        if (volume.formats > 0 || volume.filesystem != null) {
-            trace.violation("nothing formatted twice", slotTag(volume), List.of(instance.id),
-                    "volume " + volume.id + " was asked to be formatted again (formats so far: " + volume.formats + ")");
-        }
-    }
-
-    void onMount(SimInstance instance, SimVolume volume) {
-        for (var other : instances.values()) {
-            if (other != instance && !other.terminated() && volume.id.equals(other.mountedVolume)) {
-                trace.violation("every volume mounted by at most one instance", slotTag(volume), List.of(other.id, instance.id),
-                        "volume " + volume.id + " mounted by " + other.id + " and " + instance.id);
-            }
-        }
-    }
 
     SlotKeys keys() {
         return keys;

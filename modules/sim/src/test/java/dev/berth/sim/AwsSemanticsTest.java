@@ -41,7 +41,7 @@ class AwsSemanticsTest {
         w.runUntil(() -> false, 60 * MINUTE);
         assertTrue(w.failures.stream().anyMatch(e -> e instanceof ClaimException c && c.kind() == ClaimException.Kind.FENCED),
                 "the slow holder was fenced");
-        var attachments = w.volumes.get(volume).attachedNow();
+        var attachments = w.ebs.volumes.get(volume).attachedNow();
         assertEquals(1, attachments.size());
         assertEquals(slow.id, attachments.getFirst().instanceId(), "still attached to the holder that could not unmount");
         assertEquals(AttachmentState.ATTACHED, attachments.getFirst().state());
@@ -70,12 +70,12 @@ class AwsSemanticsTest {
     @Test
     void aVolumeThatWentToErrorGetsANewCreationIntentInsteadOfWedgingTheSlot() {
         var w = world(1, 3);
-        w.createdVolumesToFail = 1;   // EC2: the volume could not be created (a KMS key it cannot use, capacity)
+        w.ebs.createdVolumesToFail = 1;   // EC2: the volume could not be created (a KMS key it cannot use, capacity)
         w.setDesired(1);
         var node = only(w);
         assertTrue(w.runUntil(() -> ready(node), 30 * MINUTE), () -> "not ready: " + w.failures.stream().limit(3).toList());
         assertEquals(2, w.counters.volumesCreated, "a second volume under a new client token");
-        var dead = w.volumes.values().stream().filter(v -> v.state.now() == VolumeState.ERROR).toList();
+        var dead = w.ebs.volumes.values().stream().filter(v -> v.state.now() == VolumeState.ERROR).toList();
         assertEquals(1, dead.size());
         var live = slot(w, 0).volume().volumeId();
         assertNotEquals(dead.getFirst().id, live, "the slot names the live volume");

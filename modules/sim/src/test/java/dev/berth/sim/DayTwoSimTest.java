@@ -39,22 +39,22 @@ class DayTwoSimTest {
         w.setDesired(3);
         assertTrue(w.runUntil(() -> allReady(w, 3), 30 * MINUTE));
         var zone = w.config.zones().getFirst();
-        var orphan = w.createVolume(new VolumeRequest(zone, 10, "gp3", OptionalInt.empty(), OptionalInt.empty(), false,
+        var orphan = w.ebs.createVolume(new VolumeRequest(zone, 10, "gp3", OptionalInt.empty(), OptionalInt.empty(), false,
                 Optional.empty(), Optional.empty(), Map.of("berth:cluster", "sim"), "by-hand"), w.instances.values().iterator().next());
         w.setDesired(1);
         w.runUntil(() -> false, 30 * MINUTE);
-        assertEquals(4, w.volumes.size());
+        assertEquals(4, w.ebs.volumes.size());
 
         w.gc.start(false);   // a plain gc: the orphan only
         w.runUntil(() -> false, 10 * MINUTE);
-        assertFalse(w.volumes.containsKey(orphan.id), "the orphan is deleted");
-        assertEquals(3, w.volumes.size(), "the slots above capacity keep their volumes unless named");
+        assertFalse(w.ebs.volumes.containsKey(orphan.id), "the orphan is deleted");
+        assertEquals(3, w.ebs.volumes.size(), "the slots above capacity keep their volumes unless named");
 
         w.gc.start(true);    // --slots-above-capacity
         w.runUntil(() -> false, 10 * MINUTE);
-        assertEquals(1, w.volumes.size(), "only the held slot's volume is left");
+        assertEquals(1, w.ebs.volumes.size(), "only the held slot's volume is left");
         var held = w.instances.values().stream().filter(i -> i.workloadSlot.isPresent() && !i.terminated()).findFirst().orElseThrow();
-        assertTrue(w.volumes.containsKey(held.mountedVolume), () -> held.id + " " + held.mountedVolume + " " + w.volumes.keySet()
+        assertTrue(w.ebs.volumes.containsKey(held.mountedVolume), () -> held.id + " " + held.mountedVolume + " " + w.ebs.volumes.keySet()
                 + "\n" + String.join("\n", w.trace.steps.stream().filter(t -> t.what().contains("gc") || t.what().contains("delete")
                 || t.what().contains("slot deleted")).map(Object::toString).toList()));
         noViolations(w);
@@ -71,7 +71,7 @@ class DayTwoSimTest {
         w.setDesired(1);
         var node = w.instances.values().iterator().next();
         assertTrue(w.runUntil(() -> node.workloadSlot.isPresent(), 20 * MINUTE));
-        var volume = w.volumes.get(node.mountedVolume);
+        var volume = w.ebs.volumes.get(node.mountedVolume);
         assertEquals(100, volume.sizeGiB);
         assertEquals(100, volume.fsSizeGiB);
 

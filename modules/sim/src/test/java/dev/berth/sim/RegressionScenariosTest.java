@@ -191,7 +191,7 @@ class RegressionScenariosTest {
         var holder = w.instances.values().stream().filter(RegressionScenariosTest::ready).findFirst().orElseThrow();
         assertEquals(where.equals("another"), holder != first);
         assertEquals(1, w.counters.volumesCreated, "no second volume");
-        var volume = w.volumes.get(slot(w, 0).volume().volumeId());
+        var volume = w.ebs.volumes.get(slot(w, 0).volume().volumeId());
         assertEquals(1, volume.formats, "formatted once");
         assertNotNull(slot(w, 0).identity());
         assertEquals(volume.identityFingerprint, slot(w, 0).identity().fingerprint(), "one identity, on its volume");
@@ -261,7 +261,7 @@ class RegressionScenariosTest {
         assertEquals(before.identity().fingerprint(), after.identity().fingerprint(), "the identity stays with its slot");
         assertEquals(List.of(before.volume()), after.retiredVolumes(), "the old volume is retired, not deleted");
         assertEquals(1, w.counters.snapshots);
-        assertTrue(w.volumes.get(before.volume().volumeId()).tags.containsKey("berth:retired"));
+        assertTrue(w.ebs.volumes.get(before.volume().volumeId()).tags.containsKey("berth:retired"));
         noViolations(w);
     }
 
@@ -290,12 +290,12 @@ class RegressionScenariosTest {
         var first = only(w);
         first.settingsOverride = withVolumeSize(w, 500); // the volume was made (or grown) larger than the config says
         assertTrue(w.runUntil(() -> ready(first), 10 * MINUTE));
-        assertEquals(500, w.volumes.get(slot(w, 0).volume().volumeId()).sizeGiB);
+        assertEquals(500, w.ebs.volumes.get(slot(w, 0).volume().volumeId()).sizeGiB);
         var mover = moveToTheOtherZone(w, first);
         // a config below the volume's 500 GiB is refused before the move (ShrinkRefusedSimTest)
         mover.settingsOverride = withVolumeSize(w, 500);
         assertTrue(w.runUntil(() -> ready(mover), 60 * MINUTE), () -> "moved: " + w.failures.stream().limit(3).toList());
-        assertEquals(500, w.volumes.get(slot(w, 0).volume().volumeId()).sizeGiB, "the snapshot's 500 GiB");
+        assertEquals(500, w.ebs.volumes.get(slot(w, 0).volume().volumeId()).sizeGiB, "the snapshot's 500 GiB");
         noViolations(w);
     }
 
@@ -310,7 +310,7 @@ class RegressionScenariosTest {
         assertTrue(w.runUntil(() -> ready(mover), 60 * MINUTE), () -> "moved: " + w.failures.stream().limit(3).toList());
         assertEquals(1, w.counters.crashes);
         assertEquals(1, w.counters.snapshots, "the re-run found the snapshot its crash left unrecorded");
-        assertEquals(1, w.snapshots.size());
+        assertEquals(1, w.ebs.snapshots.size());
         noViolations(w);
     }
 
@@ -320,7 +320,7 @@ class RegressionScenariosTest {
         var seed = new SimSnapshot("snap-0blankseed", "vol-0gone", 100, 0, new java.util.TreeMap<>(), null,
                 new java.util.TreeMap<>(), null); // a snapshot of a volume that held nothing
         seed.completed = true;
-        w.snapshots.put(seed.id, seed);
+        w.ebs.snapshots.put(seed.id, seed);
         var s = w.settings;
         var v = s.volume();
         var seeded = new ClaimSettings(s.cluster(), s.capacity(), new ClaimSettings.VolumeSettings(v.sizeGiB(), v.type(),
@@ -337,7 +337,7 @@ class RegressionScenariosTest {
                         new AssertionError("no data-safety stop: " + w.failures.stream().limit(3).toList()));
         assertTrue(stop.getMessage().contains("was created from snapshot snap-0blankseed"), stop.getMessage());
         assertTrue(stop.getMessage().contains("never makes a filesystem over a snapshot's data"), stop.getMessage());
-        assertTrue(w.volumes.values().stream().allMatch(vol -> vol.formats == 0), "nothing was formatted");
+        assertTrue(w.ebs.volumes.values().stream().allMatch(vol -> vol.formats == 0), "nothing was formatted");
     }
 
     @Test
@@ -347,12 +347,12 @@ class RegressionScenariosTest {
         var first = only(w);
         w.crashAfterOp.put(first.id, "ec2: attach volume"); // the volume is made and attached, never formatted
         assertTrue(w.runUntil(() -> w.counters.crashes == 1, 10 * MINUTE));
-        var blank = w.volumes.values().iterator().next();
+        var blank = w.ebs.volumes.values().iterator().next();
         var mover = moveToTheOtherZone(w, first);
         assertTrue(w.runUntil(() -> ready(mover), 60 * MINUTE), () -> "moved: " + w.failures.stream().limit(3).toList());
         assertEquals(0, w.counters.snapshots, "a blank volume is not worth a snapshot");
         assertEquals(mover.zone, slot(w, 0).volume().zone());
-        assertEquals(1, w.volumes.get(slot(w, 0).volume().volumeId()).formats);
+        assertEquals(1, w.ebs.volumes.get(slot(w, 0).volume().volumeId()).formats);
         assertEquals(List.of(blank.id), slot(w, 0).retiredVolumes().stream().map(SlotRecord.VolumeRef::volumeId).toList());
         assertTrue(blank.tags.containsKey("berth:retired"));
         noViolations(w);
@@ -398,12 +398,12 @@ class RegressionScenariosTest {
     @Test
     void aVolumeStuckAttachingIsAClearErrorNamingTheVolumeAndTheInstance() {
         var w = world(1, 2);
-        w.attachmentsHang = true;
+        w.ebs.attachmentsHang = true;
         w.setDesired(1);
         var node = only(w);
         assertTrue(w.runUntil(() -> !w.failures.isEmpty(), 60 * MINUTE));
         var failure = w.failures.getFirst();
-        var volume = w.volumes.keySet().iterator().next();
+        var volume = w.ebs.volumes.keySet().iterator().next();
         assertInstanceOf(ClaimException.class, failure);
         assertEquals(ClaimException.Kind.TIMEOUT, ((ClaimException) failure).kind());
         assertTrue(failure.getMessage().contains(volume) && failure.getMessage().contains("last seen: attaching")

@@ -49,7 +49,7 @@ class ShrinkRefusedSimTest {
         var after = slot(w, 0);
         assertEquals(node.id, after.holder().instanceId(), "the slot this instance held stays held");
         assertEquals(before.epoch(), after.epoch());
-        assertEquals(200, w.volumes.get(volumeId).sizeGiB);
+        assertEquals(200, w.ebs.volumes.get(volumeId).sizeGiB);
         assertTrue(ready(node), "the workload keeps its mounted volume");
         onlyTheConfigErrorIsReported(w);
     }
@@ -77,9 +77,9 @@ class ShrinkRefusedSimTest {
         assertEquals(epoch + 1, after.epoch(), "the epoch this claim took stays raised (fencing)");
         assertEquals(volumeId, after.volume().volumeId());
         assertNull(replacement.mountedVolume, "nothing was attached or mounted");
-        assertTrue(w.snapshots.isEmpty(), "no snapshot, no move");
-        assertEquals(1, w.volumes.size(), "no new volume");
-        assertEquals(200, w.volumes.get(volumeId).sizeGiB);
+        assertTrue(w.ebs.snapshots.isEmpty(), "no snapshot, no move");
+        assertEquals(1, w.ebs.volumes.size(), "no new volume");
+        assertEquals(200, w.ebs.volumes.get(volumeId).sizeGiB);
 
         replacement.settingsOverride = World.withVolumeSize(w.settings, 200);   // the operator raises it; berth retries
         assertTrue(w.runUntil(() -> ready(replacement), 30 * MINUTE));
