@@ -34,7 +34,7 @@ final class SimEbs {
     }
 
     SimVolume createVolume(dev.berth.spi.VolumeRequest request, SimInstance caller) {
-        world.checkZoneUp(request.zone(), request.zone());
+        world.faults.checkZoneUp(request.zone(), request.zone());
         var existing = volumeByToken.get(request.clientToken());
         if (existing != null && !volumes.containsKey(existing)) {
             world.trace.violation("gc never deletes what a slot or an in-flight intent names", -1, List.of(caller.id),
@@ -123,7 +123,7 @@ final class SimEbs {
         if (volume == null || volume.createdAt > world.viewTime()) {
             throw new CloudException(CloudException.Reason.NOT_FOUND, volumeId, "volume " + volumeId + " does not exist (yet)");
         }
-        world.checkZoneUp(volume.zone, volumeId);
+        world.faults.checkZoneUp(volume.zone, volumeId);
         checkNotRetired(caller, volume);
         if (!volume.zone.equals(caller.zone)) {
             throw new CloudException(CloudException.Reason.INVALID, volumeId, "volume " + volumeId + " is in zone "
@@ -160,7 +160,7 @@ final class SimEbs {
         if (volume == null) {
             return;
         }
-        world.checkZoneUp(volume.zone, volumeId);
+        world.faults.checkZoneUp(volume.zone, volumeId);
         var mine = volume.attachedNow().stream().filter(a -> a.instanceId().equals(caller.id)).findFirst();
         if (mine.isEmpty() || mine.get().state() == AttachmentState.DETACHING) {
             return;
@@ -181,7 +181,7 @@ final class SimEbs {
         if (volume == null) {
             throw new CloudException(CloudException.Reason.NOT_FOUND, volumeId, "volume " + volumeId + " does not exist");
         }
-        world.checkZoneUp(volume.zone, volumeId);
+        world.faults.checkZoneUp(volume.zone, volumeId);
         for (var earlier : snapshots.values()) {
             if (!earlier.deleted && earlier.volumeId.equals(volumeId) && earlier.tags.entrySet().containsAll(tags.entrySet())) {
                 return earlier; // what AwsCloudProvider finds by volume and tags
@@ -202,7 +202,7 @@ final class SimEbs {
     /** EBS snapshots take minutes, with a long tail; one whose zone is down completes once the zone is back. */
     static final HeavyTail SNAPSHOT_COMPLETION = HeavyTail.seconds(90, 900, 2_400);
     private void complete(SimSnapshot snap, String zone) {
-        if (world.zonesDown.contains(zone)) {
+        if (world.faults.zonesDown.contains(zone)) {
             world.scheduler.at(world.now() + 60_000, () -> complete(snap, zone));
             return;
         }
@@ -265,7 +265,7 @@ final class SimEbs {
         if (v == null) {
             return;
         }
-        world.checkZoneUp(v.zone, volumeId);
+        world.faults.checkZoneUp(v.zone, volumeId);
         if (!v.attachedNow().isEmpty() || v.state.now() == VolumeState.CREATING) {
             throw new CloudException(CloudException.Reason.CONFLICT, volumeId, "volume " + volumeId + " is "
                     + v.state.now().name().toLowerCase() + " (VolumeInUse)");
@@ -303,7 +303,7 @@ final class SimEbs {
     void terminated(SimInstance instance, long letGo) {
         for (var v : volumes.values()) {
             var remaining = v.attachedNow().stream().filter(a -> !a.instanceId().equals(instance.id)).toList();
-            if (remaining.size() != v.attachedNow().size() && !world.zonesDown.contains(v.zone)) {
+            if (remaining.size() != v.attachedNow().size() && !world.faults.zonesDown.contains(v.zone)) {
                 if (letGo > 0) {
                     var detaching = v.attachedNow().stream().map(a -> a.instanceId().equals(instance.id)
                             ? new VolumeAttachment(a.volumeId(), a.instanceId(), a.deviceName(), AttachmentState.DETACHING)
@@ -317,7 +317,7 @@ final class SimEbs {
         }
     }
 
-    /** A zone comes back: EC2 finishes detaching the volumes of world.instances that terminated meanwhile. */
+    /** A zone comes back: EC2 finishes detaching the volumes of instances that terminated meanwhile. */
     void zoneRecovered(String zone) {
         for (var v : volumes.values()) {
             if (!v.zone.equals(zone)) {

@@ -33,7 +33,7 @@ final class SimModifications {
     }
 
     VolumeModification modify(SimVolume v, int sizeGiB) {
-        world.checkZoneUp(v.zone, v.id);
+        world.faults.checkZoneUp(v.zone, v.id);
         if (sizeGiB < v.sizeGiB) {
             world.trace.violation("a volume is never shrunk", SimEbs.slotTag(v), java.util.List.of(), "volume " + v.id
                     + " was asked to shrink from " + v.sizeGiB + " to " + sizeGiB + " GiB");

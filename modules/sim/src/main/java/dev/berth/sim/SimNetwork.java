@@ -128,7 +128,7 @@ final class SimNetwork {
     // Network interfaces --------------------------------------------------------------------------
 
     NetworkInterface create(SimInstance caller, NetworkInterfaceRequest request) {
-        world.checkZoneUp(request.zone(), request.zone());
+        world.faults.checkZoneUp(request.zone(), request.zone());
         var known = interfaceByToken.get(request.clientToken());
         if (known != null) {
             return view(interfaces.get(known), world.now()).orElseThrow();
@@ -164,7 +164,7 @@ final class SimNetwork {
         if (ni == null || ni.createdAt > world.viewTime()) {
             throw new CloudException(CloudException.Reason.NOT_FOUND, interfaceId, "interface " + interfaceId + " does not exist (yet)");
         }
-        world.checkZoneUp(ni.zone, interfaceId);
+        world.faults.checkZoneUp(ni.zone, interfaceId);
         if (!ni.zone.equals(caller.zone)) {
             throw new CloudException(CloudException.Reason.INVALID, interfaceId, "interface " + interfaceId + " is in zone "
                     + ni.zone + " and instance " + caller.id + " in " + caller.zone);

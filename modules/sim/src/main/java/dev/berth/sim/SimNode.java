@@ -106,15 +106,15 @@ final class SimNode implements Ticker {
                 world.counters.storeCalls++;
             }
         }
-        var plan = world.crashPlans.get(instance.id);
+        var plan = world.faults.crashPlans.get(instance.id);
         boolean crashHere = plan != null && plan.call() == calls && instance.berthRuns == 1 && proc == instance.berth;
         if (crashHere && !plan.afterEffect()) {
             throw new SimulatedCrash("before " + what);
         }
-        var stall = world.pausePlans.get(instance.id);
+        var stall = world.faults.pausePlans.get(instance.id);
         if (stall != null && stall.call() == calls && instance.berthRuns == 1 && proc == instance.berth) {
             world.trace.event(instance.id, "process stalls", "for " + stall.millis() / 1000 + " s before " + what, -1);
-            world.stalledUntil = Math.max(world.stalledUntil, world.now() + stall.millis());
+            world.faults.stalledUntil = Math.max(world.faults.stalledUntil, world.now() + stall.millis());
             world.scheduler.suspendUntil(proc, world.now() + stall.millis());
         }
         if (kind == World.CallKind.STORE && world.storeCost != null && op != null) {
@@ -135,7 +135,7 @@ final class SimNode implements Ticker {
                 letTimePass(stalled);
             }
         }
-        if (kind == World.CallKind.CLOUD && world.now() < world.throttleUntil
+        if (kind == World.CallKind.CLOUD && world.now() < world.faults.throttleUntil
                 && world.random.nextDouble() < world.config.throttleProbability()) {
             throttled++;
             world.counters.throttled++;
@@ -153,15 +153,15 @@ final class SimNode implements Ticker {
             throw new SimulatedCrash("after " + what);
         }
         boolean firstRun = instance.berthRuns == 1 && proc == instance.berth;
-        if (firstRun && what.equals(world.crashAfterOp.get(instance.id))) {
-            world.crashAfterOp.remove(instance.id);
+        if (firstRun && what.equals(world.faults.crashAfterOp.get(instance.id))) {
+            world.faults.crashAfterOp.remove(instance.id);
             throw new SimulatedCrash("after " + what);
         }
-        var pauseAfter = world.pauseAfterOp.get(instance.id);
+        var pauseAfter = world.faults.pauseAfterOp.get(instance.id);
         if (firstRun && pauseAfter != null && what.equals(pauseAfter.op())) {
-            world.pauseAfterOp.remove(instance.id);
+            world.faults.pauseAfterOp.remove(instance.id);
             world.trace.event(instance.id, "process stalls", "for " + pauseAfter.millis() / 1000 + " s after " + what, -1);
-            world.stalledUntil = Math.max(world.stalledUntil, world.now() + pauseAfter.millis());
+            world.faults.stalledUntil = Math.max(world.faults.stalledUntil, world.now() + pauseAfter.millis());
             world.scheduler.suspendUntil(proc, world.now() + pauseAfter.millis());
         }
         return result;
@@ -184,7 +184,7 @@ final class SimNode implements Ticker {
     private long latency(World.CallKind kind) {
         return switch (kind) {
             case CLOUD -> world.physics.cloudCall().draw(world.random);
-            case STORE -> world.now() < world.slowStoreUntil ? world.between(500, 5_000)
+            case STORE -> world.now() < world.faults.slowStoreUntil ? world.between(500, 5_000)
                     : world.physics.storeCall().draw(world.random);
             case LOCAL -> world.between(1, 20);
         };
@@ -486,7 +486,7 @@ final class SimNode implements Ticker {
         @Override
         public void heartbeatLifecycleAction(String hookName) {
             call("autoscaling: lifecycle heartbeat", World.CallKind.CLOUD, () -> {
-                if (world.noActiveLifecycleAction) {
+                if (world.faults.noActiveLifecycleAction) {
                     throw new CloudException(CloudException.Reason.INVALID, hookName, "No active Lifecycle Action found"
                             + " with instance ID " + instance.id);
                 }
@@ -557,7 +557,7 @@ final class SimNode implements Ticker {
         @Override
         public void completeLifecycleAction(LifecycleAction action) {
             call("autoscaling: complete lifecycle", World.CallKind.CLOUD, () -> {
-                if (world.noActiveLifecycleAction) {
+                if (world.faults.noActiveLifecycleAction) {
                     throw new CloudException(CloudException.Reason.INVALID, action.hookName(), "No active Lifecycle"
                             + " Action found with instance ID " + instance.id);
                 }
@@ -748,7 +748,7 @@ final class SimNode implements Ticker {
         @Override
         public void unmount(Path mountPoint) {
             call("umount", World.CallKind.LOCAL, () -> {
-                if (world.unmountsFail && instance.mountedVolume != null) {
+                if (world.faults.unmountsFail && instance.mountedVolume != null) {
                     throw new dev.berth.spi.DeviceException("umount " + mountPoint + ": target is busy");
                 }
                 instance.mountedVolume = null;

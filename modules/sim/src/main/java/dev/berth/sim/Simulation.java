@@ -144,8 +144,8 @@ public final class Simulation {
         int n = request.nodes();
         for (var step : request.plan()) {
             switch (step) {
-                case PlanAction.Crash c -> world.crashPlans.put(instanceId(c.instance()), new World.CrashPlan(c.call(), c.afterEffect()));
-                case PlanAction.Pause p -> world.pausePlans.put(instanceId(p.instance()), new World.PausePlan(p.call(), p.seconds() * 1000));
+                case PlanAction.Crash c -> world.faults.crashPlans.put(instanceId(c.instance()), new SimFaults.CrashPlan(c.call(), c.afterEffect()));
+                case PlanAction.Pause p -> world.faults.pausePlans.put(instanceId(p.instance()), new SimFaults.PausePlan(p.call(), p.seconds() * 1000));
                 default -> { }
             }
         }
@@ -222,7 +222,7 @@ public final class Simulation {
                 case PlanAction.Scale sc -> world.setDesired(sc.to());
                 case PlanAction.Outage o -> {
                     var zone = world.config.zones().get(o.zone());
-                    if (!world.zonesDown.contains(zone)) {
+                    if (!world.faults.zonesDown.contains(zone)) {
                         zoneDown(zone);
                         world.scheduler.at(world.now() + o.seconds() * 1000, () -> world.recoverZone(zone));
                     }
@@ -230,16 +230,16 @@ public final class Simulation {
                 case PlanAction.Window w -> {
                     long until = (w.at() + w.seconds()) * 1000;
                     switch (w.kind()) {
-                        case "stale" -> world.staleUntil = Math.max(world.staleUntil, until);
-                        case "throttle" -> world.throttleUntil = Math.max(world.throttleUntil, until);
-                        default -> world.slowStoreUntil = Math.max(world.slowStoreUntil, until);
+                        case "stale" -> world.faults.staleUntil = Math.max(world.faults.staleUntil, until);
+                        case "throttle" -> world.faults.throttleUntil = Math.max(world.faults.throttleUntil, until);
+                        default -> world.faults.slowStoreUntil = Math.max(world.faults.slowStoreUntil, until);
                     }
                 }
                 default -> { }
             }
         }
         pauseUntil(faultsEnd);
-        if (world.zonesDown.isEmpty() && request.plan().stream().anyMatch(a -> a instanceof PlanAction.Outage)) {
+        if (world.faults.zonesDown.isEmpty() && request.plan().stream().anyMatch(a -> a instanceof PlanAction.Outage)) {
             rebalance();
         }
         phase();
@@ -311,8 +311,8 @@ public final class Simulation {
 
     /** A zone fails: its instances are lost, fail their health checks a minute later, and get replaced elsewhere. */
     private void zoneDown(String zone) {
-        world.zonesDown.add(zone);
-        world.outageSeen = true;
+        world.faults.zonesDown.add(zone);
+        world.faults.outageSeen = true;
         var lost = new ArrayList<SimInstance>();
         for (var i : world.instances.values()) {
             if (i.zone.equals(zone) && !i.terminated() && !i.terminationRequested) {
@@ -368,12 +368,12 @@ public final class Simulation {
         var r = world.random;
         for (var i = 0; i < request.nodes() * 2; i++) {
             if (r.nextInt(5) == 0) {
-                world.crashPlans.put(String.format("i-%017x", i + 1), new World.CrashPlan(1 + r.nextInt(25), r.nextBoolean()));
+                world.faults.crashPlans.put(String.format("i-%017x", i + 1), new SimFaults.CrashPlan(1 + r.nextInt(25), r.nextBoolean()));
             }
         }
-        world.staleUntil = 10 * 60_000L;
-        world.throttleUntil = 3 * 60_000L;
-        world.slowStoreUntil = r.nextInt(4) * 60_000L;
+        world.faults.staleUntil = 10 * 60_000L;
+        world.faults.throttleUntil = 3 * 60_000L;
+        world.faults.slowStoreUntil = r.nextInt(4) * 60_000L;
         pause(world.between(30_000, 120_000));
         var live = new ArrayList<SimInstance>();
         for (var i : world.instances.values()) {
@@ -387,10 +387,10 @@ public final class Simulation {
             victim.replaceOnTermination = true;
             world.terminate(victim, "chaos");
         }
-        world.hookTimeoutOverride = r.nextBoolean() ? 60_000 : -1;
+        world.faults.hookTimeoutOverride = r.nextBoolean() ? 60_000 : -1;
         pause(world.between(60_000, 600_000));
-        world.staleUntil = world.now() + 120_000;
-        world.throttleUntil = world.now() + 60_000;
+        world.faults.staleUntil = world.now() + 120_000;
+        world.faults.throttleUntil = world.now() + 60_000;
         awaitConverged("chaos");
         instanceRefresh();
     }
@@ -419,7 +419,7 @@ public final class Simulation {
     private void awaitConverged(String what) {
         long deadline = world.now() + SETTLE_LIMIT_MILLIS;
         while (!converged()) {
-            if (world.now() > deadline && world.now() > world.stalledUntil + SETTLE_LIMIT_MILLIS) {
+            if (world.now() > deadline && world.now() > world.faults.stalledUntil + SETTLE_LIMIT_MILLIS) {
                 var waiting = new ArrayList<String>();
                 for (var i : world.instances.values()) {
                     if (i.running() && !i.terminationRequested && i.workloadSlot.isEmpty()) {

@@ -22,7 +22,7 @@ final class WarmPool {
         if (instance.terminationRequested || instance.terminated()) {
             return;
         }
-        if (world.zonesDown.contains(instance.zone)) {
+        if (world.faults.zonesDown.contains(instance.zone)) {
             world.scheduler.at(world.now() + 60_000, () -> warm(instance, bootIntoService));
             return;
         }

@@ -33,24 +33,13 @@ import java.util.TreeMap;
 import java.util.function.Supplier;
 
 /**
- * The simulated world: one autoscaling group over a few zones, its instances, EBS ebs.volumes
- * and ebs.snapshots, the claim store, fault windows, and the invariants checked after every step.
+ * The simulated world: one autoscaling group over a few zones, its instances, EBS volumes
+ * and snapshots, the claim store, fault windows, and the invariants checked after every step.
  * Everything random comes from one seeded source; everything timed runs on the scheduler's
  * virtual clock.
  */
 final class World {
     enum CallKind { CLOUD, STORE, LOCAL }
-
-    /** A planned crash of the berth process of one instance, at its k-th SPI call. */
-    record CrashPlan(int call, boolean afterEffect) {
-    }
-
-    /** A planned stall (a long GC pause) of the berth process of one instance, at its k-th SPI call. */
-    record PausePlan(int call, long millis) {
-    }
-
-    record PauseAfter(String op, long millis) {
-    }
 
     /** Runs the world until {@code done} holds or {@code limitMillis} of simulated time pass; true when done. */
     boolean runUntil(java.util.function.BooleanSupplier done, long limitMillis) {
@@ -71,17 +60,18 @@ final class World {
     Physics physics = Physics.realistic();
     final dev.berth.spi.ClaimStore store;
     final Map<String, SimInstance> instances = new LinkedHashMap<>();
-    final Set<String> zonesDown = new HashSet<>();
     final Counters counters = new Counters();
     /** The store's own hiccups: S3 503 SlowDown bursts and etcd leader elections. */
     final StoreFaults storeFaults = new StoreFaults(this);
-    /** One live holder per slot, a slot's identity never changing, moves from recent ebs.snapshots only. */
+    /** One live holder per slot, a slot's identity never changing, moves from recent snapshots only. */
     final SlotInvariants slotInvariants = new SlotInvariants(this);
     /** What each store call costs in backend requests (--store-model); null on the abstract store. */
     StoreCost storeCost;
     /** Elastic IPs and network interfaces, and their invariants. */
     final SimNetwork network = new SimNetwork(this);
-    /** EBS ebs.volumes and ebs.snapshots, and their invariants. */
+    /** Planned and injected faults, and what they explain. */
+    final SimFaults faults = new SimFaults(this);
+    /** EBS volumes and snapshots, and their invariants. */
     final SimEbs ebs = new SimEbs(this);
     /** The rule the simulated berth takes a slot's address by: the real one, unless a test breaks it. */
     dev.berth.core.claim.AddressTakeover takeover = dev.berth.core.claim.AddressTakeover.LIVENESS_RULE;
@@ -89,12 +79,6 @@ final class World {
     int maxDesired;
     /** The steps of the run and the violations found. */
     final SimTrace trace = new SimTrace(this::now);
-    final Map<String, CrashPlan> crashPlans = new HashMap<>();
-    final Map<String, PausePlan> pausePlans = new HashMap<>();
-    /** Crash the first berth run of an instance right after its first call named so (regression tests). */
-    final Map<String, String> crashAfterOp = new HashMap<>();
-    /** Stall the first berth run of an instance right after its first call named so (regression tests). */
-    final Map<String, PauseAfter> pauseAfterOp = new HashMap<>();
     /** EBS ModifyVolume (issue 13). */
     final SimModifications modifications = new SimModifications(this);
     /** The operator's gc runs and the invariant they keep. */
@@ -112,21 +96,9 @@ final class World {
     final SlotView slotView;
     private final ClaimLog log;
     int desired;
-    long staleUntil = -1;
-    long throttleUntil = -1;
-    long slowStoreUntil = -1;
-    long hookTimeoutOverride = -1;
     int maxBerthRuns = Integer.MAX_VALUE;
     /** Off for tests that drive one instance's SPI directly, outside any berth process. */
     boolean autoStartBerth = true;
-    /** Unmounts fail (a process keeps the mount point busy). */
-    boolean unmountsFail;
-    /** Auto Scaling answers "No active Lifecycle Action found" to heartbeats and completions (spot, no hook). */
-    boolean noActiveLifecycleAction;
-    /** A zone outage happened in this run (a claim error during or after one is explained). */
-    boolean outageSeen;
-    /** The end of the latest planned stall that has struck (liveness is judged only after it). */
-    long stalledUntil = -1;
     private int instanceCounter;
     dev.berth.core.claim.EnvFileWriter envWriter = (file, values) -> { };
     final List<dev.berth.core.claim.ClaimOutcome> outcomes = new ArrayList<>();
@@ -183,7 +155,7 @@ final class World {
     private String emptiestZone() {
         var counts = new TreeMap<String, Integer>();
         for (var z : config.zones()) {
-            if (!zonesDown.contains(z)) {
+            if (!faults.zonesDown.contains(z)) {
                 counts.put(z, 0);
             }
         }
@@ -204,7 +176,7 @@ final class World {
         if (instance.terminationRequested || instance.terminated()) {
             return;
         }
-        if (zonesDown.contains(instance.zone)) {
+        if (faults.zonesDown.contains(instance.zone)) {
             scheduler.at(now() + 60_000, () -> boot(instance));
             return;
         }
@@ -284,34 +256,11 @@ final class World {
      * protocol must ride out, so an error there is a violation.
      */
     private void checkExplained(SimInstance instance, BerthException e) {
-        if (explanation() == null) {
+        if (faults.explanation() == null) {
             counters.unexplainedClaimErrors++;
             trace.violation("no claim error without a fault that explains it", -1, List.of(instance.id),
                     "berth failed with no planned fault to explain it: " + e.getMessage());
         }
-    }
-
-    /** The planned fault that explains claim errors in this run so far, or null. */
-    private String explanation() {
-        if (outageSeen || !zonesDown.isEmpty()) {
-            return "zone outage";
-        }
-        if (throttleUntil > 0) {
-            return "throttling";
-        }
-        if (!pausePlans.isEmpty() || !pauseAfterOp.isEmpty() || stalledUntil >= 0) {
-            return "stalled process";
-        }
-        if (storeCost != null && storeCost.slowDowns > 0) {
-            return "S3 request rate exceeded (503 SlowDown)";
-        }
-        if (ebs.attachmentsHang) {
-            return "stuck attachment";
-        }
-        if (instances.values().stream().anyMatch(i -> i.forceClaim)) {
-            return "forced claim";
-        }
-        return null;
     }
 
     ClaimSettings settingsFor(SimInstance instance) {
@@ -369,7 +318,7 @@ final class World {
     /**
      * Terminates an instance the way Auto Scaling does: Terminating:Wait while the lifecycle
      * hook runs (the keeper releases the slot and completes it, or the hook times out), then
-     * shutting-down, then terminated, when EC2 detaches its ebs.volumes.
+     * shutting-down, then terminated, when EC2 detaches its volumes.
      */
     void terminate(SimInstance instance, String why) {
         if (instance.terminationRequested || instance.terminated()) {
@@ -377,7 +326,7 @@ final class World {
         }
         instance.terminationRequested = true;
         trace.event(instance.id, "terminate", why, -1);
-        if (instance.state.now() == InstanceState.PENDING || zonesDown.contains(instance.zone)) {
+        if (instance.state.now() == InstanceState.PENDING || faults.zonesDown.contains(instance.zone)) {
             killProcesses(instance);
             shutDown(instance);
             return;
@@ -388,7 +337,7 @@ final class World {
             return;
         }
         instance.lifecycle.set(now(), LifecycleState.TERMINATING_WAIT);
-        long timeout = hookTimeoutOverride >= 0 ? hookTimeoutOverride : config.hookTimeoutMillis();
+        long timeout = faults.hookTimeoutOverride >= 0 ? faults.hookTimeoutOverride : config.hookTimeoutMillis();
         scheduler.at(now() + timeout, () -> {
             if (instance.lifecycle.now() == LifecycleState.TERMINATING_WAIT) {
                 trace.event(instance.id, "lifecycle hook", "timed out", -1);
@@ -415,7 +364,7 @@ final class World {
         }
         instance.spotNoticeAt = now();
         // an instance in a failed zone is lost already: it cannot act on the notice, and nobody expects it to
-        boolean holder = instance.workloadSlot.isPresent() && !zonesDown.contains(instance.zone);
+        boolean holder = instance.workloadSlot.isPresent() && !faults.zonesDown.contains(instance.zone);
         trace.event(instance.id, "spot interruption notice", "reclaimed in 120 s", -1);
         if (holder && instance.keeperActive && instance.berth != null && instance.berth.finished()) {
             var node = new SimNode(this, instance);
@@ -426,7 +375,7 @@ final class World {
         }
         long noticeAt = now();
         scheduler.at(now() + 120_000, () -> {
-            if (holder && !zonesDown.contains(instance.zone) && !zoneDownSince(instance.zone, noticeAt)) {
+            if (holder && !faults.zonesDown.contains(instance.zone) && !faults.zoneDownSince(instance.zone, noticeAt)) {
                 for (var s : slotView.all()) {
                     if (s.record().heldBy(instance.id)) {
                         trace.violation("a spot holder releases its slot within the two-minute notice", s.slot(),
@@ -491,7 +440,7 @@ final class World {
             slotInvariants.terminated(instance.id);
             long letGo = physics.terminationDetach().draw(random);
             ebs.terminated(instance, letGo);
-            trace.event(instance.id, "terminated", letGo > 0 ? "ebs.volumes detaching for " + letGo / 1000 + " s" : "ebs.volumes detached", -1);
+            trace.event(instance.id, "terminated", letGo > 0 ? "volumes detaching for " + letGo / 1000 + " s" : "volumes detached", -1);
             if (!instance.healthy || instance.replaceOnTermination) {
                 if (liveCount() < desired) {
                     launch(null);
@@ -500,19 +449,10 @@ final class World {
         });
     }
 
-    /** When each zone last came back from an outage. */
-    private final Map<String, Long> zoneRecoveredAt = new java.util.HashMap<>();
 
-    /** Whether the zone was down at some time since {@code since} (and may be still). */
-    boolean zoneDownSince(String zone, long since) {
-        return zonesDown.contains(zone) || zoneRecoveredAt.getOrDefault(zone, Long.MIN_VALUE) >= since;
-    }
-
-    /** A zone comes back: EC2 finishes detaching the ebs.volumes of instances that terminated meanwhile. */
+    /** A zone comes back: EC2 finishes detaching the volumes of instances that terminated meanwhile. */
     void recoverZone(String zone) {
-        outageSeen = true;
-        zonesDown.remove(zone);
-        zoneRecoveredAt.put(zone, now());
+        faults.zoneRecovered(zone);
         ebs.zoneRecovered(zone);
     }
 
@@ -572,7 +512,7 @@ final class World {
     // EC2 / EBS, applied at the moment a call takes effect ----------------------------------
 
     private long lag() {
-        if (now() < staleUntil) {
+        if (now() < faults.staleUntil) {
             return config.staleLagMillis() <= 0 ? 0 : random.nextLong(config.staleLagMillis() + 1);
         }
         return physics.describeLag().draw(random);
@@ -582,17 +522,10 @@ final class World {
         return Math.max(0, now() - lag());
     }
 
-    void checkZoneUp(String zone, String resource) {
-        if (zonesDown.contains(zone)) {
-            throw new CloudException(CloudException.Reason.UNAVAILABLE, resource, "zone " + zone
-                    + " is unavailable (simulated outage)");
-        }
-    }
-
 
     // berth snapshot, on a timer ----------------------------------------------------------------
 
-    /** Whether holders run {@code berth snapshot} every {@code ebs.snapshots.everyMinutes} (the image's timer). */
+    /** Whether holders run {@code berth snapshot} every {@code snapshots.everyMinutes} (the image's timer). */
     boolean periodicSnapshots;
 
     /** Starts the instance's snapshot timer (systemd: OnActiveSec with a randomized delay, then OnUnitActiveSec). */
@@ -610,7 +543,7 @@ final class World {
             return;
         }
         scheduler.at(now() + every, () -> snapshotTick(instance, every));
-        if (!instance.running() || zonesDown.contains(instance.zone)
+        if (!instance.running() || faults.zonesDown.contains(instance.zone)
                 || (instance.snapshotJob != null && !instance.snapshotJob.finished())) {
             return;   // unreachable, or the last run still waits for its snapshot (systemd does not start it twice)
         }

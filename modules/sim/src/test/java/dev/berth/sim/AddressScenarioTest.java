@@ -118,7 +118,7 @@ class AddressScenarioTest {
         w.takeover = rule;
         w.setDesired(1);
         var slow = w.instances.values().iterator().next();
-        w.pauseAfterOp.put(slow.id, new World.PauseAfter("ec2: describe address", 10 * MINUTE));
+        w.faults.pauseAfterOp.put(slow.id, new SimFaults.PauseAfter("ec2: describe address", 10 * MINUTE));
         assertTrue(w.runUntil(() -> w.trace.steps.stream().anyMatch(t -> t.what().equals("process stalls")), 10 * MINUTE));
         var waiter = w.launch(slow.zone);
         w.runUntil(() -> false, 3 * MINUTE);

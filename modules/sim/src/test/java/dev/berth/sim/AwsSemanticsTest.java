@@ -29,7 +29,7 @@ class AwsSemanticsTest {
         var w = world(1, 17);
         w.setDesired(1);
         var slow = only(w);
-        w.pauseAfterOp.put(slow.id, new World.PauseAfter("identity: export", 40 * MINUTE));
+        w.faults.pauseAfterOp.put(slow.id, new SimFaults.PauseAfter("identity: export", 40 * MINUTE));
         assertTrue(w.runUntil(() -> w.trace.steps.stream().anyMatch(t -> t.what().equals("process stalls")), 10 * MINUTE));
         var volume = slow.mountedVolume;
         var waiter = w.launch(slow.zone);
@@ -37,7 +37,7 @@ class AwsSemanticsTest {
         waiter.settingsOverride = new ClaimSettings(w.settings.cluster(), OptionalInt.empty(), w.settings.volume(),
                 w.settings.identity(), w.settings.whenFull(), w.settings.crossZone(), w.settings.waits(),
                 w.settings.envFile(), OptionalInt.of(0));
-        w.unmountsFail = true;   // the workload (or a shell) keeps the slow holder's mount point busy
+        w.faults.unmountsFail = true;   // the workload (or a shell) keeps the slow holder's mount point busy
         w.runUntil(() -> false, 60 * MINUTE);
         assertTrue(w.failures.stream().anyMatch(e -> e instanceof ClaimException c && c.kind() == ClaimException.Kind.FENCED),
                 "the slow holder was fenced");
@@ -57,7 +57,7 @@ class AwsSemanticsTest {
         w.setDesired(1);
         var holder = only(w);
         assertTrue(w.runUntil(() -> ready(holder), 10 * MINUTE));
-        w.noActiveLifecycleAction = true;   // a spot interruption, or a group without an active hook
+        w.faults.noActiveLifecycleAction = true;   // a spot interruption, or a group without an active hook
         w.desired = 0;
         w.terminate(holder, "scale in");
         assertTrue(w.runUntil(() -> slot(w, 0).holder() == null, 10 * MINUTE),

@@ -122,7 +122,7 @@ class RegressionScenariosTest {
         assertTrue(w.runUntil(first::terminated, 30 * MINUTE), () -> first.state.now() + " " + first.lifecycle.now()
                 + "\n" + String.join("\n", w.trace.steps.stream().map(TraceStep::render).toList()));
 
-        w.staleUntil = w.now() + 30 * MINUTE;  // describe calls lag by up to 45 s
+        w.faults.staleUntil = w.now() + 30 * MINUTE;  // describe calls lag by up to 45 s
         w.physics = w.physics.inStep(100);     // two boots at one instant reach the store at one instant
         long writesBefore = w.counters.claimWrites;
         w.desired = 2;
@@ -182,7 +182,7 @@ class RegressionScenariosTest {
         var w = world(1, 21);
         w.setDesired(1);
         var first = only(w);
-        w.crashAfterOp.put(first.id, op);
+        w.faults.crashAfterOp.put(first.id, op);
         assertTrue(w.runUntil(() -> first.berthRuns >= 1 && w.counters.crashes == 1, 10 * MINUTE), "crashed after " + op);
         if (where.equals("another")) {
             w.terminate(first, "the crashed instance is replaced");
@@ -212,7 +212,7 @@ class RegressionScenariosTest {
             identityOf.put(n, slot(w, n).identity().fingerprint());
         }
         var down = w.config.zones().getFirst();
-        w.zonesDown.add(down);
+        w.faults.zonesDown.add(down);
         for (var i : List.copyOf(w.instances.values())) {
             if (i.zone.equals(down)) {
                 w.scheduler.kill(i.berth);
@@ -306,7 +306,7 @@ class RegressionScenariosTest {
         var first = only(w);
         assertTrue(w.runUntil(() -> ready(first), 10 * MINUTE));
         var mover = moveToTheOtherZone(w, first);
-        w.crashAfterOp.put(mover.id, "ec2: create snapshot");
+        w.faults.crashAfterOp.put(mover.id, "ec2: create snapshot");
         assertTrue(w.runUntil(() -> ready(mover), 60 * MINUTE), () -> "moved: " + w.failures.stream().limit(3).toList());
         assertEquals(1, w.counters.crashes);
         assertEquals(1, w.counters.snapshots, "the re-run found the snapshot its crash left unrecorded");
@@ -345,7 +345,7 @@ class RegressionScenariosTest {
         var w = world(2, 4, FullPolicy.WAIT, CrossZonePolicy.SNAPSHOT);
         w.setDesired(1);
         var first = only(w);
-        w.crashAfterOp.put(first.id, "ec2: attach volume"); // the volume is made and attached, never formatted
+        w.faults.crashAfterOp.put(first.id, "ec2: attach volume"); // the volume is made and attached, never formatted
         assertTrue(w.runUntil(() -> w.counters.crashes == 1, 10 * MINUTE));
         var blank = w.ebs.volumes.values().iterator().next();
         var mover = moveToTheOtherZone(w, first);
@@ -371,7 +371,7 @@ class RegressionScenariosTest {
         var w = world(1, 17);
         w.setDesired(1);
         var slow = only(w);
-        w.pauseAfterOp.put(slow.id, new World.PauseAfter("identity: export", 40 * MINUTE));  // a long GC pause
+        w.faults.pauseAfterOp.put(slow.id, new SimFaults.PauseAfter("identity: export", 40 * MINUTE));  // a long GC pause
         assertTrue(w.runUntil(() -> w.trace.steps.stream().anyMatch(t -> t.what().equals("process stalls")), 10 * MINUTE));
         var waiter = w.launch(slow.zone);
         w.runUntil(() -> false, 20 * MINUTE);
