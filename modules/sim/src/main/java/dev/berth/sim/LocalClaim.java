@@ -34,9 +34,9 @@ public final class LocalClaim {
         world.physics = world.physics.withDescribeLag(HeavyTail.fixed(0));
         world.envWriter = envFile;
         world.maxBerthRuns = 1;
-        world.desired = capacity;
+        world.group.desired = capacity;
         world.ebs.seedVolumesFromStore();
-        world.launch(zone, instanceId);
+        world.group.launch(zone, instanceId);
         try {
             while (world.outcomes.isEmpty() && world.failures.isEmpty() && world.scheduler.step()) {
                 if (world.now() > Simulation.SETTLE_LIMIT_MILLIS * 4) {

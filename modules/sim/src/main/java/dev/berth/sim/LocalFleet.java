@@ -25,7 +25,7 @@ public final class LocalFleet {
             var config = new SimConfig(List.of(zone), capacity, 0, 0, 0, 300_000, 0, true);
             var world = new World(config, settings, 1, CasSlotSelection::new, ClaimLog.silent(), store);
             world.physics = world.physics.withDescribeLag(HeavyTail.fixed(0));
-            world.desired = capacity;
+            world.group.desired = capacity;
             world.ebs.seedVolumesFromStore();
             var operator = new SimInstance(instanceId, zone, 0, 1);
             operator.state.set(0, InstanceState.RUNNING);

@@ -283,7 +283,7 @@ final class SimEbs {
     }
 
     void onMount(SimInstance instance, SimVolume volume) {
-        for (var other : world.instances.values()) {
+        for (var other : world.group.instances.values()) {
             if (other != instance && !other.terminated() && volume.id.equals(other.mountedVolume)) {
                 world.trace.violation("every volume mounted by at most one instance", slotTag(volume), List.of(other.id, instance.id),
                         "volume " + volume.id + " mounted by " + other.id + " and " + instance.id);
@@ -324,7 +324,7 @@ final class SimEbs {
                 continue;
             }
             var remaining = v.attachedNow().stream()
-                    .filter(a -> { var i = world.instances.get(a.instanceId()); return i != null && !i.terminated(); })
+                    .filter(a -> { var i = world.group.instances.get(a.instanceId()); return i != null && !i.terminated(); })
                     .toList();
             if (remaining.size() != v.attachedNow().size()) {
                 v.attachments.set(world.now(), remaining);

@@ -80,7 +80,7 @@ final class SimFaults {
         if (world.ebs.attachmentsHang) {
             return "stuck attachment";
         }
-        if (world.instances.values().stream().anyMatch(i -> i.forceClaim)) {
+        if (world.group.instances.values().stream().anyMatch(i -> i.forceClaim)) {
             return "forced claim";
         }
         return null;

@@ -65,7 +65,7 @@ final class SimNetwork {
         a.association.set(world.now(), null);
         addresses.put(a.allocationId, a);
         allocated++;
-        int slots = Math.max(world.maxDesired, world.config.capacity());
+        int slots = Math.max(world.group.maxDesired, world.config.capacity());
         if (allocated > slots) {
             world.trace.violation("no address allocated beyond the slot count", slotTag(a.tags), List.of(caller.id),
                     allocated + " Elastic IPs allocated for at most " + slots + " slots");
@@ -275,7 +275,7 @@ final class SimNetwork {
      * the spot rule demands; the address then goes with the instance, and the next holder takes it over.
      */
     private boolean live(String instanceId) {
-        var i = world.instances.get(instanceId);
+        var i = world.group.instances.get(instanceId);
         return i != null && !i.terminated() && !i.terminationRequested && i.spotNoticeAt < 0 && i.running();
     }
 

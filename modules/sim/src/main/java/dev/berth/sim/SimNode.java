@@ -244,14 +244,14 @@ final class SimNode implements Ticker {
             return call("autoscaling: describe group", World.CallKind.CLOUD, () -> {
                 long t = world.viewTime();
                 var members = new ArrayList<GroupMember>();
-                for (var i : world.instances.values()) {
+                for (var i : world.group.instances.values()) {
                     var state = i.lifecycle.at(t);
                     if (state == null || state.isTerminated()) {
                         continue;
                     }
                     members.add(new GroupMember(i.id, i.zone, state, i.healthy));
                 }
-                return new GroupView("sim-group", world.desired, world.config.zones(), members);
+                return new GroupView("sim-group", world.group.desired, world.config.zones(), members);
             });
         }
 
@@ -261,7 +261,7 @@ final class SimNode implements Ticker {
                 long t = world.viewTime();
                 var result = new TreeMap<String, InstanceState>();
                 for (var id : instanceIds) {
-                    var i = world.instances.get(id);
+                    var i = world.group.instances.get(id);
                     if (i != null && i.state.at(t) != null) {
                         result.put(id, i.state.at(t));
                     }
@@ -458,7 +458,7 @@ final class SimNode implements Ticker {
             call("autoscaling: set unhealthy", World.CallKind.CLOUD, () -> {
                 instance.healthy = false;
                 world.trace.event(instance.id, "marked unhealthy", "the group will replace it", -1);
-                world.scheduler.at(world.now() + world.between(10_000, 60_000), () -> world.terminate(instance, "unhealthy"));
+                world.scheduler.at(world.now() + world.between(10_000, 60_000), () -> world.group.terminate(instance, "unhealthy"));
                 return null;
             });
         }
@@ -467,7 +467,7 @@ final class SimNode implements Ticker {
         public void terminateSelf(String reason) {
             call("autoscaling: terminate self", World.CallKind.CLOUD, () -> {
                 instance.replaceOnTermination = true;
-                world.scheduler.at(world.now() + 1, () -> world.terminate(instance, "terminated itself"));
+                world.scheduler.at(world.now() + 1, () -> world.group.terminate(instance, "terminated itself"));
                 return null;
             });
         }
@@ -546,7 +546,7 @@ final class SimNode implements Ticker {
         @Override
         public void detachVolumeFrom(String volumeId, String instanceId) {
             call("ec2: force detach volume", World.CallKind.CLOUD, () -> {
-                var other = world.instances.get(instanceId);
+                var other = world.group.instances.get(instanceId);
                 if (other != null) {
                     world.ebs.detach(other, volumeId);
                 }
@@ -562,7 +562,7 @@ final class SimNode implements Ticker {
                             + " Action found with instance ID " + instance.id);
                 }
                 world.trace.event(instance.id, "lifecycle hook", "completed", -1);
-                world.proceedTermination(instance);
+                world.group.proceedTermination(instance);
                 return null;
             });
         }

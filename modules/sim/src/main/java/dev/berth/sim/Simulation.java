@@ -85,10 +85,10 @@ public final class Simulation {
                 request.crossZone(), false, List.of(), request.elasticIp(), request.networkInterface(), request.storeModel());
         var sim = new Simulation(lone, selection, SimulationProgress.none());
         sim.world = sim.newWorld();
-        sim.world.desired = 1;
-        sim.world.setDesired(1);
+        sim.world.group.desired = 1;
+        sim.world.group.setDesired(1);
         while (sim.world.scheduler.step()) {
-            var only = sim.world.instances.values().iterator().next();
+            var only = sim.world.group.instances.values().iterator().next();
             if (only.readyAt >= 0) {
                 long t = only.readyAt - only.bootStartedAt;
                 sim.world.scheduler.shutdown();
@@ -149,7 +149,7 @@ public final class Simulation {
                 default -> { }
             }
         }
-        world.setDesired(n);
+        world.group.setDesired(n);
         phaseStart = world.now();
         switch (request.scenario()) {
             case MASS_BOOT -> awaitConverged("mass boot");
@@ -168,11 +168,11 @@ public final class Simulation {
                 awaitConverged("initial boot");
                 long before = world.counters.volumesCreated;
                 phase();
-                world.setDesired(n - 5);
+                world.group.setDesired(n - 5);
                 awaitConverged("scale in");
                 pause(10 * 60_000L);
                 phase();
-                world.setDesired(n);
+                world.group.setDesired(n);
                 awaitConverged("scale out");
                 long extra = world.counters.volumesCreated - before;
                 if (extra > 0) {
@@ -201,17 +201,17 @@ public final class Simulation {
             faultsEnd = Math.max(faultsEnd, step.endsAtSeconds() * 1000);
             switch (step) {
                 case PlanAction.Kill k -> {
-                    var victim = world.instances.get(instanceId(k.instance()));
+                    var victim = world.group.instances.get(instanceId(k.instance()));
                     if (victim != null && !victim.terminated()) {
                         victim.replaceOnTermination = true;
-                        world.terminate(victim, "plan: kill");
+                        world.group.terminate(victim, "plan: kill");
                     }
                 }
                 case PlanAction.Spot sp -> {
-                    var victim = world.instances.get(instanceId(sp.instance()));
+                    var victim = world.group.instances.get(instanceId(sp.instance()));
                     if (victim != null && !victim.terminated() && !victim.terminationRequested) {
                         victim.replaceOnTermination = true;
-                        world.spotInterruption(victim);
+                        world.group.spotInterruption(victim);
                     }
                 }
                 case PlanAction.Refresh r -> instanceRefresh();
@@ -219,7 +219,7 @@ public final class Simulation {
                 case PlanAction.WarmPool w -> world.warmPool = new WarmPool(world);
                 // an operator only raises volume.sizeGiB: a smaller one is refused with exit 2 (ShrinkRefusedSimTest)
                 case PlanAction.Resize z -> world.volumeSizeGiB = Math.max(world.volumeSizeGiB, z.sizeGiB());
-                case PlanAction.Scale sc -> world.setDesired(sc.to());
+                case PlanAction.Scale sc -> world.group.setDesired(sc.to());
                 case PlanAction.Outage o -> {
                     var zone = world.config.zones().get(o.zone());
                     if (!world.faults.zonesDown.contains(zone)) {
@@ -256,7 +256,7 @@ public final class Simulation {
         phase();
         int batch = Math.max(1, request.nodes() / 10);
         var old = new ArrayList<SimInstance>();
-        for (var i : world.instances.values()) {
+        for (var i : world.group.instances.values()) {
             if (!i.terminated() && !i.terminationRequested) {
                 old.add(i);
             }
@@ -265,7 +265,7 @@ public final class Simulation {
             var chunk = old.subList(from, Math.min(old.size(), from + batch));
             var replacements = new ArrayList<SimInstance>();
             for (var i : chunk) {
-                replacements.add(world.launch(i.zone));
+                replacements.add(world.group.launch(i.zone));
             }
             // launch before terminate, as AWS does with a maintenance policy above 100%: the old instances stay in
             // service until their replacements are InService and healthy, and then warmed up
@@ -277,7 +277,7 @@ public final class Simulation {
             }
             pause(world.between(60_000, 120_000));   // instance warm-up
             for (var i : chunk) {
-                world.terminate(i, "instance refresh");
+                world.group.terminate(i, "instance refresh");
             }
             awaitConverged("refresh batch " + (from / batch + 1));
         }
@@ -314,32 +314,32 @@ public final class Simulation {
         world.faults.zonesDown.add(zone);
         world.faults.outageSeen = true;
         var lost = new ArrayList<SimInstance>();
-        for (var i : world.instances.values()) {
+        for (var i : world.group.instances.values()) {
             if (i.zone.equals(zone) && !i.terminated() && !i.terminationRequested) {
                 lost.add(i);
             }
         }
         world.trace.event("-", "zone outage", zone + ": " + lost.size() + " instances lost", -1);
         for (var i : lost) {
-            world.killProcesses(i);   // unreachable: its berth, keeper and snapshot job are gone with it
+            world.group.killProcesses(i);   // unreachable: its berth, keeper and snapshot job are gone with it
             i.healthy = false;
         }
         world.scheduler.at(world.now() + 60_000, () -> {
             for (var i : lost) {
-                world.terminate(i, "failed health checks in " + zone);
+                world.group.terminate(i, "failed health checks in " + zone);
             }
-            while (world.liveCount() < world.desired) {
-                world.launch(null);
+            while (world.group.liveCount() < world.group.desired) {
+                world.group.launch(null);
             }
         });
     }
 
     /** Auto Scaling's AZ rebalance: launch in the emptiest zone, then terminate from the fullest. */
     private void rebalance() {
-        for (int round = 0; round < Math.max(request.nodes(), world.desired); round++) {
+        for (int round = 0; round < Math.max(request.nodes(), world.group.desired); round++) {
             var counts = new java.util.TreeMap<String, Integer>();
             world.config.zones().forEach(z -> counts.put(z, 0));
-            for (var i : world.instances.values()) {
+            for (var i : world.group.instances.values()) {
                 if (!i.terminated() && !i.terminationRequested) {
                     counts.merge(i.zone, 1, Integer::sum);
                 }
@@ -349,16 +349,16 @@ public final class Simulation {
             if (max.getValue() - min.getValue() <= 1) {
                 return;
             }
-            world.launch(min.getKey());
+            world.group.launch(min.getKey());
             pause(90_000);
             SimInstance victim = null;
-            for (var i : world.instances.values()) {
+            for (var i : world.group.instances.values()) {
                 if (!i.terminated() && !i.terminationRequested && i.zone.equals(max.getKey())) {
                     victim = i;
                 }
             }
             if (victim != null) {
-                world.terminate(victim, "AZ rebalance");
+                world.group.terminate(victim, "AZ rebalance");
             }
             pause(30_000);
         }
@@ -376,7 +376,7 @@ public final class Simulation {
         world.faults.slowStoreUntil = r.nextInt(4) * 60_000L;
         pause(world.between(30_000, 120_000));
         var live = new ArrayList<SimInstance>();
-        for (var i : world.instances.values()) {
+        for (var i : world.group.instances.values()) {
             if (!i.terminated() && !i.terminationRequested) {
                 live.add(i);
             }
@@ -385,7 +385,7 @@ public final class Simulation {
         for (int k = 0; k < kills && !live.isEmpty(); k++) {
             var victim = live.remove(r.nextInt(live.size()));
             victim.replaceOnTermination = true;
-            world.terminate(victim, "chaos");
+            world.group.terminate(victim, "chaos");
         }
         world.faults.hookTimeoutOverride = r.nextBoolean() ? 60_000 : -1;
         pause(world.between(60_000, 600_000));
@@ -421,7 +421,7 @@ public final class Simulation {
         while (!converged()) {
             if (world.now() > deadline && world.now() > world.faults.stalledUntil + SETTLE_LIMIT_MILLIS) {
                 var waiting = new ArrayList<String>();
-                for (var i : world.instances.values()) {
+                for (var i : world.group.instances.values()) {
                     if (i.running() && !i.terminationRequested && i.workloadSlot.isEmpty()) {
                         waiting.add(i.id);
                     }
@@ -445,7 +445,7 @@ public final class Simulation {
         int live = 0;
         int ready = 0;
         var idleZones = new java.util.TreeSet<String>();
-        for (var i : world.instances.values()) {
+        for (var i : world.group.instances.values()) {
             if (i.terminationRequested && !i.terminated()) {
                 return false;
             }
@@ -458,23 +458,23 @@ public final class Simulation {
                 }
             }
         }
-        if (live < world.desired) {
+        if (live < world.group.desired) {
             return false;
         }
-        if (ready >= Math.min(live, world.desired)) {
+        if (ready >= Math.min(live, world.group.desired)) {
             return true;
         }
         if (idleHolds()) {
             return false;   // a claim still under way (its slot taken, its volume not yet ready)
         }
-        return ready >= world.desired || idleZones.stream().noneMatch(this::slotUsableFrom);
+        return ready >= world.group.desired || idleZones.stream().noneMatch(this::slotUsableFrom);
     }
 
     /** Whether a live instance without a workload already holds a slot: its claim has not finished. */
     private boolean idleHolds() {
         for (var s : world.slotView.all()) {
             var record = s.record();
-            var holder = record.holder() == null ? null : world.instances.get(record.holder().instanceId());
+            var holder = record.holder() == null ? null : world.group.instances.get(record.holder().instanceId());
             if (holder != null && !holder.terminated() && !holder.terminationRequested && holder.workloadSlot.isEmpty()
                     && holder.running()) {
                 return true;
@@ -488,7 +488,7 @@ public final class Simulation {
         int held = 0;
         for (var s : world.slotView.all()) {
             var record = s.record();
-            var holder = record.holder() == null ? null : world.instances.get(record.holder().instanceId());
+            var holder = record.holder() == null ? null : world.group.instances.get(record.holder().instanceId());
             if (holder != null && !holder.terminated()) {
                 held++;
                 continue;
@@ -499,12 +499,12 @@ public final class Simulation {
                 return true;
             }
         }
-        return world.slotView.keyCount() < world.desired && held < world.desired;
+        return world.slotView.keyCount() < world.group.desired && held < world.group.desired;
     }
 
     private int readyCount() {
         int n = 0;
-        for (var i : world.instances.values()) {
+        for (var i : world.group.instances.values()) {
             if (!i.terminated() && i.workloadSlot.isPresent()) {
                 n++;
             }
@@ -513,7 +513,7 @@ public final class Simulation {
     }
 
     private int liveCount() {
-        return world.liveCount();
+        return world.group.liveCount();
     }
 
     // The report ------------------------------------------------------------------------------
@@ -522,13 +522,13 @@ public final class Simulation {
         int slots = world.slotView.keyCount();
         int held = (int) world.slotView.all().stream().filter(s -> s.record().holder() != null).count();
         long slowest = 0;
-        for (var i : world.instances.values()) {
+        for (var i : world.group.instances.values()) {
             if (i.readyAt >= 0) {
                 slowest = Math.max(slowest, i.readyAt - i.bootStartedAt);
             }
         }
         int booted = 0;
-        for (var i : world.instances.values()) {
+        for (var i : world.group.instances.values()) {
             if (i.bootStartedAt >= 0) {
                 booted++;
             }
@@ -540,7 +540,7 @@ public final class Simulation {
         double perNode = booted == 0 ? 0 : round3((double) world.counters.claimWrites / booted);
         double ratio = singleClaim <= 0 ? 0 : round3((double) slowest / singleClaim);
         return new SimulationReport(request.scenario().cliName(), request.seed(), request.nodes(), request.zones(),
-                world.desired, slots, held, world.counters.volumesCreated, world.counters.idempotentCreates,
+                world.group.desired, slots, held, world.counters.volumesCreated, world.counters.idempotentCreates,
                 world.counters.snapshots, world.counters.claimWrites, perNode, happyMedian, happyMax,
                 world.counters.spiCalls, world.counters.cloudCalls, world.counters.storeCalls, world.counters.crashes,
                 world.counters.claimErrors, world.counters.unexplainedClaimErrors, world.counters.fullOutcomes, world.counters.throttled,

@@ -33,7 +33,7 @@ final class SlotInvariants {
             var holder = record.holder().instanceId();
             if (!believers.contains(holder)) {
                 for (var other : List.copyOf(believers)) {
-                    var o = world.instances.get(other);
+                    var o = world.group.instances.get(other);
                     if (o == null || o.terminated()) {
                         believers.remove(other);
                         continue;

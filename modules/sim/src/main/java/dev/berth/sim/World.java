@@ -59,7 +59,6 @@ final class World {
     /** How long things take; tests replace one latency to force a delay. */
     Physics physics = Physics.realistic();
     final dev.berth.spi.ClaimStore store;
-    final Map<String, SimInstance> instances = new LinkedHashMap<>();
     final Counters counters = new Counters();
     /** The store's own hiccups: S3 503 SlowDown bursts and etcd leader elections. */
     final StoreFaults storeFaults = new StoreFaults(this);
@@ -69,14 +68,14 @@ final class World {
     StoreCost storeCost;
     /** Elastic IPs and network interfaces, and their invariants. */
     final SimNetwork network = new SimNetwork(this);
+    /** The Auto Scaling group: instances, capacity, launches and terminations. */
+    final SimGroup group = new SimGroup(this);
     /** Planned and injected faults, and what they explain. */
     final SimFaults faults = new SimFaults(this);
     /** EBS volumes and snapshots, and their invariants. */
     final SimEbs ebs = new SimEbs(this);
     /** The rule the simulated berth takes a slot's address by: the real one, unless a test breaks it. */
     dev.berth.core.claim.AddressTakeover takeover = dev.berth.core.claim.AddressTakeover.LIVENESS_RULE;
-    /** The largest desired capacity of the run: the most slots it can have. */
-    int maxDesired;
     /** The steps of the run and the violations found. */
     final SimTrace trace = new SimTrace(this::now);
     /** EBS ModifyVolume (issue 13). */
@@ -95,11 +94,9 @@ final class World {
     /** The slot records as the store holds them now (for the invariants, the director and the report). */
     final SlotView slotView;
     private final ClaimLog log;
-    int desired;
     int maxBerthRuns = Integer.MAX_VALUE;
     /** Off for tests that drive one instance's SPI directly, outside any berth process. */
     boolean autoStartBerth = true;
-    private int instanceCounter;
     dev.berth.core.claim.EnvFileWriter envWriter = (file, values) -> { };
     final List<dev.berth.core.claim.ClaimOutcome> outcomes = new ArrayList<>();
     final List<RuntimeException> failures = new ArrayList<>();
@@ -131,66 +128,6 @@ final class World {
     }
 
     // The group ---------------------------------------------------------------------------
-
-    /** Launches an instance in the emptiest zone that is up (or the given one); it boots, then runs berth. */
-    SimInstance launch(String zone) {
-        return launch(zone, null);
-    }
-
-    SimInstance launch(String zone, String givenId) {
-        var target = zone != null ? zone : emptiestZone();
-        ++instanceCounter;
-        var id = givenId != null ? givenId : String.format("i-%017x", instanceCounter);
-        var instance = new SimInstance(id, target, now(), instanceCounter);
-        instance.lifecycle.set(now(), LifecycleState.PENDING);
-        instance.state.set(now(), InstanceState.PENDING);
-        instances.put(id, instance);
-        trace.event(id, "launch", "zone " + target, -1);
-        long boot = between(config.bootMinMillis(), config.bootMaxMillis());
-        var pool = warmPool;
-        scheduler.at(now() + boot, pool == null ? () -> boot(instance) : () -> pool.warm(instance, () -> boot(instance)));
-        return instance;
-    }
-
-    private String emptiestZone() {
-        var counts = new TreeMap<String, Integer>();
-        for (var z : config.zones()) {
-            if (!faults.zonesDown.contains(z)) {
-                counts.put(z, 0);
-            }
-        }
-        if (counts.isEmpty()) {
-            return config.zones().getFirst();
-        }
-        for (var i : instances.values()) {
-            if (!i.terminated() && !i.terminationRequested && counts.containsKey(i.zone)) {
-                counts.merge(i.zone, 1, Integer::sum);
-            }
-        }
-        int min = counts.values().stream().min(Integer::compare).orElse(0);
-        var emptiest = counts.entrySet().stream().filter(e -> e.getValue() == min).map(Map.Entry::getKey).toList();
-        return emptiest.get(random.nextInt(emptiest.size()));
-    }
-
-    private void boot(SimInstance instance) {
-        if (instance.terminationRequested || instance.terminated()) {
-            return;
-        }
-        if (faults.zonesDown.contains(instance.zone)) {
-            scheduler.at(now() + 60_000, () -> boot(instance));
-            return;
-        }
-        instance.state.set(now(), InstanceState.RUNNING);
-        instance.lifecycle.set(now(), LifecycleState.IN_SERVICE);
-        trace.event(instance.id, "boot", "running, in service", -1);
-        if (random.nextDouble() < physics.imdsDownShare()) {
-            instance.imdsDownUntil = now() + physics.imdsDown().draw(random);
-            trace.event(instance.id, "imds", "refuses requests for " + (instance.imdsDownUntil - now()) + " ms after boot", -1);
-        }
-        if (autoStartBerth) {
-            startBerth(instance);
-        }
-    }
 
     void startBerth(SimInstance instance) {
         instance.berthRuns++;
@@ -290,7 +227,7 @@ final class World {
         new WarmPool(this).check(instance, slot, "started the workload of");
         startSnapshotTimer(instance);
         trace.event(instance.id, "ready", "slot " + slot, slot);
-        for (var other : instances.values()) {
+        for (var other : group.instances.values()) {
             if (other != instance && !other.terminated() && other.workloadSlot.isPresent()
                     && other.workloadSlot.getAsInt() == slot && !other.terminationRequested) {
                 trace.violation("one live workload per slot", slot, List.of(other.id, instance.id),
@@ -315,81 +252,13 @@ final class World {
         });
     }
 
-    /**
-     * Terminates an instance the way Auto Scaling does: Terminating:Wait while the lifecycle
-     * hook runs (the keeper releases the slot and completes it, or the hook times out), then
-     * shutting-down, then terminated, when EC2 detaches its volumes.
-     */
-    void terminate(SimInstance instance, String why) {
-        if (instance.terminationRequested || instance.terminated()) {
-            return;
-        }
-        instance.terminationRequested = true;
-        trace.event(instance.id, "terminate", why, -1);
-        if (instance.state.now() == InstanceState.PENDING || faults.zonesDown.contains(instance.zone)) {
-            killProcesses(instance);
-            shutDown(instance);
-            return;
-        }
-        if (!config.lifecycleHook()) {
-            killProcesses(instance);
-            shutDown(instance);
-            return;
-        }
-        instance.lifecycle.set(now(), LifecycleState.TERMINATING_WAIT);
-        long timeout = faults.hookTimeoutOverride >= 0 ? faults.hookTimeoutOverride : config.hookTimeoutMillis();
-        scheduler.at(now() + timeout, () -> {
-            if (instance.lifecycle.now() == LifecycleState.TERMINATING_WAIT) {
-                trace.event(instance.id, "lifecycle hook", "timed out", -1);
-                proceedTermination(instance);
-            }
-        });
-        if (instance.keeperActive && instance.berth != null && instance.berth.finished()) {
-            var node = new SimNode(this, instance);
-            var proc = new Scheduler.Proc(instance.id + "#keeper", () -> runKeeper(node));
-            node.proc = proc;
-            instance.keeper = proc;
-            scheduler.start(proc, now() + between(100, 2_000));
-        }
-    }
-
-    /**
-     * A spot interruption: the notice now, and EC2 reclaims the instance two minutes later whatever
-     * happens (no lifecycle hook holds a spot instance). A holder whose workload ran must have
-     * released its slot by then.
-     */
-    void spotInterruption(SimInstance instance) {
-        if (instance.spotNoticeAt >= 0 || instance.terminated()) {
-            return;
-        }
-        instance.spotNoticeAt = now();
-        // an instance in a failed zone is lost already: it cannot act on the notice, and nobody expects it to
-        boolean holder = instance.workloadSlot.isPresent() && !faults.zonesDown.contains(instance.zone);
-        trace.event(instance.id, "spot interruption notice", "reclaimed in 120 s", -1);
-        if (holder && instance.keeperActive && instance.berth != null && instance.berth.finished()) {
-            var node = new SimNode(this, instance);
-            var proc = new Scheduler.Proc(instance.id + "#keeper", () -> runKeeper(node));
-            node.proc = proc;
-            instance.keeper = proc;
-            scheduler.start(proc, now() + between(100, 5_000));   // the keeper polls IMDS every few seconds
-        }
-        long noticeAt = now();
-        scheduler.at(now() + 120_000, () -> {
-            if (holder && !faults.zonesDown.contains(instance.zone) && !faults.zoneDownSince(instance.zone, noticeAt)) {
-                for (var s : slotView.all()) {
-                    if (s.record().heldBy(instance.id)) {
-                        trace.violation("a spot holder releases its slot within the two-minute notice", s.slot(),
-                                List.of(instance.id), "slot " + s.slot() + " still held when EC2 reclaimed the instance");
-                    }
-                }
-            }
-            if (!instance.terminationRequested) {
-                instance.terminationRequested = true;
-                trace.event(instance.id, "terminate", "spot: reclaimed by EC2", -1);
-                killProcesses(instance);
-                shutDown(instance);
-            }
-        });
+    /** Starts the keeper of an instance told to go ({@code berth keeper}: it lets the slot go), after a delay drawn in the range. */
+    void startKeeper(SimInstance instance, long minDelay, long maxDelay) {
+        var node = new SimNode(this, instance);
+        var proc = new Scheduler.Proc(instance.id + "#keeper", () -> runKeeper(node));
+        node.proc = proc;
+        instance.keeper = proc;
+        scheduler.start(proc, now() + between(minDelay, maxDelay));
     }
 
     private void runKeeper(SimNode node) {
@@ -408,47 +277,6 @@ final class World {
         node.finish("keeper");
     }
 
-    void proceedTermination(SimInstance instance) {
-        if (instance.lifecycle.now() != LifecycleState.TERMINATING_WAIT) {
-            return;
-        }
-        instance.lifecycle.set(now(), LifecycleState.TERMINATING_PROCEED);
-        killProcesses(instance);
-        shutDown(instance);
-    }
-
-    void killProcesses(SimInstance instance) {
-        if (instance.berth != null) {
-            scheduler.kill(instance.berth);
-        }
-        if (instance.snapshotJob != null) {
-            scheduler.kill(instance.snapshotJob);
-        }
-        if (instance.keeper != null) {
-            scheduler.kill(instance.keeper);
-        }
-    }
-
-    private void shutDown(SimInstance instance) {
-        instance.state.set(now(), InstanceState.SHUTTING_DOWN);
-        scheduler.at(now() + between(20_000, 60_000), () -> {
-            instance.state.set(now(), InstanceState.TERMINATED);
-            instance.lifecycle.set(now(), LifecycleState.TERMINATED);
-            instance.workloadSlot = java.util.OptionalInt.empty();
-            instance.mountedVolume = null;
-            network.onTerminated(instance);
-            slotInvariants.terminated(instance.id);
-            long letGo = physics.terminationDetach().draw(random);
-            ebs.terminated(instance, letGo);
-            trace.event(instance.id, "terminated", letGo > 0 ? "volumes detaching for " + letGo / 1000 + " s" : "volumes detached", -1);
-            if (!instance.healthy || instance.replaceOnTermination) {
-                if (liveCount() < desired) {
-                    launch(null);
-                }
-            }
-        });
-    }
-
 
     /** A zone comes back: EC2 finishes detaching the volumes of instances that terminated meanwhile. */
     void recoverZone(String zone) {
@@ -456,58 +284,6 @@ final class World {
         ebs.zoneRecovered(zone);
     }
 
-    int liveCount() {
-        int n = 0;
-        for (var i : instances.values()) {
-            if (!i.terminated() && !i.terminationRequested) {
-                n++;
-            }
-        }
-        return n;
-    }
-
-    /** Auto Scaling keeps the desired capacity: every 30 s it launches for any instance that is gone. */
-    private boolean capacityCheckRunning;
-
-    private void capacityCheck() {
-        while (liveCount() < desired) {
-            launch(null);
-        }
-        scheduler.at(now() + 30_000, this::capacityCheck);
-    }
-
-    /** Scales the group to {@code n}: launches, or terminates from the fullest zones (newest first). */
-    void setDesired(int n) {
-        if (!capacityCheckRunning) {
-            capacityCheckRunning = true;
-            scheduler.at(now() + 30_000, this::capacityCheck);
-        }
-        desired = n;
-        maxDesired = Math.max(maxDesired, n);
-        while (liveCount() < desired) {
-            launch(null);
-        }
-        while (liveCount() > desired) {
-            terminate(pickForScaleIn(), "scale in to " + n);
-        }
-    }
-
-    private SimInstance pickForScaleIn() {
-        var counts = new TreeMap<String, Integer>();
-        for (var i : instances.values()) {
-            if (!i.terminated() && !i.terminationRequested) {
-                counts.merge(i.zone, 1, Integer::sum);
-            }
-        }
-        var fullest = counts.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
-        SimInstance pick = null;
-        for (var i : instances.values()) {
-            if (!i.terminated() && !i.terminationRequested && i.zone.equals(fullest)) {
-                pick = i;
-            }
-        }
-        return pick;
-    }
 
     // EC2 / EBS, applied at the moment a call takes effect ----------------------------------
 

@@ -116,11 +116,11 @@ class AddressScenarioTest {
         var w = new World(config, Simulation.settings(request), 17, dev.berth.core.claim.CasSlotSelection::new,
                 dev.berth.core.claim.ClaimLog.silent());
         w.takeover = rule;
-        w.setDesired(1);
-        var slow = w.instances.values().iterator().next();
+        w.group.setDesired(1);
+        var slow = w.group.instances.values().iterator().next();
         w.faults.pauseAfterOp.put(slow.id, new SimFaults.PauseAfter("ec2: describe address", 10 * MINUTE));
         assertTrue(w.runUntil(() -> w.trace.steps.stream().anyMatch(t -> t.what().equals("process stalls")), 10 * MINUTE));
-        var waiter = w.launch(slow.zone);
+        var waiter = w.group.launch(slow.zone);
         w.runUntil(() -> false, 3 * MINUTE);
         waiter.forceClaim = true;
         var s = w.settings;
@@ -134,7 +134,7 @@ class AddressScenarioTest {
     }
 
     private static SimInstance waiter(World w) {
-        var it = w.instances.values().iterator();
+        var it = w.group.instances.values().iterator();
         it.next();
         return it.next();
     }

@@ -27,12 +27,12 @@ class AwsSemanticsTest {
     @Test
     void aFencedHolderThatCannotUnmountNeverDetachesTheMountedVolume() {
         var w = world(1, 17);
-        w.setDesired(1);
+        w.group.setDesired(1);
         var slow = only(w);
         w.faults.pauseAfterOp.put(slow.id, new SimFaults.PauseAfter("identity: export", 40 * MINUTE));
         assertTrue(w.runUntil(() -> w.trace.steps.stream().anyMatch(t -> t.what().equals("process stalls")), 10 * MINUTE));
         var volume = slow.mountedVolume;
-        var waiter = w.launch(slow.zone);
+        var waiter = w.group.launch(slow.zone);
         waiter.forceClaim = true;
         waiter.settingsOverride = new ClaimSettings(w.settings.cluster(), OptionalInt.empty(), w.settings.volume(),
                 w.settings.identity(), w.settings.whenFull(), w.settings.crossZone(), w.settings.waits(),
@@ -54,12 +54,12 @@ class AwsSemanticsTest {
     @Test
     void theKeeperReleasesTheSlotEvenWhenAutoScalingHasNoActiveLifecycleAction() {
         var w = world(1, 5);
-        w.setDesired(1);
+        w.group.setDesired(1);
         var holder = only(w);
         assertTrue(w.runUntil(() -> ready(holder), 10 * MINUTE));
         w.faults.noActiveLifecycleAction = true;   // a spot interruption, or a group without an active hook
-        w.desired = 0;
-        w.terminate(holder, "scale in");
+        w.group.desired = 0;
+        w.group.terminate(holder, "scale in");
         assertTrue(w.runUntil(() -> slot(w, 0).holder() == null, 10 * MINUTE),
                 () -> "the slot was never released: " + w.trace.steps.stream().filter(t -> t.instance().equals(holder.id))
                         .map(TraceStep::render).toList());
@@ -71,7 +71,7 @@ class AwsSemanticsTest {
     void aVolumeThatWentToErrorGetsANewCreationIntentInsteadOfWedgingTheSlot() {
         var w = world(1, 3);
         w.ebs.createdVolumesToFail = 1;   // EC2: the volume could not be created (a KMS key it cannot use, capacity)
-        w.setDesired(1);
+        w.group.setDesired(1);
         var node = only(w);
         assertTrue(w.runUntil(() -> ready(node), 30 * MINUTE), () -> "not ready: " + w.failures.stream().limit(3).toList());
         assertEquals(2, w.counters.volumesCreated, "a second volume under a new client token");

@@ -25,7 +25,7 @@ class DayTwoSimTest {
     }
 
     private static boolean allReady(World w, int n) {
-        return w.instances.values().stream().filter(i -> !i.terminated() && !i.terminationRequested
+        return w.group.instances.values().stream().filter(i -> !i.terminated() && !i.terminationRequested
                 && i.workloadSlot.isPresent()).count() == n;
     }
 
@@ -36,12 +36,12 @@ class DayTwoSimTest {
     @Test
     void gcAfterAScaleInDeletesTheOrphanAndTheNamedSlotsAboveCapacityAndNothingASlotNames() {
         var w = world(3, 5);
-        w.setDesired(3);
+        w.group.setDesired(3);
         assertTrue(w.runUntil(() -> allReady(w, 3), 30 * MINUTE));
         var zone = w.config.zones().getFirst();
         var orphan = w.ebs.createVolume(new VolumeRequest(zone, 10, "gp3", OptionalInt.empty(), OptionalInt.empty(), false,
-                Optional.empty(), Optional.empty(), Map.of("berth:cluster", "sim"), "by-hand"), w.instances.values().iterator().next());
-        w.setDesired(1);
+                Optional.empty(), Optional.empty(), Map.of("berth:cluster", "sim"), "by-hand"), w.group.instances.values().iterator().next());
+        w.group.setDesired(1);
         w.runUntil(() -> false, 30 * MINUTE);
         assertEquals(4, w.ebs.volumes.size());
 
@@ -53,13 +53,13 @@ class DayTwoSimTest {
         w.gc.start(true);    // --slots-above-capacity
         w.runUntil(() -> false, 10 * MINUTE);
         assertEquals(1, w.ebs.volumes.size(), "only the held slot's volume is left");
-        var held = w.instances.values().stream().filter(i -> i.workloadSlot.isPresent() && !i.terminated()).findFirst().orElseThrow();
+        var held = w.group.instances.values().stream().filter(i -> i.workloadSlot.isPresent() && !i.terminated()).findFirst().orElseThrow();
         assertTrue(w.ebs.volumes.containsKey(held.mountedVolume), () -> held.id + " " + held.mountedVolume + " " + w.ebs.volumes.keySet()
                 + "\n" + String.join("\n", w.trace.steps.stream().filter(t -> t.what().contains("gc") || t.what().contains("delete")
                 || t.what().contains("slot deleted")).map(Object::toString).toList()));
         noViolations(w);
 
-        w.setDesired(3);     // scaling out again makes the removed slots afresh
+        w.group.setDesired(3);     // scaling out again makes the removed slots afresh
         assertTrue(w.runUntil(() -> allReady(w, 3), 30 * MINUTE), () -> String.join("\n",
                 w.trace.steps.subList(Math.max(0, w.trace.steps.size() - 60), w.trace.steps.size()).stream().map(Object::toString).toList()));
         noViolations(w);
@@ -68,8 +68,8 @@ class DayTwoSimTest {
     @Test
     void aLargerConfiguredSizeGrowsTheVolumeThenTheFilesystemAndTheRateLimitHoldsTheNextGrowth() {
         var w = world(1, 9);
-        w.setDesired(1);
-        var node = w.instances.values().iterator().next();
+        w.group.setDesired(1);
+        var node = w.group.instances.values().iterator().next();
         assertTrue(w.runUntil(() -> node.workloadSlot.isPresent(), 20 * MINUTE));
         var volume = w.ebs.volumes.get(node.mountedVolume);
         assertEquals(100, volume.sizeGiB);
@@ -95,7 +95,7 @@ class DayTwoSimTest {
     void aWarmingInstanceDefersAndClaimsOnlyOnceInService() {
         var w = world(2, 13);
         w.warmPool = new WarmPool(w);
-        w.setDesired(2);
+        w.group.setDesired(2);
         assertTrue(w.runUntil(() -> allReady(w, 2), 60 * MINUTE));
         assertEquals(2, w.outcomes.stream().filter(o -> o instanceof ClaimOutcome.Deferred).count(),
                 "each instance ran berth while warming and deferred: " + w.outcomes);

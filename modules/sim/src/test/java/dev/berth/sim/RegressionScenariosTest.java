@@ -54,24 +54,24 @@ class RegressionScenariosTest {
     }
 
     static SimInstance only(World w) {
-        return w.instances.values().iterator().next();
+        return w.group.instances.values().iterator().next();
     }
 
     @Test
     void instanceRefreshReplacementWaitsForTheOldHolderAndTakesItsVolume() {
         var w = world(1, 11);
-        w.setDesired(1);
+        w.group.setDesired(1);
         var old = only(w);
         assertTrue(w.runUntil(() -> ready(old), 10 * MINUTE));
         var volume = slot(w, 0).volume().volumeId();
         var identity = slot(w, 0).identity().fingerprint();
 
-        var replacement = w.launch(old.zone);
+        var replacement = w.group.launch(old.zone);
         w.runUntil(() -> false, 5 * MINUTE);
         assertFalse(ready(replacement), "the replacement must wait while the old holder runs");
         assertEquals(1, w.counters.volumesCreated, "waiting must never create a blank volume");
 
-        w.terminate(old, "instance refresh");
+        w.group.terminate(old, "instance refresh");
         assertTrue(w.runUntil(() -> ready(replacement), 30 * MINUTE));
         assertEquals(0, replacement.workloadSlot.getAsInt());
         assertEquals(volume, replacement.mountedVolume, "the replacement took the old holder's volume");
@@ -93,13 +93,13 @@ class RegressionScenariosTest {
         // no lifecycle hook: the old holder is terminated outright and EC2 holds on to its volume for 400 s
         var config = new SimConfig(base.zones(), 1, 30_000, 30_000, 45_000, 300_000, 0.3, false);
         var w = new World(config, Simulation.settings(request), 13, CasSlotSelection::new, ClaimLog.silent());
-        w.setDesired(1);
+        w.group.setDesired(1);
         var old = only(w);
         assertTrue(w.runUntil(() -> ready(old), 10 * MINUTE));
         w.physics = w.physics.withTerminationDetach(HeavyTail.fixed(400_000)).withAttach(HeavyTail.fixed(60_000));
 
-        var replacement = w.launch(old.zone);
-        w.terminate(old, "instance refresh");
+        var replacement = w.group.launch(old.zone);
+        w.group.terminate(old, "instance refresh");
         assertTrue(w.runUntil(() -> ready(replacement) || !w.failures.isEmpty(), 60 * MINUTE));
         assertTrue(w.failures.isEmpty(), () -> "the claim failed: " + w.failures.getFirst().getMessage()
                 + "\n" + String.join("\n", w.trace.steps.stream().map(TraceStep::render).toList()));
@@ -113,21 +113,21 @@ class RegressionScenariosTest {
     @Test
     void twoInstancesBootingAtOnceInOneZoneSeeTheSameFreeVolumeButOnlyOneHoldsIt() {
         var w = world(1, 5);
-        w.setDesired(1);
+        w.group.setDesired(1);
         var first = only(w);
         assertTrue(w.runUntil(() -> ready(first), 10 * MINUTE));
         var volume = slot(w, 0).volume().volumeId();
-        w.desired = 0;   // the group shrinks to nothing, then grows by two at one instant
-        w.terminate(first, "gone");
+        w.group.desired = 0;   // the group shrinks to nothing, then grows by two at one instant
+        w.group.terminate(first, "gone");
         assertTrue(w.runUntil(first::terminated, 30 * MINUTE), () -> first.state.now() + " " + first.lifecycle.now()
                 + "\n" + String.join("\n", w.trace.steps.stream().map(TraceStep::render).toList()));
 
         w.faults.staleUntil = w.now() + 30 * MINUTE;  // describe calls lag by up to 45 s
         w.physics = w.physics.inStep(100);     // two boots at one instant reach the store at one instant
         long writesBefore = w.counters.claimWrites;
-        w.desired = 2;
-        var a = w.launch(first.zone);
-        var b = w.launch(first.zone);
+        w.group.desired = 2;
+        var a = w.group.launch(first.zone);
+        var b = w.group.launch(first.zone);
         assertTrue(w.runUntil(() -> ready(a) && ready(b), 30 * MINUTE));
         assertNotEquals(a.workloadSlot.getAsInt(), b.workloadSlot.getAsInt());
         var onVolume = List.of(a, b).stream().filter(i -> volume.equals(i.mountedVolume)).toList();
@@ -142,10 +142,10 @@ class RegressionScenariosTest {
     @EnumSource(FullPolicy.class)
     void aFullClusterAppliesThePolicyAndCreatesNothingBeyondCapacity(FullPolicy policy) {
         var w = world(2, 3, policy, CrossZonePolicy.NEVER);
-        w.setDesired(3);
-        assertTrue(w.runUntil(() -> w.instances.values().stream().filter(RegressionScenariosTest::ready).count() == 3,
+        w.group.setDesired(3);
+        assertTrue(w.runUntil(() -> w.group.instances.values().stream().filter(RegressionScenariosTest::ready).count() == 3,
                 15 * MINUTE));
-        var extra = w.launch(null);   // one instance more than the cluster has slots (a surge, a manual launch)
+        var extra = w.group.launch(null);   // one instance more than the cluster has slots (a surge, a manual launch)
         // the group now runs more instances than it wants: as during launch-before-terminate, the extra one
         // first waits (waits.holderSeconds, 15 min) for an old instance to go, then applies the policy
         w.runUntil(() -> false, 40 * MINUTE);
@@ -180,15 +180,15 @@ class RegressionScenariosTest {
         "identity: generate, another"})
     void aCrashAnywhereConvergesWithoutASecondVolumeMkfsOrIdentity(String op, String where) {
         var w = world(1, 21);
-        w.setDesired(1);
+        w.group.setDesired(1);
         var first = only(w);
         w.faults.crashAfterOp.put(first.id, op);
         assertTrue(w.runUntil(() -> first.berthRuns >= 1 && w.counters.crashes == 1, 10 * MINUTE), "crashed after " + op);
         if (where.equals("another")) {
-            w.terminate(first, "the crashed instance is replaced");
+            w.group.terminate(first, "the crashed instance is replaced");
         }
-        assertTrue(w.runUntil(() -> w.instances.values().stream().anyMatch(RegressionScenariosTest::ready), 60 * MINUTE));
-        var holder = w.instances.values().stream().filter(RegressionScenariosTest::ready).findFirst().orElseThrow();
+        assertTrue(w.runUntil(() -> w.group.instances.values().stream().anyMatch(RegressionScenariosTest::ready), 60 * MINUTE));
+        var holder = w.group.instances.values().stream().filter(RegressionScenariosTest::ready).findFirst().orElseThrow();
         assertEquals(where.equals("another"), holder != first);
         assertEquals(1, w.counters.volumesCreated, "no second volume");
         var volume = w.ebs.volumes.get(slot(w, 0).volume().volumeId());
@@ -202,8 +202,8 @@ class RegressionScenariosTest {
     @Test
     void zoneOutageKeepsEverySlotsVolumeInItsZoneAndItsIdentity() {
         var w = world(3, 8);
-        w.setDesired(6);
-        assertTrue(w.runUntil(() -> w.instances.values().stream().filter(RegressionScenariosTest::ready).count() == 6,
+        w.group.setDesired(6);
+        assertTrue(w.runUntil(() -> w.group.instances.values().stream().filter(RegressionScenariosTest::ready).count() == 6,
                 15 * MINUTE));
         Map<Integer, String> zoneOf = new HashMap<>();
         Map<Integer, String> identityOf = new HashMap<>();
@@ -213,11 +213,11 @@ class RegressionScenariosTest {
         }
         var down = w.config.zones().getFirst();
         w.faults.zonesDown.add(down);
-        for (var i : List.copyOf(w.instances.values())) {
+        for (var i : List.copyOf(w.group.instances.values())) {
             if (i.zone.equals(down)) {
                 w.scheduler.kill(i.berth);
                 i.healthy = false;
-                w.terminate(i, "zone outage");
+                w.group.terminate(i, "zone outage");
             }
         }
         w.runUntil(() -> false, 30 * MINUTE);   // the group replaces them in the other zones
@@ -226,13 +226,13 @@ class RegressionScenariosTest {
         }
         w.recoverZone(down);
         // Auto Scaling rebalances: launches in the recovered zone, then terminates from the others
-        var extras = w.instances.values().stream().filter(i -> !i.terminated() && !i.terminationRequested
+        var extras = w.group.instances.values().stream().filter(i -> !i.terminated() && !i.terminationRequested
                 && !i.zone.equals(down) && i.workloadSlot.isEmpty()).toList();
         for (var extra : extras) {
-            w.launch(down);
-            w.terminate(extra, "AZ rebalance");
+            w.group.launch(down);
+            w.group.terminate(extra, "AZ rebalance");
         }
-        assertTrue(w.runUntil(() -> w.instances.values().stream().filter(RegressionScenariosTest::ready).count() == 6,
+        assertTrue(w.runUntil(() -> w.group.instances.values().stream().filter(RegressionScenariosTest::ready).count() == 6,
                 60 * MINUTE));
         for (int n = 0; n < 6; n++) {
             assertEquals(zoneOf.get(n), slot(w, n).volume().zone(), "slot " + n + " keeps its volume's zone");
@@ -245,16 +245,16 @@ class RegressionScenariosTest {
     @Test
     void aSlotMovesToAnotherZoneThroughASnapshotWhenAllowedAndKeepsItsIdentity() {
         var w = world(2, 4, FullPolicy.WAIT, CrossZonePolicy.SNAPSHOT);
-        w.setDesired(1);
+        w.group.setDesired(1);
         var first = only(w);
         assertTrue(w.runUntil(() -> ready(first), 10 * MINUTE));
         var before = slot(w, 0);
-        w.desired = 0;
-        w.terminate(first, "moved away");
+        w.group.desired = 0;
+        w.group.terminate(first, "moved away");
         assertTrue(w.runUntil(first::terminated, 30 * MINUTE));
         var other = w.config.zones().stream().filter(z -> !z.equals(first.zone)).findFirst().orElseThrow();
-        w.desired = 1;
-        var mover = w.launch(other);
+        w.group.desired = 1;
+        var mover = w.group.launch(other);
         assertTrue(w.runUntil(() -> ready(mover), 60 * MINUTE));
         var after = slot(w, 0);
         assertEquals(other, after.volume().zone());
@@ -275,18 +275,18 @@ class RegressionScenariosTest {
     }
 
     private static SimInstance moveToTheOtherZone(World w, SimInstance from) {
-        w.desired = 0;
-        w.terminate(from, "moved away");
+        w.group.desired = 0;
+        w.group.terminate(from, "moved away");
         assertTrue(w.runUntil(from::terminated, 30 * MINUTE));
         var other = w.config.zones().stream().filter(z -> !z.equals(from.zone)).findFirst().orElseThrow();
-        w.desired = 1;
-        return w.launch(other);
+        w.group.desired = 1;
+        return w.group.launch(other);
     }
 
     @Test
     void aVolumeMadeFromASnapshotIsAtLeastTheSnapshotsSizeWhateverTheConfigSays() {
         var w = world(2, 4, FullPolicy.WAIT, CrossZonePolicy.SNAPSHOT);
-        w.setDesired(1);
+        w.group.setDesired(1);
         var first = only(w);
         first.settingsOverride = withVolumeSize(w, 500); // the volume was made (or grown) larger than the config says
         assertTrue(w.runUntil(() -> ready(first), 10 * MINUTE));
@@ -302,7 +302,7 @@ class RegressionScenariosTest {
     @Test
     void aCrashAfterCreateSnapshotReusesThatSnapshot() {
         var w = world(2, 4, FullPolicy.WAIT, CrossZonePolicy.SNAPSHOT);
-        w.setDesired(1);
+        w.group.setDesired(1);
         var first = only(w);
         assertTrue(w.runUntil(() -> ready(first), 10 * MINUTE));
         var mover = moveToTheOtherZone(w, first);
@@ -327,7 +327,7 @@ class RegressionScenariosTest {
                 v.iops(), v.throughputMiBps(), v.encrypted(), v.kmsKeyId(), java.util.Optional.of(seed.id), v.filesystem(),
                 v.mkfsArguments(), v.mountPoint(), v.mountOptions()), s.identity(), s.whenFull(), s.crossZone(), s.waits(),
                 s.envFile(), s.forceSlot());
-        w.setDesired(1);
+        w.group.setDesired(1);
         var first = only(w);
         first.settingsOverride = seeded;
         w.runUntil(() -> ready(first), 20 * MINUTE);
@@ -343,7 +343,7 @@ class RegressionScenariosTest {
     @Test
     void aNeverRecordedBlankVolumeInAnotherZoneIsRetiredNotMovedThroughABlankSnapshot() {
         var w = world(2, 4, FullPolicy.WAIT, CrossZonePolicy.SNAPSHOT);
-        w.setDesired(1);
+        w.group.setDesired(1);
         var first = only(w);
         w.faults.crashAfterOp.put(first.id, "ec2: attach volume"); // the volume is made and attached, never formatted
         assertTrue(w.runUntil(() -> w.counters.crashes == 1, 10 * MINUTE));
@@ -369,11 +369,11 @@ class RegressionScenariosTest {
     @Test
     void aSlowHolderIsNeverRobbedUnlessForcedAndThenItsWritesAreFenced() {
         var w = world(1, 17);
-        w.setDesired(1);
+        w.group.setDesired(1);
         var slow = only(w);
         w.faults.pauseAfterOp.put(slow.id, new SimFaults.PauseAfter("identity: export", 40 * MINUTE));  // a long GC pause
         assertTrue(w.runUntil(() -> w.trace.steps.stream().anyMatch(t -> t.what().equals("process stalls")), 10 * MINUTE));
-        var waiter = w.launch(slow.zone);
+        var waiter = w.group.launch(slow.zone);
         w.runUntil(() -> false, 20 * MINUTE);
         assertFalse(ready(waiter), "a live but slow holder keeps its slot");
         assertEquals(slow.id, slot(w, 0).holder().instanceId());
@@ -399,7 +399,7 @@ class RegressionScenariosTest {
     void aVolumeStuckAttachingIsAClearErrorNamingTheVolumeAndTheInstance() {
         var w = world(1, 2);
         w.ebs.attachmentsHang = true;
-        w.setDesired(1);
+        w.group.setDesired(1);
         var node = only(w);
         assertTrue(w.runUntil(() -> !w.failures.isEmpty(), 60 * MINUTE));
         var failure = w.failures.getFirst();

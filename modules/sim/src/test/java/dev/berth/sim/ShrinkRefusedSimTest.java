@@ -31,7 +31,7 @@ class ShrinkRefusedSimTest {
     @Test
     void aReRunWithASmallerSizeIsRefusedAndTheHeldSlotStaysAsItWas() {
         var w = world(1, 21);
-        w.setDesired(1);
+        w.group.setDesired(1);
         var node = only(w);
         node.settingsOverride = World.withVolumeSize(w.settings, 200);
         assertTrue(w.runUntil(() -> ready(node), 10 * MINUTE));
@@ -57,18 +57,18 @@ class ShrinkRefusedSimTest {
     @Test
     void aReplacementWithASmallerSizeLetsTheSlotGoUntouchedAndClaimsOnceTheSizeIsRaised() {
         var w = world(1, 22);
-        w.setDesired(1);
+        w.group.setDesired(1);
         var first = only(w);
         first.settingsOverride = World.withVolumeSize(w.settings, 200);
         assertTrue(w.runUntil(() -> ready(first), 10 * MINUTE));
         var volumeId = slot(w, 0).volume().volumeId();
         long epoch = slot(w, 0).epoch();
-        w.desired = 0;
-        w.terminate(first, "replaced");
+        w.group.desired = 0;
+        w.group.terminate(first, "replaced");
         assertTrue(w.runUntil(first::terminated, 30 * MINUTE));
 
-        w.desired = 1;
-        var replacement = w.launch(first.zone);
+        w.group.desired = 1;
+        var replacement = w.group.launch(first.zone);
         replacement.settingsOverride = World.withVolumeSize(w.settings, 100);
         var e = refusal(w, w.failures.size());
         assertTrue(e.getMessage().contains("let the slot go again"), e::getMessage);

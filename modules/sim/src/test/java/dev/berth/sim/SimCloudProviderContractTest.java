@@ -22,9 +22,9 @@ class SimCloudProviderContractTest extends CloudProviderContract {
         // the contract reads back what it just saw; the simulated cloud's describe lag (up to a minute)
         // could answer from before a volume existed, so this one-caller world lags by at most a second
         world.physics = world.physics.withDescribeLag(HeavyTail.seconds(0.3, 1, 1));
-        world.setDesired(CAPACITY);
+        world.group.setDesired(CAPACITY);
         world.scheduler.advanceTo(5 * 60_000);
-        node = new SimNode(world, world.instances.values().iterator().next());
+        node = new SimNode(world, world.group.instances.values().iterator().next());
     }
 
     @Override
