@@ -1,42 +1,31 @@
 package dev.berth.sim;
 
 import dev.berth.core.claim.ClaimCaches;
-import dev.berth.core.claim.ClaimContext;
 import dev.berth.core.claim.ClaimException;
 import dev.berth.core.claim.ClaimLog;
 import dev.berth.core.claim.ClaimOutcome;
 import dev.berth.core.claim.ClaimProtocol;
 import dev.berth.core.claim.ClaimSettings;
-import dev.berth.core.claim.SlotRelease;
 import dev.berth.core.claim.SlotSelection;
 import dev.berth.core.slot.CorruptSlotRecordException;
 import dev.berth.core.slot.SlotCodec;
 import dev.berth.core.slot.SlotKeys;
 import dev.berth.core.slot.SlotRecord;
-import dev.berth.spi.AttachmentState;
 import dev.berth.spi.BerthException;
-import dev.berth.spi.CloudException;
-import dev.berth.spi.InstanceState;
-import dev.berth.spi.LifecycleState;
-import dev.berth.spi.VolumeAttachment;
-import dev.berth.spi.VolumeState;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.SplittableRandom;
-import java.util.TreeMap;
 import java.util.function.Supplier;
 
 /**
- * The simulated world: one autoscaling group over a few zones, its instances, EBS volumes
- * and snapshots, the claim store, fault windows, and the invariants checked after every step.
- * Everything random comes from one seeded source; everything timed runs on the scheduler's
- * virtual clock.
+ * The simulated world: one autoscaling group over a few zones ({@link SimGroup}), its EBS volumes
+ * and snapshots ({@link SimEbs}), addresses and interfaces ({@link SimNetwork}), the claim store
+ * ({@link SimStore}, its cost and hiccups), the planned faults ({@link SimFaults}), the invariants
+ * and the trace ({@link SimTrace}). World itself wires them together, runs the berth processes
+ * (claim, keeper, snapshot job) of each instance, and checks every slot record written. Everything
+ * random comes from one seeded source; everything timed runs on the scheduler's virtual clock.
  */
 final class World {
     enum CallKind { CLOUD, STORE, LOCAL }
