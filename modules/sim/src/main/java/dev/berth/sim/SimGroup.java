@@ -80,8 +80,8 @@ final class SimGroup {
             instance.imdsDownUntil = world.now() + world.physics.imdsDown().draw(world.random);
             world.trace.event(instance.id, "imds", "refuses requests for " + (instance.imdsDownUntil - world.now()) + " ms after boot", -1);
         }
-        if (world.autoStartBerth) {
-            world.startBerth(instance);
+        if (world.processes.autoStartBerth) {
+            world.processes.startBerth(instance);
         }
     }
 
@@ -115,7 +115,7 @@ final class SimGroup {
             }
         });
         if (instance.keeperActive && instance.berth != null && instance.berth.finished()) {
-            world.startKeeper(instance, 100, 2_000);
+            world.processes.startKeeper(instance, 100, 2_000);
         }
     }
 
@@ -133,7 +133,7 @@ final class SimGroup {
         boolean holder = instance.workloadSlot.isPresent() && !world.faults.zonesDown.contains(instance.zone);
         world.trace.event(instance.id, "spot interruption notice", "reclaimed in 120 s", -1);
         if (holder && instance.keeperActive && instance.berth != null && instance.berth.finished()) {
-            world.startKeeper(instance, 100, 5_000);   // the keeper polls IMDS every few seconds
+            world.processes.startKeeper(instance, 100, 5_000);   // the keeper polls IMDS every few seconds
         }
         long noticeAt = world.now();
         world.scheduler.at(world.now() + 120_000, () -> {

@@ -874,7 +874,7 @@ final class SimNode implements Ticker {
         @Override
         public void write(Path file, SequencedMap<String, String> values) {
             call("write env file", World.CallKind.LOCAL, () -> {
-                world.envWriter.write(file, values);
+                world.processes.envWriter.write(file, values);
                 return null;
             });
         }

@@ -106,8 +106,8 @@ public final class Simulation {
         var config = SimConfig.of(request.zones(), request.nodes());
         var w = new World(config, settings(request), request.seed(), selectionFor(), this::notable);
         w.trace.enabled = request.trace();
-        w.takeover = takeover;
-        w.periodicSnapshots = request.crossZone() == dev.berth.core.claim.CrossZonePolicy.LATEST_SNAPSHOT;
+        w.processes.takeover = takeover;
+        w.processes.periodicSnapshots = request.crossZone() == dev.berth.core.claim.CrossZonePolicy.LATEST_SNAPSHOT;
         if (request.storeModel() != StoreModel.NONE) {
             w.storeCost = new StoreCost(request.storeModel());
         }
@@ -159,7 +159,7 @@ public final class Simulation {
             }
             case ZONE_OUTAGE -> {
                 awaitConverged("initial boot");
-                if (world.periodicSnapshots) {   // the fleet runs long enough for its periodic snapshots
+                if (world.processes.periodicSnapshots) {   // the fleet runs long enough for its periodic snapshots
                     pause(2L * world.settings.snapshots().everyMinutes() * 60_000L);
                 }
                 zoneOutage(world.config.zones().getFirst(), 30 * 60_000L);
@@ -218,7 +218,7 @@ public final class Simulation {
                 case PlanAction.Gc g -> world.gc.start(g.slots());
                 case PlanAction.WarmPool w -> world.warmPool = new WarmPool(world);
                 // an operator only raises volume.sizeGiB: a smaller one is refused with exit 2 (ShrinkRefusedSimTest)
-                case PlanAction.Resize z -> world.volumeSizeGiB = Math.max(world.volumeSizeGiB, z.sizeGiB());
+                case PlanAction.Resize z -> world.processes.volumeSizeGiB = Math.max(world.processes.volumeSizeGiB, z.sizeGiB());
                 case PlanAction.Scale sc -> world.group.setDesired(sc.to());
                 case PlanAction.Outage o -> {
                     var zone = world.config.zones().get(o.zone());
@@ -593,7 +593,7 @@ public final class Simulation {
 
     private List<String> waitingMessages() {
         var all = new java.util.LinkedHashSet<>(notable);
-        for (var e : world.failures) {
+        for (var e : world.processes.failures) {
             if (all.size() >= 8) {
                 break;
             }

@@ -62,7 +62,7 @@ final class SlotInvariants {
             long age = world.now() - used.createdAt;
             world.counters.movesFromLatestSnapshot++;
             world.counters.maxDataLossMillis = Math.max(world.counters.maxDataLossMillis, age);
-            long bound = world.settingsFor(writer).snapshots().maxAgeMillis();
+            long bound = world.processes.settingsFor(writer).snapshots().maxAgeMillis();
             world.trace.event(writer.id, "move from latest snapshot", "slot " + n + " from " + used.id + ", " + age / 60_000
                     + " min old (bound " + bound / 60_000 + ")", n);
             if (age > bound + 60_000) {

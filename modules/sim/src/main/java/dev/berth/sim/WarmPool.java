@@ -29,8 +29,8 @@ final class WarmPool {
         instance.state.set(world.now(), InstanceState.RUNNING);
         instance.lifecycle.set(world.now(), LifecycleState.WARMED);
         world.trace.event(instance.id, "warm pool", "warming (Warmed:Running)", -1);
-        if (world.autoStartBerth) {
-            world.startBerth(instance);
+        if (world.processes.autoStartBerth) {
+            world.processes.startBerth(instance);
         }
         world.scheduler.at(world.now() + world.between(30_000, 120_000), () -> {
             if (instance.terminationRequested || instance.terminated()) {

@@ -115,7 +115,7 @@ class AddressScenarioTest {
         var config = new SimConfig(SimConfig.of(1, 1).zones(), 1, 30_000, 30_000, 45_000, 300_000, 0.3, true);
         var w = new World(config, Simulation.settings(request), 17, dev.berth.core.claim.CasSlotSelection::new,
                 dev.berth.core.claim.ClaimLog.silent());
-        w.takeover = rule;
+        w.processes.takeover = rule;
         w.group.setDesired(1);
         var slow = w.group.instances.values().iterator().next();
         w.faults.pauseAfterOp.put(slow.id, new SimFaults.PauseAfter("ec2: describe address", 10 * MINUTE));
@@ -128,7 +128,7 @@ class AddressScenarioTest {
                 s.identity(), s.whenFull(), s.crossZone(), s.waits(), s.envFile(), java.util.OptionalInt.of(0), s.snapshots(),
                 s.network());
         w.scheduler.kill(waiter.berth);
-        w.startBerth(waiter);
+        w.processes.startBerth(waiter);
         w.runUntil(() -> waiter.workloadSlot.isPresent(), 90 * MINUTE);
         return w;
     }

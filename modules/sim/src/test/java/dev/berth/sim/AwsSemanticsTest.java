@@ -39,7 +39,7 @@ class AwsSemanticsTest {
                 w.settings.envFile(), OptionalInt.of(0));
         w.faults.unmountsFail = true;   // the workload (or a shell) keeps the slow holder's mount point busy
         w.runUntil(() -> false, 60 * MINUTE);
-        assertTrue(w.failures.stream().anyMatch(e -> e instanceof ClaimException c && c.kind() == ClaimException.Kind.FENCED),
+        assertTrue(w.processes.failures.stream().anyMatch(e -> e instanceof ClaimException c && c.kind() == ClaimException.Kind.FENCED),
                 "the slow holder was fenced");
         var attachments = w.ebs.volumes.get(volume).attachedNow();
         assertEquals(1, attachments.size());
@@ -73,7 +73,7 @@ class AwsSemanticsTest {
         w.ebs.createdVolumesToFail = 1;   // EC2: the volume could not be created (a KMS key it cannot use, capacity)
         w.group.setDesired(1);
         var node = only(w);
-        assertTrue(w.runUntil(() -> ready(node), 30 * MINUTE), () -> "not ready: " + w.failures.stream().limit(3).toList());
+        assertTrue(w.runUntil(() -> ready(node), 30 * MINUTE), () -> "not ready: " + w.processes.failures.stream().limit(3).toList());
         assertEquals(2, w.counters.volumesCreated, "a second volume under a new client token");
         var dead = w.ebs.volumes.values().stream().filter(v -> v.state.now() == VolumeState.ERROR).toList();
         assertEquals(1, dead.size());

@@ -75,19 +75,19 @@ class DayTwoSimTest {
         assertEquals(100, volume.sizeGiB);
         assertEquals(100, volume.fsSizeGiB);
 
-        w.volumeSizeGiB = 200;
-        int outcomes = w.outcomes.size();
-        w.startBerth(node);   // the next berth claim on this instance (a reboot, a re-run)
-        assertTrue(w.runUntil(() -> w.outcomes.size() > outcomes, 20 * MINUTE));
+        w.processes.volumeSizeGiB = 200;
+        int outcomes = w.processes.outcomes.size();
+        w.processes.startBerth(node);   // the next berth claim on this instance (a reboot, a re-run)
+        assertTrue(w.runUntil(() -> w.processes.outcomes.size() > outcomes, 20 * MINUTE));
         assertEquals(200, volume.sizeGiB, "ModifyVolume grew the volume");
         assertEquals(200, volume.fsSizeGiB, "the filesystem grew after the new size became usable");
 
-        w.volumeSizeGiB = 300;   // within six hours: EBS refuses, the claim goes on at 200 GiB
-        int again = w.outcomes.size();
-        w.startBerth(node);
-        assertTrue(w.runUntil(() -> w.outcomes.size() > again, 20 * MINUTE));
+        w.processes.volumeSizeGiB = 300;   // within six hours: EBS refuses, the claim goes on at 200 GiB
+        int again = w.processes.outcomes.size();
+        w.processes.startBerth(node);
+        assertTrue(w.runUntil(() -> w.processes.outcomes.size() > again, 20 * MINUTE));
         assertEquals(200, volume.sizeGiB);
-        assertTrue(w.failures.isEmpty(), () -> w.failures.toString());
+        assertTrue(w.processes.failures.isEmpty(), () -> w.processes.failures.toString());
         noViolations(w);
     }
 
@@ -97,8 +97,8 @@ class DayTwoSimTest {
         w.warmPool = new WarmPool(w);
         w.group.setDesired(2);
         assertTrue(w.runUntil(() -> allReady(w, 2), 60 * MINUTE));
-        assertEquals(2, w.outcomes.stream().filter(o -> o instanceof ClaimOutcome.Deferred).count(),
-                "each instance ran berth while warming and deferred: " + w.outcomes);
+        assertEquals(2, w.processes.outcomes.stream().filter(o -> o instanceof ClaimOutcome.Deferred).count(),
+                "each instance ran berth while warming and deferred: " + w.processes.outcomes);
         noViolations(w);
     }
 }

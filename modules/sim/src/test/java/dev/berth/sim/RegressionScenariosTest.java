@@ -100,8 +100,8 @@ class RegressionScenariosTest {
 
         var replacement = w.group.launch(old.zone);
         w.group.terminate(old, "instance refresh");
-        assertTrue(w.runUntil(() -> ready(replacement) || !w.failures.isEmpty(), 60 * MINUTE));
-        assertTrue(w.failures.isEmpty(), () -> "the claim failed: " + w.failures.getFirst().getMessage()
+        assertTrue(w.runUntil(() -> ready(replacement) || !w.processes.failures.isEmpty(), 60 * MINUTE));
+        assertTrue(w.processes.failures.isEmpty(), () -> "the claim failed: " + w.processes.failures.getFirst().getMessage()
                 + "\n" + String.join("\n", w.trace.steps.stream().map(TraceStep::render).toList()));
         assertTrue(ready(replacement));
         assertTrue(w.trace.steps.stream().anyMatch(t -> t.instance().equals(replacement.id) && t.result().contains("in use by " + old.id)),
@@ -294,7 +294,7 @@ class RegressionScenariosTest {
         var mover = moveToTheOtherZone(w, first);
         // a config below the volume's 500 GiB is refused before the move (ShrinkRefusedSimTest)
         mover.settingsOverride = withVolumeSize(w, 500);
-        assertTrue(w.runUntil(() -> ready(mover), 60 * MINUTE), () -> "moved: " + w.failures.stream().limit(3).toList());
+        assertTrue(w.runUntil(() -> ready(mover), 60 * MINUTE), () -> "moved: " + w.processes.failures.stream().limit(3).toList());
         assertEquals(500, w.ebs.volumes.get(slot(w, 0).volume().volumeId()).sizeGiB, "the snapshot's 500 GiB");
         noViolations(w);
     }
@@ -307,7 +307,7 @@ class RegressionScenariosTest {
         assertTrue(w.runUntil(() -> ready(first), 10 * MINUTE));
         var mover = moveToTheOtherZone(w, first);
         w.faults.crashAfterOp.put(mover.id, "ec2: create snapshot");
-        assertTrue(w.runUntil(() -> ready(mover), 60 * MINUTE), () -> "moved: " + w.failures.stream().limit(3).toList());
+        assertTrue(w.runUntil(() -> ready(mover), 60 * MINUTE), () -> "moved: " + w.processes.failures.stream().limit(3).toList());
         assertEquals(1, w.counters.crashes);
         assertEquals(1, w.counters.snapshots, "the re-run found the snapshot its crash left unrecorded");
         assertEquals(1, w.ebs.snapshots.size());
@@ -332,9 +332,9 @@ class RegressionScenariosTest {
         first.settingsOverride = seeded;
         w.runUntil(() -> ready(first), 20 * MINUTE);
         assertFalse(ready(first), "a blank device of a snapshot's volume stops berth");
-        var stop = w.failures.stream().filter(ClaimException.class::isInstance).map(ClaimException.class::cast)
+        var stop = w.processes.failures.stream().filter(ClaimException.class::isInstance).map(ClaimException.class::cast)
                 .filter(e -> e.kind() == ClaimException.Kind.DATA_SAFETY).findFirst().orElseThrow(() ->
-                        new AssertionError("no data-safety stop: " + w.failures.stream().limit(3).toList()));
+                        new AssertionError("no data-safety stop: " + w.processes.failures.stream().limit(3).toList()));
         assertTrue(stop.getMessage().contains("was created from snapshot snap-0blankseed"), stop.getMessage());
         assertTrue(stop.getMessage().contains("never makes a filesystem over a snapshot's data"), stop.getMessage());
         assertTrue(w.ebs.volumes.values().stream().allMatch(vol -> vol.formats == 0), "nothing was formatted");
@@ -349,7 +349,7 @@ class RegressionScenariosTest {
         assertTrue(w.runUntil(() -> w.counters.crashes == 1, 10 * MINUTE));
         var blank = w.ebs.volumes.values().iterator().next();
         var mover = moveToTheOtherZone(w, first);
-        assertTrue(w.runUntil(() -> ready(mover), 60 * MINUTE), () -> "moved: " + w.failures.stream().limit(3).toList());
+        assertTrue(w.runUntil(() -> ready(mover), 60 * MINUTE), () -> "moved: " + w.processes.failures.stream().limit(3).toList());
         assertEquals(0, w.counters.snapshots, "a blank volume is not worth a snapshot");
         assertEquals(mover.zone, slot(w, 0).volume().zone());
         assertEquals(1, w.ebs.volumes.get(slot(w, 0).volume().volumeId()).formats);
@@ -385,11 +385,11 @@ class RegressionScenariosTest {
                 w.settings.identity(), w.settings.whenFull(), w.settings.crossZone(), w.settings.waits(),
                 w.settings.envFile(), OptionalInt.of(0));
         w.scheduler.kill(waiter.berth);
-        w.startBerth(waiter);
+        w.processes.startBerth(waiter);
         assertTrue(w.runUntil(() -> ready(waiter), 60 * MINUTE));
         assertEquals(waiter.id, slot(w, 0).holder().instanceId());
         assertEquals(2, slot(w, 0).epoch(), "the forced claim raised the fencing epoch");
-        assertTrue(w.failures.stream().anyMatch(e -> e instanceof ClaimException c && c.kind() == ClaimException.Kind.FENCED),
+        assertTrue(w.processes.failures.stream().anyMatch(e -> e instanceof ClaimException c && c.kind() == ClaimException.Kind.FENCED),
                 "the slow holder's write at the stale epoch was rejected");
         assertTrue(slow.workloadSlot.isEmpty() && slow.state.now() == InstanceState.RUNNING, "the old holder stopped, alive");
         noViolations(w);
@@ -401,8 +401,8 @@ class RegressionScenariosTest {
         w.ebs.attachmentsHang = true;
         w.group.setDesired(1);
         var node = only(w);
-        assertTrue(w.runUntil(() -> !w.failures.isEmpty(), 60 * MINUTE));
-        var failure = w.failures.getFirst();
+        assertTrue(w.runUntil(() -> !w.processes.failures.isEmpty(), 60 * MINUTE));
+        var failure = w.processes.failures.getFirst();
         var volume = w.ebs.volumes.keySet().iterator().next();
         assertInstanceOf(ClaimException.class, failure);
         assertEquals(ClaimException.Kind.TIMEOUT, ((ClaimException) failure).kind());

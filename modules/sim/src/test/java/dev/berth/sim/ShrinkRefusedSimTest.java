@@ -16,8 +16,8 @@ class ShrinkRefusedSimTest {
     private static final long MINUTE = 60_000;
 
     private static ConfigException refusal(World w, int before) {
-        assertTrue(w.runUntil(() -> w.failures.size() > before, 10 * MINUTE), "the claim must fail");
-        var e = w.failures.get(before);
+        assertTrue(w.runUntil(() -> w.processes.failures.size() > before, 10 * MINUTE), "the claim must fail");
+        var e = w.processes.failures.get(before);
         assertTrue(e instanceof ConfigException, () -> "a configuration error (exit 2), not " + e);
         return (ConfigException) e;
     }
@@ -33,14 +33,14 @@ class ShrinkRefusedSimTest {
         var w = world(1, 21);
         w.group.setDesired(1);
         var node = only(w);
-        node.settingsOverride = World.withVolumeSize(w.settings, 200);
+        node.settingsOverride = BerthProcesses.withVolumeSize(w.settings, 200);
         assertTrue(w.runUntil(() -> ready(node), 10 * MINUTE));
         var before = slot(w, 0);
         var volumeId = before.volume().volumeId();
 
-        node.settingsOverride = World.withVolumeSize(w.settings, 100);
-        int failures = w.failures.size();
-        w.startBerth(node);   // a re-run beside the running workload, after someone lowered volume.sizeGiB
+        node.settingsOverride = BerthProcesses.withVolumeSize(w.settings, 100);
+        int failures = w.processes.failures.size();
+        w.processes.startBerth(node);   // a re-run beside the running workload, after someone lowered volume.sizeGiB
         var e = refusal(w, failures);
         for (var part : new String[] {"volume.sizeGiB is 100 GiB", volumeId, "slot 0", "200 GiB", "cannot shrink",
                 "at least 200"}) {
@@ -59,7 +59,7 @@ class ShrinkRefusedSimTest {
         var w = world(1, 22);
         w.group.setDesired(1);
         var first = only(w);
-        first.settingsOverride = World.withVolumeSize(w.settings, 200);
+        first.settingsOverride = BerthProcesses.withVolumeSize(w.settings, 200);
         assertTrue(w.runUntil(() -> ready(first), 10 * MINUTE));
         var volumeId = slot(w, 0).volume().volumeId();
         long epoch = slot(w, 0).epoch();
@@ -69,8 +69,8 @@ class ShrinkRefusedSimTest {
 
         w.group.desired = 1;
         var replacement = w.group.launch(first.zone);
-        replacement.settingsOverride = World.withVolumeSize(w.settings, 100);
-        var e = refusal(w, w.failures.size());
+        replacement.settingsOverride = BerthProcesses.withVolumeSize(w.settings, 100);
+        var e = refusal(w, w.processes.failures.size());
         assertTrue(e.getMessage().contains("let the slot go again"), e::getMessage);
         var after = slot(w, 0);
         assertNull(after.holder(), "the slot is free again, not held by a claim that cannot finish");
@@ -81,7 +81,7 @@ class ShrinkRefusedSimTest {
         assertEquals(1, w.ebs.volumes.size(), "no new volume");
         assertEquals(200, w.ebs.volumes.get(volumeId).sizeGiB);
 
-        replacement.settingsOverride = World.withVolumeSize(w.settings, 200);   // the operator raises it; berth retries
+        replacement.settingsOverride = BerthProcesses.withVolumeSize(w.settings, 200);   // the operator raises it; berth retries
         assertTrue(w.runUntil(() -> ready(replacement), 30 * MINUTE));
         assertEquals(volumeId, slot(w, 0).volume().volumeId(), "the slot's own volume, with its data");
         onlyTheConfigErrorIsReported(w);
