@@ -1,6 +1,7 @@
 package dev.berth.cli;
 
 import jakarta.inject.Singleton;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -9,11 +10,17 @@ import picocli.CommandLine.Option;
 @Singleton
 @Command(name = "berth", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Gives every node of an autoscaled fleet its own slot: the same data volume and the same identity"
-                + " across instance replacements, decided by compare-and-set on a linearizable store.",
-        subcommands = {ClaimCommand.class, KeeperCommand.class, SimulateCommand.class, StoreCommand.class, DeviceCommand.class,
-                IdentityCommand.class, IamPolicyCommand.class, PluginsCommand.class, SnapshotCommand.class,
-                StatusCommand.class, GcCommand.class, ReleaseCommand.class})
+                + " across instance replacements, decided by compare-and-set on a linearizable store.")
 final class BerthCommand {
+
+    /**
+     * The subcommands, in the order {@code berth --help} lists them. Added by {@link Main} (not named in
+     * {@code @Command}, which would make picocli build all their models for {@code berth --help} too: see
+     * {@link QuickAnswer}).
+     */
+    static final List<Class<?>> SUBCOMMANDS = List.of(ClaimCommand.class, KeeperCommand.class, SimulateCommand.class,
+            StoreCommand.class, DeviceCommand.class, IdentityCommand.class, IamPolicyCommand.class, PluginsCommand.class,
+            SnapshotCommand.class, StatusCommand.class, GcCommand.class, ReleaseCommand.class);
 
     /** Read by {@link Main} before parsing ({@link LogFormat#of}); declared here so that every command accepts it. */
     @Option(names = "--log-format", scope = CommandLine.ScopeType.INHERIT, paramLabel = "text|json",
@@ -26,11 +33,8 @@ final class BerthCommand {
     static final class Format implements CommandLine.ITypeConverter<LogFormat> {
         @Override
         public LogFormat convert(String value) {
-            return switch (value.trim().toLowerCase(java.util.Locale.ROOT)) {
-                case "text" -> LogFormat.TEXT;
-                case "json" -> LogFormat.JSON;
-                default -> throw new CommandLine.TypeConversionException("'" + value + "' is not a log format: use text or json");
-            };
+            return LogFormat.named(value).orElseThrow(
+                    () -> new CommandLine.TypeConversionException("'" + value + "' is not a log format: use text or json"));
         }
     }
 }

@@ -16,9 +16,14 @@ public final class Main {
 
     /** Runs one berth command line and returns its exit code. */
     static int run(Console console, String... args) {
+        var logFormatEnv = java.util.Optional.ofNullable(System.getenv(LogFormat.ENV));
+        var quick = QuickAnswer.answer(console, args, logFormatEnv);
+        if (quick.isPresent()) {
+            return quick.getAsInt();
+        }
         // avaje-inject logs its wiring at INFO; an operator's terminal is not the place for it.
         java.util.logging.Logger.getLogger("io.avaje.inject").setLevel(java.util.logging.Level.WARNING);
-        console.logFormat(LogFormat.of(args, java.util.Optional.ofNullable(System.getenv(LogFormat.ENV))));
+        console.logFormat(LogFormat.of(args, logFormatEnv));
         var root = java.util.logging.Logger.getLogger("");
         var handlers = root.getHandlers();
         var json = console.logFormat() == LogFormat.JSON ? new JsonLogHandler(console.err()) : null;
@@ -43,6 +48,9 @@ public final class Main {
     private static int execute(Console console, String... args) {
         try (var scope = BeanScope.builder().bean(Console.class, console).build()) {
             var cli = new CommandLine(scope.get(BerthCommand.class), new Factory(scope));
+            for (var type : BerthCommand.SUBCOMMANDS) {
+                cli.addSubcommand(scope.get(type));
+            }
             cli.setOut(new java.io.PrintWriter(console.out(), true));
             cli.setErr(new java.io.PrintWriter(console.err(), true));
             cli.setParameterExceptionHandler((e, a) -> {
