@@ -1,21 +1,38 @@
 package dev.berth.cli;
 
+import io.avaje.jsonb.Jsonb;
 import dev.berth.cli.iam.PolicyDocument;
+import io.avaje.jsonb.Jsonb;
 import dev.berth.core.claim.FullPolicy;
+import io.avaje.jsonb.Jsonb;
 import dev.berth.core.claim.NetworkSettings;
+import io.avaje.jsonb.Jsonb;
 import dev.berth.spi.BerthException;
+import io.avaje.jsonb.Jsonb;
 import dev.berth.spi.ClaimStoreFactory;
+import io.avaje.jsonb.Jsonb;
 import dev.berth.spi.KeyProviderFactory;
+import io.avaje.jsonb.Jsonb;
 import dev.berth.spi.PermissionRequest;
+import io.avaje.jsonb.Jsonb;
 import dev.berth.spi.PermissionRequest.Use;
+import io.avaje.jsonb.Jsonb;
 import dev.berth.spi.UriQuery;
+import io.avaje.jsonb.Jsonb;
 import jakarta.inject.Singleton;
+import io.avaje.jsonb.Jsonb;
 import java.nio.file.Path;
+import io.avaje.jsonb.Jsonb;
 import java.util.ArrayList;
+import io.avaje.jsonb.Jsonb;
 import java.util.EnumSet;
+import io.avaje.jsonb.Jsonb;
 import java.util.Optional;
+import io.avaje.jsonb.Jsonb;
 import java.util.concurrent.Callable;
+import io.avaje.jsonb.Jsonb;
 import picocli.CommandLine.Command;
+import io.avaje.jsonb.Jsonb;
 import picocli.CommandLine.Option;
 
 /**
@@ -39,10 +56,12 @@ final class IamPolicyCommand implements Callable<Integer> {
 
     private final Console console;
     private final BerthHome home;
+    private final Jsonb jsonb;
 
-    IamPolicyCommand(Console console, BerthHome home) {
+    IamPolicyCommand(Console console, BerthHome home, Jsonb jsonb) {
         this.console = console;
         this.home = home;
+        this.jsonb = jsonb;
     }
 
     @Override
@@ -68,7 +87,7 @@ final class IamPolicyCommand implements Callable<Integer> {
             throw new UsageException(e.getMessage());
         }
         try {
-            console.out().println(new PolicyDocument(parts).json());
+            console.out().println(new PolicyDocument(parts).json(jsonb));
         } catch (BerthException e) {
             console.err().println("berth iam-policy: failed: " + e.getMessage());
             return ExitCodes.FAILED;

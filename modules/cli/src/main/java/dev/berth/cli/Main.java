@@ -3,6 +3,7 @@ package dev.berth.cli;
 import dev.berth.spi.BerthException;
 import dev.berth.spi.ConfigException;
 import io.avaje.inject.BeanScope;
+import io.avaje.jsonb.Jsonb;
 import picocli.CommandLine;
 
 /** The entry point: wires the commands (avaje-inject), parses the flags (picocli), maps errors to exit codes. */
@@ -24,9 +25,13 @@ public final class Main {
         // avaje-inject logs its wiring at INFO; an operator's terminal is not the place for it.
         java.util.logging.Logger.getLogger("io.avaje.inject").setLevel(java.util.logging.Level.WARNING);
         console.logFormat(LogFormat.of(args, logFormatEnv));
+        // The run's one Jsonb (avaje-jsonb's defaults and the generated adapters): the commands get it injected, the
+        // JSON log lines are written with it.
+        var jsonb = Jsonb.builder().build();
+        console.jsonLines(jsonb.type(Object.class));
         var root = java.util.logging.Logger.getLogger("");
         var handlers = root.getHandlers();
-        var json = console.logFormat() == LogFormat.JSON ? new JsonLogHandler(console.err()) : null;
+        var json = console.logFormat() == LogFormat.JSON ? new JsonLogHandler(console.err(), console.jsonLines()) : null;
         if (json != null) {   // every stderr line one JSON object: the JDK's text console handler steps aside
             for (var h : handlers) {
                 root.removeHandler(h);
@@ -34,7 +39,7 @@ public final class Main {
             root.addHandler(json);
         }
         try {
-            return execute(console, args);
+            return execute(console, jsonb, args);
         } finally {
             if (json != null) {
                 root.removeHandler(json);
@@ -45,8 +50,8 @@ public final class Main {
         }
     }
 
-    private static int execute(Console console, String... args) {
-        try (var scope = BeanScope.builder().bean(Console.class, console).build()) {
+    private static int execute(Console console, Jsonb jsonb, String... args) {
+        try (var scope = BeanScope.builder().bean(Console.class, console).bean(Jsonb.class, jsonb).build()) {
             var cli = new CommandLine(scope.get(BerthCommand.class), new Factory(scope));
             for (var type : BerthCommand.SUBCOMMANDS) {
                 cli.addSubcommand(scope.get(type));

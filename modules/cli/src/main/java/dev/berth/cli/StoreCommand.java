@@ -1,23 +1,42 @@
 package dev.berth.cli;
 
+import io.avaje.jsonb.Jsonb;
 import dev.berth.core.plugin.Plugins;
+import io.avaje.jsonb.Jsonb;
 import dev.berth.spi.BerthException;
+import io.avaje.jsonb.Jsonb;
 import dev.berth.spi.ClaimStoreFactory;
+import io.avaje.jsonb.Jsonb;
 import dev.berth.spi.PluginConfig;
+import io.avaje.jsonb.Jsonb;
 import dev.berth.spi.Redaction;
+import io.avaje.jsonb.Jsonb;
 import dev.berth.storecheck.HistoryCheck;
+import io.avaje.jsonb.Jsonb;
 import dev.berth.storecheck.StoreCheck;
+import io.avaje.jsonb.Jsonb;
 import dev.berth.storecheck.history.Verdict;
+import io.avaje.jsonb.Jsonb;
 import jakarta.inject.Singleton;
+import io.avaje.jsonb.Jsonb;
 import java.net.URI;
+import io.avaje.jsonb.Jsonb;
 import java.net.URISyntaxException;
+import io.avaje.jsonb.Jsonb;
 import java.nio.file.Path;
+import io.avaje.jsonb.Jsonb;
 import java.util.Optional;
+import io.avaje.jsonb.Jsonb;
 import java.util.UUID;
+import io.avaje.jsonb.Jsonb;
 import java.util.concurrent.Callable;
+import io.avaje.jsonb.Jsonb;
 import java.util.stream.Collectors;
+import io.avaje.jsonb.Jsonb;
 import picocli.CommandLine.Command;
+import io.avaje.jsonb.Jsonb;
 import picocli.CommandLine.Mixin;
+import io.avaje.jsonb.Jsonb;
 import picocli.CommandLine.Option;
 
 /** {@code berth store check}: is this store safe to decide claims on? */
@@ -103,10 +122,12 @@ final class StoreCommand {
 
         private final Console console;
         private final BerthHome home;
+        private final Jsonb jsonb;
 
-        Bench(Console console, BerthHome home) {
+        Bench(Console console, BerthHome home, Jsonb jsonb) {
             this.console = console;
             this.home = home;
+            this.jsonb = jsonb;
         }
 
         @Override
@@ -123,7 +144,7 @@ final class StoreCommand {
             try {
                 var prefix = "berth-store-bench/" + UUID.randomUUID().toString().substring(0, 8) + "/";
                 var result = StoreBench.run(stores, prefix, claims, threads, slots, how);
-                console.out().println(json ? result.json() : result.line());
+                console.out().println(json ? result.json(jsonb) : result.line());
             } finally {
                 stores.forEach(dev.berth.spi.ClaimStore::close);
             }
@@ -157,10 +178,12 @@ final class StoreCommand {
 
         private final Console console;
         private final BerthHome home;
+        private final Jsonb jsonb;
 
-        Check(Console console, BerthHome home) {
+        Check(Console console, BerthHome home, Jsonb jsonb) {
             this.console = console;
             this.home = home;
+            this.jsonb = jsonb;
         }
 
         @Override
@@ -183,7 +206,7 @@ final class StoreCommand {
                 checked.ifPresent(c -> fields.putAll(c.verdict().fields()));
                 fields.put("summary", summary);
                 console.out().println(!json ? summary : Verdict.json(fields));
-                new StoreVerdict(safe, System.currentTimeMillis(), summary).save(claimStore);
+                new StoreVerdict(safe, System.currentTimeMillis(), summary).save(claimStore, jsonb);
                 return safe ? ExitCodes.OK : ExitCodes.FAILED;
             }
         }
