@@ -197,10 +197,16 @@ final class EtcdHttp implements AutoCloseable {
     }
 
     private GatewayConnections.Answer send(URI endpoint, String path, byte[] body, Kind kind, String auth, Duration bound,
-                                      String operation, String key) throws Unanswered {
+                                      String operation, String key) throws Unanswered, Refused {
         sent[kind.ordinal()].increment();
         try {
             return client.post(endpoint, path, body, auth, bound);
+        } catch (javax.net.ssl.SSLHandshakeException e) {
+            // asking again will not help: the member's certificate is not one this store trusts
+            throw new Refused(new StoreException("etcd at " + settings.describe() + " (endpoint " + hostPort(endpoint)
+                    + "): the TLS handshake failed for " + operation + " of '" + key + "' (" + e.getMessage() + "); check"
+                    + " that the setting caFile holds the CA that signed the member's certificate and that the store URI"
+                    + " names the member as its certificate does", false, e));
         } catch (IOException e) {
             throw new Unanswered(EtcdFailures.unanswered(settings.describe(), hostPort(endpoint), operation, key, e,
                     bound.toMillis()), EtcdFailures.notSent(e));

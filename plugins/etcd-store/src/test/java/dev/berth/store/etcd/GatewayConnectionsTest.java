@@ -2,6 +2,7 @@ package dev.berth.store.etcd;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -15,11 +16,18 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.util.List;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The gateway transport against a scripted HTTP/1.1 server on 127.0.0.1 (no etcd needed). */
 class GatewayConnectionsTest {
@@ -161,6 +169,62 @@ class GatewayConnectionsTest {
             var e = assertThrows(IOException.class, () -> client.post(URI.create("http://127.0.0.1:" + port), "/v3/kv/range",
                     json("{}"), null, Duration.ofSeconds(1)));
             assertTrue(e instanceof ConnectException && EtcdFailures.notSent(e), e.toString());
+        }
+    }
+
+    /** keytool's exit code and output, for a failing message. */
+    private static void keytool(Path dir, String... args) throws Exception {
+        var command = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "keytool").toString()));
+        command.addAll(List.of(args));
+        var process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+        var said = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, process.exitValue(), said);
+    }
+
+    @Test
+    void anHttpsMemberIsTrustedThroughTheCaFileAndCheckedForItsName(@TempDir Path dir) throws Exception {
+        keytool(dir, "-genkeypair", "-alias", "etcd", "-keyalg", "EC", "-dname", "CN=etcd", "-ext", "san=ip:127.0.0.1",
+                "-validity", "2", "-keystore", "member.p12", "-storepass", "changeit");
+        keytool(dir, "-exportcert", "-rfc", "-alias", "etcd", "-keystore", "member.p12", "-storepass", "changeit",
+                "-file", "ca.pem");
+        var keys = KeyStore.getInstance("PKCS12");
+        try (var in = Files.newInputStream(dir.resolve("member.p12"))) {
+            keys.load(in, "changeit".toCharArray());
+        }
+        var managers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        managers.init(keys, "changeit".toCharArray());
+        var context = SSLContext.getInstance("TLS");
+        context.init(managers.getKeyManagers(), null, null);
+        try (var server = context.getServerSocketFactory().createServerSocket(0)) {
+            var served = new AtomicInteger();
+            Thread.ofPlatform().daemon().start(() -> {
+                while (!server.isClosed()) {
+                    try (var socket = server.accept()) {
+                        var in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1));
+                        while (request(in)) {
+                            answer(socket.getOutputStream(), "{\"header\":{\"revision\":\"7\"},\"count\":\"0\"}");
+                            served.incrementAndGet();
+                        }
+                    } catch (IOException e) {
+                        // a client that did not trust us, or the end
+                    }
+                }
+            });
+            var config = new dev.berth.spi.PluginConfig("store", java.util.Map.of("caFile", dir.resolve("ca.pem").toString(),
+                    "timeoutMillis", "3000"));
+            int port = server.getLocalPort();
+            try (var store = new EtcdClaimStoreFactory().open(URI.create("etcd://127.0.0.1:" + port + "/x?tls=true"), config)) {
+                assertTrue(store.get("k").isEmpty());
+                assertTrue(store.get("k").isEmpty());
+            }
+            assertEquals(2, served.get());
+            // the same member under a name its certificate does not carry: refused, like any https client does
+            try (var store = new EtcdClaimStoreFactory().open(URI.create("etcd://localhost:" + port + "/x?tls=true"), config)) {
+                var e = assertThrows(dev.berth.spi.StoreException.class, () -> store.get("k"));
+                assertTrue(e.getMessage().contains("localhost:" + port) && e.getMessage().contains("caFile"), e.getMessage());
+                assertFalse(e.retryable(), "a certificate the store does not trust is not a passing failure");
+            }
         }
     }
 }
