@@ -22,6 +22,33 @@ final class BerthCommand {
             StoreCommand.class, DeviceCommand.class, IdentityCommand.class, IamPolicyCommand.class, PluginsCommand.class,
             SnapshotCommand.class, StatusCommand.class, GcCommand.class, ReleaseCommand.class);
 
+    /**
+     * The subcommands a command line needs in picocli's tree: the one it names first ({@code berth claim ...},
+     * {@code berth --log-format json status ...}), so that picocli builds that model only; all of them when it names
+     * none or starts with another option, so that picocli's own answers (a missing or misspelled subcommand, with
+     * its suggestions) stay what they were.
+     */
+    static List<Class<?>> needed(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            var arg = args[i];
+            if (arg.equals("--log-format")) {
+                i++;
+            } else if (!arg.startsWith("--log-format=")) {
+                if (arg.startsWith("-")) {
+                    return SUBCOMMANDS;
+                }
+                for (var type : SUBCOMMANDS) {
+                    var command = type.getAnnotation(Command.class);
+                    if (command.name().equals(arg) || List.of(command.aliases()).contains(arg)) {
+                        return List.of(type);
+                    }
+                }
+                return SUBCOMMANDS;
+            }
+        }
+        return SUBCOMMANDS;
+    }
+
     /** Read by {@link Main} before parsing ({@link LogFormat#of}); declared here so that every command accepts it. */
     @Option(names = "--log-format", scope = CommandLine.ScopeType.INHERIT, paramLabel = "text|json",
             defaultValue = "${env:BERTH_LOG_FORMAT:-text}", converter = BerthCommand.Format.class,

@@ -17,6 +17,14 @@ public final class Main {
 
     /** Runs one berth command line and returns its exit code. */
     static int run(Console console, String... args) {
+        return run(console, BerthCommand.needed(args), args);
+    }
+
+    /**
+     * Runs one berth command line with only {@code subcommands} in picocli's tree: the one the line names (one
+     * model to build instead of twelve, each a few hundred reflective calls), or all of them.
+     */
+    static int run(Console console, java.util.List<Class<?>> subcommands, String... args) {
         var logFormatEnv = java.util.Optional.ofNullable(System.getenv(LogFormat.ENV));
         var quick = QuickAnswer.answer(console, args, logFormatEnv);
         if (quick.isPresent()) {
@@ -39,7 +47,7 @@ public final class Main {
             root.addHandler(json);
         }
         try {
-            return execute(console, jsonb, args);
+            return execute(console, jsonb, subcommands, args);
         } finally {
             if (json != null) {
                 root.removeHandler(json);
@@ -50,10 +58,10 @@ public final class Main {
         }
     }
 
-    private static int execute(Console console, Jsonb jsonb, String... args) {
+    private static int execute(Console console, Jsonb jsonb, java.util.List<Class<?>> subcommands, String... args) {
         try (var scope = BeanScope.builder().bean(Console.class, console).bean(Jsonb.class, jsonb).build()) {
             var cli = new CommandLine(scope.get(BerthCommand.class), new Factory(scope));
-            for (var type : BerthCommand.SUBCOMMANDS) {
+            for (var type : subcommands) {
                 cli.addSubcommand(scope.get(type));
             }
             cli.setOut(new java.io.PrintWriter(console.out(), true));
