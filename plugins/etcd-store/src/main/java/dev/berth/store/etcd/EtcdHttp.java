@@ -207,6 +207,11 @@ final class EtcdHttp implements AutoCloseable {
                     + "): the TLS handshake failed for " + operation + " of '" + key + "' (" + e.getMessage() + "); check"
                     + " that the setting caFile holds the CA that signed the member's certificate and that the store URI"
                     + " names the member as its certificate does", false, e));
+        } catch (java.nio.channels.ClosedByInterruptException e) {
+            // the calling thread was interrupted (its connection is closed with it): no other member is asked
+            Thread.currentThread().interrupt();
+            throw new StoreException("interrupted during " + operation + " of '" + key + "' on " + settings.describe()
+                    + " (a write may or may not have happened: re-read before deciding)", true, e);
         } catch (IOException e) {
             throw new Unanswered(EtcdFailures.unanswered(settings.describe(), hostPort(endpoint), operation, key, e,
                     bound.toMillis()), EtcdFailures.notSent(e));

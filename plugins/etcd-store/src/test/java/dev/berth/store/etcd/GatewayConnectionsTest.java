@@ -172,6 +172,37 @@ class GatewayConnectionsTest {
         }
     }
 
+    @Test
+    void anInterruptedCallEndsAtOnceAndSaysSo() throws Exception {
+        try (var server = new Scripted((n, socket, in, out) -> {
+            request(in);
+            Thread.sleep(10_000);
+        })) {
+            var config = new dev.berth.spi.PluginConfig("store", java.util.Map.of("timeoutMillis", "8000"));
+            int port = server.server.getLocalPort();
+            try (var store = new EtcdClaimStoreFactory().open(URI.create("etcd://127.0.0.1:" + port + "/x"), config)) {
+                var failure = new java.util.concurrent.atomic.AtomicReference<Throwable>();
+                var caller = Thread.ofPlatform().start(() -> {
+                    try {
+                        store.get("k");
+                    } catch (Throwable t) {
+                        failure.set(t);
+                    }
+                });
+                while (server.accepted.get() == 0) {
+                    Thread.sleep(10);
+                }
+                long started = System.nanoTime();
+                caller.interrupt();
+                caller.join(3_000);
+                assertFalse(caller.isAlive(), "the call did not end on interrupt");
+                assertTrue((System.nanoTime() - started) / 1_000_000 < 2_000);
+                assertTrue(failure.get() instanceof dev.berth.spi.StoreException e && e.getMessage().contains("interrupted"),
+                        String.valueOf(failure.get()));
+            }
+        }
+    }
+
     /** keytool's exit code and output, for a failing message. */
     private static void keytool(Path dir, String... args) throws Exception {
         var command = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "keytool").toString()));
