@@ -1,38 +1,22 @@
 package dev.berth.cli;
 
-import io.avaje.jsonb.Jsonb;
 import dev.berth.cli.iam.PolicyDocument;
-import io.avaje.jsonb.Jsonb;
 import dev.berth.core.claim.FullPolicy;
-import io.avaje.jsonb.Jsonb;
 import dev.berth.core.claim.NetworkSettings;
-import io.avaje.jsonb.Jsonb;
 import dev.berth.spi.BerthException;
-import io.avaje.jsonb.Jsonb;
 import dev.berth.spi.ClaimStoreFactory;
-import io.avaje.jsonb.Jsonb;
 import dev.berth.spi.KeyProviderFactory;
-import io.avaje.jsonb.Jsonb;
 import dev.berth.spi.PermissionRequest;
-import io.avaje.jsonb.Jsonb;
 import dev.berth.spi.PermissionRequest.Use;
-import io.avaje.jsonb.Jsonb;
 import dev.berth.spi.UriQuery;
 import io.avaje.jsonb.Jsonb;
 import jakarta.inject.Singleton;
-import io.avaje.jsonb.Jsonb;
 import java.nio.file.Path;
-import io.avaje.jsonb.Jsonb;
 import java.util.ArrayList;
-import io.avaje.jsonb.Jsonb;
 import java.util.EnumSet;
-import io.avaje.jsonb.Jsonb;
 import java.util.Optional;
-import io.avaje.jsonb.Jsonb;
 import java.util.concurrent.Callable;
-import io.avaje.jsonb.Jsonb;
 import picocli.CommandLine.Command;
-import io.avaje.jsonb.Jsonb;
 import picocli.CommandLine.Option;
 
 /**

@@ -1,42 +1,24 @@
 package dev.berth.cli;
 
-import io.avaje.jsonb.Jsonb;
 import dev.berth.core.plugin.Plugins;
-import io.avaje.jsonb.Jsonb;
 import dev.berth.spi.BerthException;
-import io.avaje.jsonb.Jsonb;
 import dev.berth.spi.ClaimStoreFactory;
-import io.avaje.jsonb.Jsonb;
 import dev.berth.spi.PluginConfig;
-import io.avaje.jsonb.Jsonb;
 import dev.berth.spi.Redaction;
-import io.avaje.jsonb.Jsonb;
 import dev.berth.storecheck.HistoryCheck;
-import io.avaje.jsonb.Jsonb;
 import dev.berth.storecheck.StoreCheck;
-import io.avaje.jsonb.Jsonb;
 import dev.berth.storecheck.history.Verdict;
 import io.avaje.jsonb.Jsonb;
 import jakarta.inject.Singleton;
-import io.avaje.jsonb.Jsonb;
 import java.net.URI;
-import io.avaje.jsonb.Jsonb;
 import java.net.URISyntaxException;
-import io.avaje.jsonb.Jsonb;
 import java.nio.file.Path;
-import io.avaje.jsonb.Jsonb;
 import java.util.Optional;
-import io.avaje.jsonb.Jsonb;
 import java.util.UUID;
-import io.avaje.jsonb.Jsonb;
 import java.util.concurrent.Callable;
-import io.avaje.jsonb.Jsonb;
 import java.util.stream.Collectors;
-import io.avaje.jsonb.Jsonb;
 import picocli.CommandLine.Command;
-import io.avaje.jsonb.Jsonb;
 import picocli.CommandLine.Mixin;
-import io.avaje.jsonb.Jsonb;
 import picocli.CommandLine.Option;
 
 /** {@code berth store check}: is this store safe to decide claims on? */
