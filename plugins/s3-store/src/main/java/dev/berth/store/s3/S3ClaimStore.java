@@ -67,6 +67,8 @@ final class S3ClaimStore implements ClaimStore {
     private static final int READ_ATTEMPTS = 5;
     private static final int HINTS_MAX = 10_000;
     private static final int SEEN_MAX = 20_000;
+    /** How old a value without a hint must be before a reader keeps the hint for it (its writer had time to). */
+    private volatile java.time.Duration hintSettle = java.time.Duration.ofSeconds(30);
     private static final System.Logger LOG = System.getLogger(S3ClaimStore.class.getName());
 
     private final S3Settings settings;
@@ -88,6 +90,12 @@ final class S3ClaimStore implements ClaimStore {
         this.settings = settings;
         this.s3 = s3;
         this.layout = new S3Layout(settings.root());
+    }
+
+    /** For tests: how old a value without a hint must be before a listing keeps its hint (30 s). */
+    S3ClaimStore hintSettle(java.time.Duration settle) {
+        this.hintSettle = settle;
+        return this;
     }
 
     static S3ClaimStore open(S3Settings settings) {
@@ -215,7 +223,11 @@ final class S3ClaimStore implements ClaimStore {
                 continue;   // a tombstone: the key is absent
             }
             var derived = hintOf.apply(value.get().value());
-            S3Layout.version(value.get().version()).ifPresent(sequence -> keepHint(top.key(), sequence, derived));
+            // a young value's own writer is likely still about to write its hint: only an older one is healed
+            boolean settled = top.lastModified() == null || top.lastModified().isBefore(Instant.now().minus(hintSettle));
+            if (settled) {
+                S3Layout.version(value.get().version()).ifPresent(sequence -> keepHint(top.key(), sequence, derived));
+            }
             result.add(new Hinted(top.key(), value.get().version(), derived, value));
         }
         return result;
@@ -269,7 +281,7 @@ final class S3ClaimStore implements ClaimStore {
     }
 
     /** A key's highest sequence object as a LIST shows it. */
-    private record Top(String key, long sequence, long size) {
+    private record Top(String key, long sequence, long size, Instant lastModified) {
     }
 
     /** Every key under {@code prefix} with its highest sequence, from one strongly consistent LIST of the prefix. */
@@ -291,7 +303,8 @@ final class S3ClaimStore implements ClaimStore {
                         + " its layout <key>/v/<20-digit sequence>; move it out of '" + settings.root() + "' (berth"
                         + " never overwrites it)", false));
                 if (entry.key().startsWith(prefix)) {
-                    var top = new Top(entry.key(), entry.sequence(), object.size() == null ? 0 : object.size());
+                    var top = new Top(entry.key(), entry.sequence(), object.size() == null ? 0 : object.size(),
+                            object.lastModified());
                     highest.merge(entry.key(), top, (a, b) -> a.sequence() >= b.sequence() ? a : b);
                 }
             }

@@ -72,7 +72,12 @@ class S3HintedListingTest {
             var three = writer.get("slots/3").orElseThrow();
             writer.compareAndSet("slots/3", three.version(), bytes("old berth"));   // an older berth: no hint
             writer.putIfAbsent("slots/10", bytes("v10"));                          // no hint at all
-            try (var cold = server.open(server.config(), prefix)) {
+            try (var young = server.open(server.config(), prefix)) {
+                var cost = cost(young, () -> young.listHinted("slots/", HINT_OF));
+                assertEquals(2, cost.reads(), "values without a hint are read: " + cost);
+                assertEquals(0, cost.writes(), "but a young value's hint is left to its writer: " + cost);
+            }
+            try (var cold = server.open(server.config(), prefix).hintSettle(java.time.Duration.ZERO)) {
                 var listed = new Object() {
                     List<Hinted> result;
                 };
