@@ -5,19 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.core.store.FileClaimStore;
-import dev.berth.spi.ClaimStore;
-import dev.berth.spi.DeleteResult;
-import dev.berth.spi.Hinted;
-import dev.berth.spi.Versioned;
-import dev.berth.spi.WriteResult;
 import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Function;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,71 +18,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SlotRepositoryIndexTest {
 
-    /** A real file store that keeps the writers' hints and lists them without values, counting its reads. */
-    private static final class HintsOnly implements ClaimStore {
-        private final ClaimStore store;
-        private final Map<String, String> hints = new HashMap<>();
-        final AtomicInteger reads = new AtomicInteger();
-
-        HintsOnly(ClaimStore store) {
-            this.store = store;
-        }
-
-        @Override
-        public List<Hinted> listHinted(String prefix, Function<byte[], String> hintOf) {
-            return store.list(prefix).stream().map(v -> new Hinted(v.key(), v.version(),
-                    hints.getOrDefault(v.key() + "@" + v.version(), hintOf.apply(v.value())), Optional.empty())).toList();
-        }
-
-        @Override
-        public Optional<Versioned> get(String key) {
-            reads.incrementAndGet();
-            return store.get(key);
-        }
-
-        @Override
-        public List<Versioned> list(String prefix) {
-            throw new AssertionError("a claim's listing must not read every value");
-        }
-
-        @Override
-        public WriteResult putIfAbsent(String key, byte[] value) {
-            return store.putIfAbsent(key, value);
-        }
-
-        @Override
-        public WriteResult putIfAbsent(String key, byte[] value, String hint) {
-            return kept(key, hint, store.putIfAbsent(key, value));
-        }
-
-        @Override
-        public WriteResult compareAndSet(String key, String expectedVersion, byte[] value) {
-            return store.compareAndSet(key, expectedVersion, value);
-        }
-
-        @Override
-        public WriteResult compareAndSet(String key, String expectedVersion, byte[] value, String hint) {
-            return kept(key, hint, store.compareAndSet(key, expectedVersion, value));
-        }
-
-        private WriteResult kept(String key, String hint, WriteResult result) {
-            if (result instanceof dev.berth.spi.Written w) {
-                hints.put(key + "@" + w.version(), hint);
-            }
-            return result;
-        }
-
-        @Override
-        public DeleteResult deleteIfVersion(String key, String expectedVersion) {
-            return store.deleteIfVersion(key, expectedVersion);
-        }
-
-        @Override
-        public String describe() {
-            return "hints-only " + store.describe();
-        }
-    }
-
     private static final SlotRepository.CallWrapper DIRECT = new SlotRepository.CallWrapper() {
         @Override
         public <T> T call(String what, Supplier<T> call) {
@@ -103,7 +27,7 @@ class SlotRepositoryIndexTest {
 
     @Test
     void theIndexIsSummariesAndOneReadCompletesTheSlotTried(@TempDir Path dir) {
-        var store = new HintsOnly(FileClaimStore.open(dir));
+        var store = new HintsOnlyStore(FileClaimStore.open(dir));
         var slots = new SlotRepository(store, new SlotKeys("lab"), new SlotCodec(), DIRECT);
         for (int n = 0; n < 20; n++) {
             var record = SlotRecord.fresh("lab", n);
@@ -133,11 +57,11 @@ class SlotRepositoryIndexTest {
     @Test
     void aSlotWhoseHintCannotBeTrustedOrIsDistrustedIsReadInFull(@TempDir Path dir) {
         var file = FileClaimStore.open(dir);
-        var store = new HintsOnly(file);
+        var store = new HintsOnlyStore(file);
         var slots = new SlotRepository(store, new SlotKeys("lab"), new SlotCodec(), DIRECT);
         slots.create(SlotRecord.fresh("lab", 0)).orElseThrow();
         var one = slots.create(SlotRecord.fresh("lab", 1)).orElseThrow();
-        store.hints.put("clusters/lab/slots/0@" + slots.read(0).orElseThrow().version(), "1;0;i-1;;;");   // hostile
+        store.lie("clusters/lab/slots/0@" + slots.read(0).orElseThrow().version(), "1;0;i-1;;;");   // hostile
         store.reads.set(0);
 
         var index = slots.readIndex(Set.of());
