@@ -167,7 +167,7 @@ final class StoreBench {
                 case HINTED -> {
                     var listed = store.listHinted(prefix, v -> new String(v, StandardCharsets.US_ASCII)).stream()
                             .filter(h -> h.key().equals(key)).findFirst().orElseThrow(() -> vanished(store, prefix, key));
-                    yield listed.value().or(() -> store.getVersion(key, listed.version())).orElse(null);
+                    yield listed.value().or(() -> store.getVersion(key, listed.version())).orElse(null);   // the hint is not needed here
                 }
             };
             if (current != null) {
