@@ -8,6 +8,7 @@ import dev.berth.spi.Redaction;
 import dev.berth.storecheck.HistoryCheck;
 import dev.berth.storecheck.StoreCheck;
 import dev.berth.storecheck.history.Verdict;
+import io.avaje.jsonb.Jsonb;
 import jakarta.inject.Singleton;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -92,9 +93,10 @@ final class StoreCommand {
         @Option(names = "--slots", defaultValue = "16", description = "Slots they spread over. Default: ${DEFAULT-VALUE}.")
         int slots;
 
-        @Option(names = "--read", defaultValue = "versions",
-                description = {"How a claim reads the slots: 'versions' (list keys and versions, read the one slot taken;"
-                        + " default) or 'list' (every slot's value, as a full read of the slot table does)."})
+        @Option(names = "--read", defaultValue = "hinted",
+                description = {"How a claim reads the slots: 'hinted' (list keys, versions and their writers' hints, read"
+                        + " the one slot taken, as berth claim does; default), 'versions' (list keys and versions, read the"
+                        + " one slot taken) or 'list' (every slot's value, as a full read of the slot table does)."})
         String read;
 
         @Option(names = "--json", description = {"Print one JSON object: claims, claimsPerSecond, p50Millis, p99Millis,"
@@ -103,10 +105,12 @@ final class StoreCommand {
 
         private final Console console;
         private final BerthHome home;
+        private final Jsonb jsonb;
 
-        Bench(Console console, BerthHome home) {
+        Bench(Console console, BerthHome home, Jsonb jsonb) {
             this.console = console;
             this.home = home;
+            this.jsonb = jsonb;
         }
 
         @Override
@@ -115,15 +119,16 @@ final class StoreCommand {
                 throw new UsageException("--claims must be positive, --threads 1 to 256, --slots 1 to 10000");
             }
             var how = switch (read) {
+                case "hinted" -> StoreBench.Read.HINTED;
                 case "versions" -> StoreBench.Read.VERSIONS;
                 case "list" -> StoreBench.Read.LIST;
-                default -> throw new UsageException("--read must be 'versions' or 'list', got '" + read + "'");
+                default -> throw new UsageException("--read must be 'hinted', 'versions' or 'list', got '" + read + "'");
             };
             var stores = storeOptions.open(home, threads); // one per claimer, as each node of a fleet has its own
             try {
                 var prefix = "berth-store-bench/" + UUID.randomUUID().toString().substring(0, 8) + "/";
                 var result = StoreBench.run(stores, prefix, claims, threads, slots, how);
-                console.out().println(json ? result.json() : result.line());
+                console.out().println(json ? result.json(jsonb) : result.line());
             } finally {
                 stores.forEach(dev.berth.spi.ClaimStore::close);
             }
@@ -157,10 +162,12 @@ final class StoreCommand {
 
         private final Console console;
         private final BerthHome home;
+        private final Jsonb jsonb;
 
-        Check(Console console, BerthHome home) {
+        Check(Console console, BerthHome home, Jsonb jsonb) {
             this.console = console;
             this.home = home;
+            this.jsonb = jsonb;
         }
 
         @Override
@@ -183,7 +190,7 @@ final class StoreCommand {
                 checked.ifPresent(c -> fields.putAll(c.verdict().fields()));
                 fields.put("summary", summary);
                 console.out().println(!json ? summary : Verdict.json(fields));
-                new StoreVerdict(safe, System.currentTimeMillis(), summary).save(claimStore);
+                new StoreVerdict(safe, System.currentTimeMillis(), summary).save(claimStore, jsonb);
                 return safe ? ExitCodes.OK : ExitCodes.FAILED;
             }
         }

@@ -2,6 +2,7 @@ package dev.berth.core.slot;
 
 import dev.berth.spi.ClaimStore;
 import dev.berth.spi.Conflict;
+import dev.berth.spi.Versioned;
 import dev.berth.spi.Written;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -24,6 +25,8 @@ public final class SlotRepository {
     private final SlotKeys keys;
     private final SlotCodec codec;
     private final CallWrapper calls;
+    /** Per slot, the entry last decoded from a listing (see {@link #decoded}). */
+    private final java.util.Map<Integer, SlotEntry> lastDecoded = new java.util.concurrent.ConcurrentHashMap<>();
 
     public SlotRepository(ClaimStore store, SlotKeys keys, SlotCodec codec, CallWrapper calls) {
         this.store = store;
@@ -47,14 +50,82 @@ public final class SlotRepository {
                 continue;
             }
             try {
-                var record = codec.decode(item.key(), slot.getAsInt(), keys.cluster(), item.value());
-                slots.add(new SlotEntry(slot.getAsInt(), record, item.version()));
+                slots.add(decoded(slot.getAsInt(), item));
             } catch (CorruptSlotRecordException e) {
                 corrupt.add(e);
                 corruptSlots.add(slot.getAsInt());
             }
         }
         return new SlotTable(slots, corrupt, corruptSlots);
+    }
+
+    /**
+     * The slots as one hinted listing shows them ({@link dev.berth.spi.ClaimStore#listHinted}): full
+     * records where the store read them anyway, summaries from the writers' hints where it did not
+     * (S3, where a claim then reads only the records of the slots it tries). A slot in
+     * {@code distrusted} (its hint did not describe its record) is read in full.
+     */
+    public SlotIndex readIndex(java.util.Set<Integer> distrusted) {
+        var listed = calls.call("list slots of cluster " + keys.cluster(),
+                () -> store.listHinted(keys.slotsPrefix(), codec::hint));
+        var slots = new ArrayList<SlotListing>();
+        var corrupt = new ArrayList<CorruptSlotRecordException>();
+        var corruptSlots = new HashSet<Integer>();
+        for (var item : listed) {
+            var slot = keys.slotOf(item.key());
+            if (slot.isEmpty()) {
+                continue;
+            }
+            int n = slot.getAsInt();
+            try {
+                if (item.value().isPresent()) {
+                    slots.add(decoded(n, item.value().get()));
+                    continue;
+                }
+                var summary = distrusted.contains(n) || item.hint().isEmpty() ? Optional.<SlotSummary>empty()
+                        : SlotHint.parse(n, item.version(), item.hint().get());
+                if (summary.isPresent()) {
+                    slots.add(summary.get());
+                } else {
+                    read(n).ifPresent(slots::add);   // a hint this version cannot read: the record itself
+                }
+            } catch (CorruptSlotRecordException e) {
+                corrupt.add(e);
+                corruptSlots.add(n);
+            }
+        }
+        return new SlotIndex(slots, corrupt, corruptSlots);
+    }
+
+    /**
+     * The record of {@code n} as {@code listed} holds it: the one decoded before when the version is the
+     * same (a version names one value of a key, and is never reused), so that polling an unchanged
+     * table decodes nothing.
+     */
+    private SlotEntry decoded(int n, Versioned listed) {
+        var known = lastDecoded.get(n);
+        if (known != null && known.version().equals(listed.version())) {
+            return known;
+        }
+        var entry = new SlotEntry(n, codec.decode(listed.key(), n, keys.cluster(), listed.value()), listed.version());
+        lastDecoded.put(n, entry);
+        return entry;
+    }
+
+    /**
+     * The full record of a listed slot at the version listed; empty when the slot has changed since
+     * (a lost race: list again). A summary is completed by one read.
+     */
+    public Optional<SlotEntry> complete(SlotListing listing) {
+        return switch (listing) {
+            case SlotEntry entry -> Optional.of(entry);
+            case SlotSummary summary -> {
+                var key = keys.slot(summary.slot());
+                yield calls.call("read " + key, () -> store.getVersion(key, summary.version()))
+                        .map(v -> new SlotEntry(summary.slot(), codec.decode(key, summary.slot(), keys.cluster(), v.value()),
+                                v.version()));
+            }
+        };
     }
 
     /** The slot now; throws {@link CorruptSlotRecordException} for a record that cannot be trusted. */
@@ -67,7 +138,7 @@ public final class SlotRepository {
     /** Creates a slot that does not exist yet; empty when someone else created it first. */
     public Optional<SlotEntry> create(SlotRecord record) {
         var key = keys.slot(record.slot());
-        var result = calls.call("create " + key, () -> store.putIfAbsent(key, codec.encode(record)));
+        var result = calls.call("create " + key, () -> store.putIfAbsent(key, codec.encode(record), SlotHint.of(record)));
         return switch (result) {
             case Written w -> Optional.of(new SlotEntry(record.slot(), record, w.version()));
             case Conflict c -> Optional.empty();
@@ -77,7 +148,7 @@ public final class SlotRepository {
     /** Replaces a slot's record if it still has the version read; empty when it changed meanwhile. */
     public Optional<SlotEntry> replace(SlotEntry current, SlotRecord next) {
         var key = keys.slot(current.slot());
-        var result = calls.call("update " + key, () -> store.compareAndSet(key, current.version(), codec.encode(next)));
+        var result = calls.call("update " + key, () -> store.compareAndSet(key, current.version(), codec.encode(next), SlotHint.of(next)));
         return switch (result) {
             case Written w -> Optional.of(new SlotEntry(current.slot(), next, w.version()));
             case Conflict c -> Optional.empty();
