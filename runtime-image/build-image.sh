@@ -176,8 +176,11 @@ for p in "${plugins[@]}"; do
   done
   mods+=$'\n'$(deps "$path:$image/plugins/$p")
 done
-# Always present: XML and DNS for the SDKs, TLS and EC, jdk.unsupported (sun.misc, for libraries that still reach it), zipfs, jcmd support.
-mods+=$'\n'$(tr ',' '\n' <<<"java.xml,jdk.naming.dns,java.naming,java.net.http,jdk.crypto.ec,jdk.unsupported,jdk.zipfs,java.management,jdk.management,java.logging")
+# Always present: XML (StAX, for the SDKs' query and XML protocols: jdeps does not follow automatic modules), DNS,
+# TLS and EC, jdk.unsupported (sun.misc, for libraries that still reach it), zipfs. Not java.management or
+# jdk.management (0.65 MB): nothing in berth or its plugins uses JMX, and jcmd's diagnostic commands
+# (Thread.print, GC.*, VM.*) are the JVM's own.
+mods+=$'\n'$(tr ',' '\n' <<<"java.xml,jdk.naming.dns,java.naming,java.net.http,jdk.crypto.ec,jdk.unsupported,jdk.zipfs,java.logging")
 mods=$(grep -v '^$' <<<"$mods" | sort -u | paste -sd, -)
 # No default CDS archives (--generate-cds-archive would add two of 14 MB each): lib/berth.aot, made by
 # bin/berth-cache, is the image's one class-data archive (JDK 25's AOT cache holds the JDK classes a run
