@@ -8,7 +8,7 @@ import dev.berth.core.claim.Ticker;
 import dev.berth.core.slot.SlotEntry;
 import dev.berth.core.slot.SlotRecord;
 import dev.berth.core.slot.SlotRepository;
-import dev.berth.core.slot.SlotTable;
+import dev.berth.core.slot.SlotIndex;
 import dev.berth.spi.InstanceIdentity;
 import dev.berth.spi.VolumeQuery;
 import java.util.Comparator;
@@ -24,7 +24,7 @@ import java.util.Optional;
 final class DescribeTrustingSelection implements SlotSelection {
 
     @Override
-    public Selection select(ClaimRun run, SlotTable table) {
+    public Selection select(ClaimRun run, SlotIndex table) {
         var me = run.me();
         var slots = run.slots();
         var cloud = run.context().cloud();

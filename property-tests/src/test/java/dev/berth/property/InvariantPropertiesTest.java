@@ -63,6 +63,33 @@ class InvariantPropertiesTest {
         assertTrue(withFaults > tries / 2, "most generated scenarios should carry faults");
     }
 
+    /**
+     * The same property with the store answering as S3 does (a listing of hints, no values): every
+     * claim ranks on its writers' hints and reads only the slots it tries (issue 16.1).
+     */
+    @Test
+    void invariantsHoldWhenClaimsRankOnTheStoresHints() {
+        int tries = Math.max(50, PropertySettings.TRIES / 4);
+        long started = System.nanoTime();
+        long requests = 0;
+        for (int i = 0; i < tries; i++) {
+            var request = PlanGenerator.generate(PropertySettings.BASE_SEED + 1_000_000 + i, 6)
+                    .withStoreModel(dev.berth.sim.StoreModel.S3);
+            var report = Simulation.run(request);
+            requests += report.storeRequests() == null ? 0 : report.storeRequests();
+            if (report.violations() > 0) {
+                var shrunk = new Shrinker(Simulation::run, 300).shrink(request);
+                fail("property (S3 hints) failed on try " + i + ": " + report.violationDetails().getFirst().detail()
+                        + "\n  replay:   " + request.commandLine()
+                        + "\n  smallest: " + shrunk.smallest().commandLine()
+                        + "\n" + String.join("\n", shrunk.report().shortestTrace()));
+            }
+        }
+        System.out.printf("invariant property on S3 hints: %d generated scenarios, %d S3 requests, 0 violations, %.1f s%n",
+                tries, requests, (System.nanoTime() - started) / 1e9);
+        assertTrue(requests > 0, "the S3 model must have counted the store's requests");
+    }
+
     @Test
     void generatedScenariosAreReplayableFromTheirCommandLine() {
         var request = PlanGenerator.generate(PropertySettings.BASE_SEED + 7, 6);

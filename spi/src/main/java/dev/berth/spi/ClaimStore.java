@@ -42,6 +42,23 @@ public interface ClaimStore extends AutoCloseable {
         return get(key).filter(v -> v.version().equals(version));
     }
 
+    /**
+     * The keys under a prefix, sorted by key, each with its version and the hint of that version: a
+     * short summary of the value that its writer passed to {@link #putIfAbsent(String, byte[], String)}
+     * or {@link #compareAndSet(String, String, byte[], String)}, enough for a caller to choose the few
+     * keys it will read. Each key's version is one it had at some instant during the call. A hint is
+     * only ever the hint of exactly that version; where the store has none (a value written without
+     * one, a writer that stopped between its value and its hint), it reads the value and derives the
+     * hint with {@code hintOf}. A store whose listing cannot carry values (S3) keeps the hints where a
+     * listing shows them, so that a caller pays for the listing and not for a read of every value;
+     * the default lists the values and returns each with its derived hint.
+     */
+    default List<Hinted> listHinted(String prefix, java.util.function.Function<byte[], String> hintOf) {
+        return list(prefix).stream()
+                .map(v -> new Hinted(v.key(), v.version(), hintOf.apply(v.value()), java.util.Optional.of(v)))
+                .toList();
+    }
+
     /** Backend requests this store has sent since it was opened; {@link StoreStats#NONE} when it does not count. */
     default StoreStats stats() {
         return StoreStats.NONE;
@@ -50,6 +67,23 @@ public interface ClaimStore extends AutoCloseable {
     WriteResult putIfAbsent(String key, byte[] value);
 
     WriteResult compareAndSet(String key, String expectedVersion, byte[] value);
+
+    /**
+     * {@link #putIfAbsent(String, byte[])} that also keeps {@code hint} (at most {@link #HINT_MAX_CHARS}
+     * printable ASCII characters) for {@link #listHinted}. The hint never decides a write: it is kept
+     * after the value, best effort. The default ignores it.
+     */
+    default WriteResult putIfAbsent(String key, byte[] value, String hint) {
+        return putIfAbsent(key, value);
+    }
+
+    /** {@link #compareAndSet(String, String, byte[])} that also keeps {@code hint}, as {@link #putIfAbsent(String, byte[], String)}. */
+    default WriteResult compareAndSet(String key, String expectedVersion, byte[] value, String hint) {
+        return compareAndSet(key, expectedVersion, value);
+    }
+
+    /** The longest hint a store must keep; a longer one may be dropped (a listing then reads the value). */
+    int HINT_MAX_CHARS = 256;
 
     DeleteResult deleteIfVersion(String key, String expectedVersion);
 

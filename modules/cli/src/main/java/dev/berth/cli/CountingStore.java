@@ -41,13 +41,43 @@ final class CountingStore implements ClaimStore {
     }
 
     @Override
+    public List<dev.berth.spi.Listed> listVersions(String prefix) {
+        return store.listVersions(prefix);
+    }
+
+    @Override
+    public List<dev.berth.spi.Hinted> listHinted(String prefix, java.util.function.Function<byte[], String> hintOf) {
+        return store.listHinted(prefix, hintOf);
+    }
+
+    @Override
+    public Optional<Versioned> getVersion(String key, String version) {
+        return store.getVersion(key, version);
+    }
+
+    @Override
+    public dev.berth.spi.StoreStats stats() {
+        return store.stats();
+    }
+
+    @Override
     public WriteResult putIfAbsent(String key, byte[] value) {
         return counted(store.putIfAbsent(key, value));
     }
 
     @Override
+    public WriteResult putIfAbsent(String key, byte[] value, String hint) {
+        return counted(store.putIfAbsent(key, value, hint));
+    }
+
+    @Override
     public WriteResult compareAndSet(String key, String expectedVersion, byte[] value) {
         return counted(store.compareAndSet(key, expectedVersion, value));
+    }
+
+    @Override
+    public WriteResult compareAndSet(String key, String expectedVersion, byte[] value, String hint) {
+        return counted(store.compareAndSet(key, expectedVersion, value, hint));
     }
 
     @Override

@@ -22,9 +22,9 @@ import java.util.function.IntConsumer;
 
 /**
  * Claim throughput and latency of a store: each claim is what berth does to take a slot, a
- * listing of the cluster's slots with their versions ({@link ClaimStore#listVersions}), a read of
- * the one slot it takes at the version listed, then a compare-and-set of that slot to the next
- * epoch (a lost race lists again and tries again, and counts in that claim's latency). Runs on a
+ * listing of the cluster's slots with their versions and their writers' hints ({@link ClaimStore#listHinted}),
+ * a read of the one slot it takes at the version listed (none when the listing carried its value),
+ * then a compare-and-set of that slot to the next epoch, with its hint (a lost race lists again and tries again, and counts in that claim's latency). Runs on a
  * scratch prefix and deletes what it wrote. The backend requests are the store's own count
  * ({@link ClaimStore#stats}), taken over the claims alone (not the set-up nor the clean-up).
  */
@@ -32,6 +32,8 @@ final class StoreBench {
 
     /** How a claim reads the slots before its compare-and-set. */
     enum Read {
+        /** {@link ClaimStore#listHinted}, then {@link ClaimStore#getVersion} of the one slot it takes: what {@code berth claim} does. */
+        HINTED,
         /** {@link ClaimStore#listVersions}, then {@link ClaimStore#getVersion} of the one slot it takes. */
         VERSIONS,
         /** {@link ClaimStore#list}: every slot's value, as a full read of the slot table does. */
@@ -87,7 +89,7 @@ final class StoreBench {
     }
 
     static Result run(ClaimStore store, String prefix, int claims, int threads, int slots) throws Exception {
-        return run(store, prefix, claims, threads, slots, Read.VERSIONS);
+        return run(store, prefix, claims, threads, slots, Read.HINTED);
     }
 
     static Result run(ClaimStore store, String prefix, int claims, int threads, int slots, Read read) throws Exception {
@@ -126,7 +128,7 @@ final class StoreBench {
         inParallel(pool, threads, t -> {
             int s;
             while ((s = created.getAndIncrement()) < slots) {
-                store.putIfAbsent(prefix + s, bytes(0));
+                store.putIfAbsent(prefix + s, bytes(0), "0");
             }
         });
         int bound = attemptBound(threads);
@@ -157,14 +159,20 @@ final class StoreBench {
                         + " read: its conditional writes do not work as berth needs; run 'berth store"
                         + " check' on it");
             }
-            var current = read == Read.LIST
-                    ? store.list(prefix).stream().filter(v -> v.key().equals(key)).findFirst()
-                    .orElseThrow(() -> vanished(store, prefix, key))
-                    : store.getVersion(key, store.listVersions(prefix).stream().filter(l -> l.key().equals(key))
-                    .map(Listed::version).findFirst().orElseThrow(() -> vanished(store, prefix, key))).orElse(null);
+            var current = switch (read) {
+                case LIST -> store.list(prefix).stream().filter(v -> v.key().equals(key)).findFirst()
+                        .orElseThrow(() -> vanished(store, prefix, key));
+                case VERSIONS -> store.getVersion(key, store.listVersions(prefix).stream().filter(l -> l.key().equals(key))
+                        .map(Listed::version).findFirst().orElseThrow(() -> vanished(store, prefix, key))).orElse(null);
+                case HINTED -> {
+                    var listed = store.listHinted(prefix, v -> new String(v, StandardCharsets.US_ASCII)).stream()
+                            .filter(h -> h.key().equals(key)).findFirst().orElseThrow(() -> vanished(store, prefix, key));
+                    yield listed.value().or(() -> store.getVersion(key, listed.version())).orElse(null);
+                }
+            };
             if (current != null) {
                 long epoch = Long.parseLong(new String(current.value(), StandardCharsets.US_ASCII));
-                if (store.compareAndSet(key, current.version(), bytes(epoch + 1)) instanceof Written) {
+                if (store.compareAndSet(key, current.version(), bytes(epoch + 1), Long.toString(epoch + 1)) instanceof Written) {
                     return;
                 }
             }

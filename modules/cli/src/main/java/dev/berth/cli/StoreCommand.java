@@ -92,9 +92,10 @@ final class StoreCommand {
         @Option(names = "--slots", defaultValue = "16", description = "Slots they spread over. Default: ${DEFAULT-VALUE}.")
         int slots;
 
-        @Option(names = "--read", defaultValue = "versions",
-                description = {"How a claim reads the slots: 'versions' (list keys and versions, read the one slot taken;"
-                        + " default) or 'list' (every slot's value, as a full read of the slot table does)."})
+        @Option(names = "--read", defaultValue = "hinted",
+                description = {"How a claim reads the slots: 'hinted' (list keys, versions and their writers' hints, read"
+                        + " the one slot taken, as berth claim does; default), 'versions' (list keys and versions, read the"
+                        + " one slot taken) or 'list' (every slot's value, as a full read of the slot table does)."})
         String read;
 
         @Option(names = "--json", description = {"Print one JSON object: claims, claimsPerSecond, p50Millis, p99Millis,"
@@ -115,9 +116,10 @@ final class StoreCommand {
                 throw new UsageException("--claims must be positive, --threads 1 to 256, --slots 1 to 10000");
             }
             var how = switch (read) {
+                case "hinted" -> StoreBench.Read.HINTED;
                 case "versions" -> StoreBench.Read.VERSIONS;
                 case "list" -> StoreBench.Read.LIST;
-                default -> throw new UsageException("--read must be 'versions' or 'list', got '" + read + "'");
+                default -> throw new UsageException("--read must be 'hinted', 'versions' or 'list', got '" + read + "'");
             };
             var stores = storeOptions.open(home, threads); // one per claimer, as each node of a fleet has its own
             try {

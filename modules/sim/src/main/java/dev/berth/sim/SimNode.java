@@ -581,6 +581,30 @@ final class SimNode implements Ticker {
             return call("store: list", World.CallKind.STORE, StoreCost.Op.LIST, prefix, () -> world.store.list(prefix));
         }
 
+        /**
+         * Under the {@code s3} store model, what the S3 plugin answers: hints, no values (the writers'
+         * hints are those derived from the values, as berth writes them), so that a claim reads only
+         * the records of the slots it tries; other models list the values as before.
+         */
+        @Override
+        public List<dev.berth.spi.Hinted> listHinted(String prefix, java.util.function.Function<byte[], String> hintOf) {
+            if (world.storeCost == null || world.storeCost.model != StoreModel.S3) {
+                return ClaimStore.super.listHinted(prefix, hintOf);
+            }
+            return call("store: list", World.CallKind.STORE, StoreCost.Op.LIST, prefix, () -> world.store.list(prefix).stream()
+                    .map(v -> new dev.berth.spi.Hinted(v.key(), v.version(), hintOf.apply(v.value()), Optional.empty()))
+                    .toList());
+        }
+
+        @Override
+        public Optional<Versioned> getVersion(String key, String version) {
+            if (world.storeCost == null || world.storeCost.model != StoreModel.S3) {
+                return ClaimStore.super.getVersion(key, version);
+            }
+            return call("store: get", World.CallKind.STORE, StoreCost.Op.GET_VERSION, key,
+                    () -> world.store.get(key).filter(v -> v.version().equals(version)));
+        }
+
         @Override
         public WriteResult putIfAbsent(String key, byte[] value) {
             return write("store: put-if-absent", StoreCost.Op.PUT_IF_ABSENT, key, value, () -> world.store.putIfAbsent(key, value));

@@ -15,10 +15,7 @@ final class StoreCost {
     static final int S3_GETS_PER_SECOND = 5_500;
     static final int S3_PUTS_PER_SECOND = 3_500;
     static final int S3_PAGE = 1_000;
-    /** The slot records a claim with candidate reads GETs at most. */
-    static final int S3_CANDIDATE_GETS = 4;
-
-    enum Op { GET, LIST, PUT_IF_ABSENT, COMPARE_AND_SET, DELETE }
+    enum Op { GET, GET_VERSION, LIST, PUT_IF_ABSENT, COMPARE_AND_SET, DELETE }
 
     /** What a call cost: its latency, and whether S3 turned one of its requests away (then the call fails there). */
     record Charge(long millis, boolean slowDown) {
@@ -62,9 +59,15 @@ final class StoreCost {
     private void s3(Op op, int keys, boolean exists, Cursor c) {
         switch (op) {
             case LIST -> {
-                c.send(S3_LIST, 0, Math.max(1, (keys + S3_PAGE - 1) / S3_PAGE));
-                c.send(S3_READ, 0, model == StoreModel.S3 ? Math.min(keys, S3_CANDIDATE_GETS) : keys);
+                int pages = Math.max(1, (keys + S3_PAGE - 1) / S3_PAGE);
+                if (model == StoreModel.S3) {
+                    c.send(S3_LIST, 0, 2 * pages);   // the values' LIST and the hints' LIST: a claim then reads its candidates
+                } else {
+                    c.send(S3_LIST, 0, pages);
+                    c.send(S3_READ, 0, keys);
+                }
             }
+            case GET_VERSION -> c.send(S3_READ, 0, 1);   // the listed sequence object: one GET
             case GET -> {
                 c.send(S3_LIST, 0, 1);   // the key's sequence objects
                 c.send(S3_READ, 0, exists ? 1 : 0);
@@ -72,13 +75,22 @@ final class StoreCost {
             case PUT_IF_ABSENT -> {
                 c.send(S3_LIST, 0, 1);
                 c.send(S3_READ, 0, exists ? 1 : 0);
-                c.send(S3_WRITE, 1, exists ? 0 : 1);
+                c.send(S3_WRITE, 1, exists ? 0 : hinted(1));
             }
-            case COMPARE_AND_SET, DELETE -> {
+            case COMPARE_AND_SET -> {
                 c.send(S3_READ, 0, 1);   // HEAD of the expected sequence
-                c.send(S3_WRITE, 1, 1);  // the create-only PUT of the next one (a tombstone for a delete)
+                c.send(S3_WRITE, 1, hinted(1) + (model == StoreModel.S3 ? 1 : 0));  // the create-only PUT of the next one (then its hint, and the old hint's DELETE)
+            }
+            case DELETE -> {
+                c.send(S3_READ, 0, 1);
+                c.send(S3_WRITE, 1, 1);  // a tombstone
             }
         }
+    }
+
+    /** The PUTs of a write: with the hint beside the value on the {@code s3} model. */
+    private int hinted(int puts) {
+        return model == StoreModel.S3 ? puts + 1 : puts;
     }
 
     private final class Cursor {

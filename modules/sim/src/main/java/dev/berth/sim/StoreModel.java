@@ -13,8 +13,9 @@ public enum StoreModel {
     /** One abstract round trip per logical call; no requests counted. */
     NONE("none"),
     /**
-     * S3 with candidate reads: a claim's list is the LIST pages (1,000 keys each) of the prefix and
-     * GETs of at most {@link StoreCost#S3_CANDIDATE_GETS} candidate slot records.
+     * S3 as the plugin does it now: a claim's listing is the LIST pages (1,000 keys each) of the
+     * values and of the writers' hints, no values; the claim then GETs the record of each slot it
+     * tries; every write also PUTs its hint (and deletes the one it replaces).
      */
     S3("s3"),
     /**

@@ -29,6 +29,20 @@ class StoreModelTest {
     }
 
     @Test
+    void underTheS3ModelClaimsRankOnHintsAndReadOnlyTheSlotsTheyTryEvenInChaos() {
+        // the s3 model lists hints and no values, as the S3 plugin does: a claim reads the records of the slots it tries
+        for (long seed = 1; seed <= 4; seed++) {
+            var chaos = Simulation.run(SimulationRequest.of(Scenario.CHAOS, 10, 3, seed).withStoreModel(StoreModel.S3));
+            assertEquals(0, chaos.violations(), () -> String.join("\n", chaos.shortestTrace()));
+        }
+        var big = Simulation.run(SimulationRequest.of(Scenario.MASS_BOOT, 200, 3, 1).withStoreModel(StoreModel.S3));
+        var small = massBoot(StoreModel.S3);
+        assertEquals(0, big.violations(), () -> String.join("\n", big.shortestTrace()));
+        assertTrue(big.storeRequestsPerClaim() <= 1.5 * small.storeRequestsPerClaim(),
+                () -> "per claim at 200 nodes " + big.storeRequestsPerClaim() + ", at 30 " + small.storeRequestsPerClaim());
+    }
+
+    @Test
     void etcdIsOneRequestPerCall() {
         var etcd = massBoot(StoreModel.ETCD);
         assertEquals(etcd.storeCalls(), etcd.storeRequests());

@@ -272,6 +272,35 @@ public abstract class ClaimStoreContract {
     }
 
     @Test
+    void listHintedShowsEveryLiveKeyWithTheHintOfItsCurrentVersion() {
+        java.util.function.Function<byte[], String> hintOf = v -> "derived:" + new String(v, StandardCharsets.UTF_8);
+        var a = written(store.putIfAbsent(key("h/a"), bytes("a1"), "hint a1"), "putIfAbsent a").version();
+        var a2 = written(store.compareAndSet(key("h/a"), a, bytes("a2"), "hint a2"), "compareAndSet a").version();
+        var b = written(store.putIfAbsent(key("h/b"), bytes("b1")), "putIfAbsent b (no hint)").version();
+        var c = written(store.putIfAbsent(key("h/c"), bytes("c1"), "hint c1"), "putIfAbsent c").version();
+        // a later write without a hint: the hint of c1 no longer describes c's current version
+        var c2 = written(store.compareAndSet(key("h/c"), c, bytes("c2")), "compareAndSet c (no hint)").version();
+        var d = written(store.putIfAbsent(key("h/d"), bytes("d1"), "hint d1"), "putIfAbsent d").version();
+        assertInstanceOf(Deleted.class, store.deleteIfVersion(key("h/d"), d), "delete d");
+
+        for (int round = 0; round < 2; round++) {   // the second round may answer from hints the first one kept
+            var listed = store.listHinted(key("h/"), hintOf);
+            assertEquals(List.of(key("h/a"), key("h/b"), key("h/c")), listed.stream().map(dev.berth.spi.Hinted::key).toList(),
+                    "listHinted must show every live key under the prefix, sorted, and no deleted key");
+            assertEquals(List.of(a2, b, c2), listed.stream().map(dev.berth.spi.Hinted::version).toList(),
+                    "listHinted must give each key's current version");
+            var hints = listed.stream().map(dev.berth.spi.Hinted::hint).toList();
+            assertTrue(hints.get(0).equals("hint a2") || hints.get(0).equals("derived:a2"),
+                    "a's hint must be the one written with its current version (or derived from it), got " + hints.get(0));
+            assertEquals("derived:b1", hints.get(1), "a value written without a hint gets the hint derived from it");
+            assertEquals("derived:c2", hints.get(2), "a hint of an older version must never stand for the current one");
+            for (var h : listed) {
+                h.value().ifPresent(v -> assertEquals(h.version(), v.version(), "a value given with a listing is that version's"));
+            }
+        }
+    }
+
+    @Test
     void getVersionReadsTheValueOfThatVersionOnly() {
         var first = written(store.putIfAbsent(key("g"), bytes("one")), "putIfAbsent").version();
         var read = store.getVersion(key("g"), first).orElseThrow(() -> new AssertionError("getVersion of the current version is empty"));

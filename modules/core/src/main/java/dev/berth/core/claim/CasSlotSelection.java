@@ -1,13 +1,15 @@
 package dev.berth.core.claim;
 
 import dev.berth.core.slot.SlotEntry;
+import dev.berth.core.slot.SlotIndex;
+import dev.berth.core.slot.SlotSummary;
 import dev.berth.core.slot.SlotRecord;
 import dev.berth.core.slot.SlotRepository;
-import dev.berth.core.slot.SlotTable;
 import dev.berth.spi.CloudProvider;
 import dev.berth.spi.GroupView;
 import dev.berth.spi.InstanceIdentity;
 import dev.berth.spi.LifecycleState;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
 
@@ -21,7 +23,7 @@ public final class CasSlotSelection implements SlotSelection {
     }
 
     @Override
-    public Selection select(ClaimRun run, SlotTable initial) {
+    public Selection select(ClaimRun run, SlotIndex initial) {
         var settings = run.settings();
         var waits = settings.waits();
         var ticker = run.context().ticker();
@@ -48,13 +50,15 @@ public final class CasSlotSelection implements SlotSelection {
         private final Calls calls;
         private final InstanceHashes hashes;
         private final long start;
-        private SlotTable table;
+        private SlotIndex table;
+        /** Slots whose hint did not describe their record: read in full from now on. */
+        private final java.util.Set<Integer> distrusted = new HashSet<>();
         private int conflicts;
         private boolean told;
         private boolean looked;
 
         Round(InstanceIdentity me, SlotRepository slots, CloudProvider cloud, ClaimSettings settings, Ticker ticker,
-              ClaimLog log, Calls calls, SlotTable initial, InstanceHashes hashes) {
+              ClaimLog log, Calls calls, SlotIndex initial, InstanceHashes hashes) {
             this.me = me;
             this.slots = slots;
             this.cloud = cloud;
@@ -70,18 +74,23 @@ public final class CasSlotSelection implements SlotSelection {
         BoundedWait.Poll<Selection> look() {
             var waits = settings.waits();
             if (looked) {
-                table = slots.readAll();   // what changed while this instance waited
+                table = slots.readIndex(distrusted);   // what changed while this instance waited
             }
             looked = true;
             while (true) {
                 var mine = table.heldBy(me.instanceId());
                 if (mine.isPresent()) {
-                    return BoundedWait.Poll.done(new Selection.Held(mine.get()));
+                    var held = slots.complete(mine.get()).filter(e -> e.record().heldBy(me.instanceId()));
+                    if (held.isPresent()) {
+                        return BoundedWait.Poll.done(new Selection.Held(held.get()));
+                    }
+                    table = slots.readIndex(distrusted);   // it changed since the listing: list again
+                    continue;
                 }
                 GroupView group = calls.run("describe the group", cloud::group);
                 int capacity = settings.capacity().orElse(group.desiredCapacity());
                 long now = ticker.nowMillis();
-                Map<Integer, HolderStatus> status = HolderLiveness.assess(table, group,
+                Map<Integer, HolderStatus> status = HolderLiveness.assess(table.slots(), group,
                         ids -> calls.run("describe holders " + ids, () -> cloud.instanceStates(ids)),
                         me.instanceId(), now, waits.holderGraceMillis());
                 var candidates = settings.forceSlot().isPresent()
@@ -89,7 +98,19 @@ public final class CasSlotSelection implements SlotSelection {
                         : SlotRanking.rank(table, status, me, group, capacity, settings.crossZone(), hashes);
                 if (!candidates.isEmpty()) {
                     var candidate = candidates.getFirst();
-                    var won = tryClaim(candidate, me, slots, settings, now);
+                    var current = candidate.existing().map(slots::complete);
+                    if (current.isPresent() && current.get().isPresent()
+                            && candidate.existing().get() instanceof SlotSummary summary && !summary.describes(current.get().get())) {
+                        // the hint kept beside the record does not say what the record says: rank on the record
+                        log.info("the hint of slot " + candidate.slot() + " in the store does not match its record;"
+                                + " reading that slot in full from now on");
+                        distrusted.add(candidate.slot());
+                        table = table.with(current.get().get());
+                        continue;
+                    }
+                    // a listed slot that changed since the listing is a lost race, like a failed compare-and-set
+                    var won = current.isPresent() && current.get().isEmpty() ? Optional.<SlotEntry>empty()
+                            : tryClaim(candidate.slot(), current.flatMap(c -> c), me, slots, settings, now);
                     if (won.isPresent()) {
                         log.info("claimed slot " + candidate.slot() + " at epoch " + won.get().record().epoch()
                                 + (candidate.existing().isEmpty() ? " (new slot)" : ""));
@@ -102,7 +123,7 @@ public final class CasSlotSelection implements SlotSelection {
                                 + "; the store is very busy or another tool writes the slots: check who writes under "
                                 + slots.keys().slotsPrefix() + " (bound waits.maxClaimConflicts) and re-run");
                     }
-                    table = slots.readAll();
+                    table = slots.readIndex(distrusted);
                     continue;   // lost a race: look again at once, the table has changed
                 }
                 var detail = occupancy(capacity, status);
@@ -166,14 +187,15 @@ public final class CasSlotSelection implements SlotSelection {
         }
     }
 
-    private Optional<SlotEntry> tryClaim(SlotRanking.Candidate candidate, InstanceIdentity me, SlotRepository slots,
+    /** Claims slot {@code slot}: creates it when {@code existing} is empty, else replaces that record. */
+    private Optional<SlotEntry> tryClaim(int slot, Optional<SlotEntry> existing, InstanceIdentity me, SlotRepository slots,
                                          ClaimSettings settings, long now) {
         var holder = new SlotRecord.Holder(me.instanceId(), me.zone(), now);
-        if (candidate.existing().isEmpty()) {
-            var fresh = SlotRecord.fresh(settings.cluster(), candidate.slot()).withHolder(holder, 1);
+        if (existing.isEmpty()) {
+            var fresh = SlotRecord.fresh(settings.cluster(), slot).withHolder(holder, 1);
             return slots.create(withIntent(fresh, me, settings));
         }
-        var current = candidate.existing().get();
+        var current = existing.get();
         var next = current.record().withHolder(holder, Math.addExact(current.record().epoch(), 1));
         return slots.replace(current, withIntent(next, me, settings));
     }
@@ -188,7 +210,7 @@ public final class CasSlotSelection implements SlotSelection {
                 settings.volume().seedSnapshotId().orElse(null), null));
     }
 
-    private static java.util.List<SlotRanking.Candidate> forced(int slot, SlotTable table, int capacity) {
+    private static java.util.List<SlotRanking.Candidate> forced(int slot, SlotIndex table, int capacity) {
         if (table.corruptSlots().contains(slot)) {
             throw new ClaimException(ClaimException.Kind.REFUSED, "slot " + slot + " has a record berth cannot trust;"
                     + " --force does not overwrite it: fix or delete the record by hand first");

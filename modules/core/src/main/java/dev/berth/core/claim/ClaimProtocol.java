@@ -122,9 +122,11 @@ public final class ClaimProtocol {
      * an operator forces a slot); else {@link SlotSelection} chooses one and claims it.
      */
     private Start holdSlot(ClaimRun run) {
-        var table = run.slots().readAll();
+        var table = run.slots().readIndex(java.util.Set.of());
         table.corrupt().forEach(e -> run.log(e.getMessage()));
-        var existing = table.heldBy(run.me().instanceId());
+        // a listing's summary is completed by one read; a slot that changed since is looked at again by the selection
+        var existing = table.heldBy(run.me().instanceId()).flatMap(run.slots()::complete)
+                .filter(e -> e.record().heldBy(run.me().instanceId()));
         if (existing.isPresent() && settings.forceSlot().isEmpty()) {
             var held = existing.get();
             run.log("resuming slot " + held.slot() + " at epoch " + held.record().epoch() + " (this instance already holds it)");

@@ -1,8 +1,7 @@
 package dev.berth.core.claim;
 
-import dev.berth.core.slot.SlotEntry;
+import dev.berth.core.slot.SlotListing;
 import dev.berth.core.slot.SlotRecord;
-import dev.berth.core.slot.SlotTable;
 import dev.berth.spi.GroupMember;
 import dev.berth.spi.GroupView;
 import dev.berth.spi.InstanceState;
@@ -25,7 +24,7 @@ public final class HolderLiveness {
     }
 
     public static Map<Integer, HolderStatus> assess(
-            SlotTable table,
+            Collection<? extends SlotListing> slots,
             GroupView group,
             Function<Collection<String>, Map<String, InstanceState>> instanceStates,
             String self,
@@ -34,23 +33,23 @@ public final class HolderLiveness {
         Map<String, GroupMember> members = group.members().stream()
                 .collect(Collectors.toMap(GroupMember::instanceId, m -> m, (a, b) -> a));
         var unknown = new TreeSet<String>();
-        for (var entry : table.slots()) {
-            var holder = entry.record().holder();
+        for (var entry : slots) {
+            var holder = entry.holder();
             if (holder != null && !holder.instanceId().equals(self) && !members.containsKey(holder.instanceId())) {
                 unknown.add(holder.instanceId());
             }
         }
         Map<String, InstanceState> states = unknown.isEmpty() ? Map.of() : instanceStates.apply(unknown);
         var result = new HashMap<Integer, HolderStatus>();
-        for (var entry : table.slots()) {
+        for (var entry : slots) {
             result.put(entry.slot(), status(entry, members, states, self, nowMillis, graceMillis));
         }
         return result;
     }
 
-    private static HolderStatus status(SlotEntry entry, Map<String, GroupMember> members, Map<String, InstanceState> states,
+    private static HolderStatus status(SlotListing entry, Map<String, GroupMember> members, Map<String, InstanceState> states,
                                        String self, long now, long grace) {
-        SlotRecord.Holder holder = entry.record().holder();
+        SlotRecord.Holder holder = entry.holder();
         if (holder == null) {
             return HolderStatus.NONE;
         }

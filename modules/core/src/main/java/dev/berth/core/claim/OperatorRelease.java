@@ -49,7 +49,7 @@ public final class OperatorRelease {
         var entry = table.slot(slot).orElseThrow(() -> new ClaimException(ClaimException.Kind.REFUSED, "slot " + slot
                 + " of cluster " + cluster + " does not exist: berth status lists the slots there are"));
         var group = calls.run("describe the group", cloud::group);
-        var status = HolderLiveness.assess(table, group, ids -> calls.run("describe holders " + ids,
+        var status = HolderLiveness.assess(table.slots(), group, ids -> calls.run("describe holders " + ids,
                 () -> cloud.instanceStates(ids)), "", ticker.nowMillis(), waits.holderGraceMillis()).get(slot);
         var record = entry.record();
         var holder = record.holder() == null ? null : record.holder().instanceId();

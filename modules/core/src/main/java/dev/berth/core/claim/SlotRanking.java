@@ -1,7 +1,7 @@
 package dev.berth.core.claim;
 
-import dev.berth.core.slot.SlotEntry;
-import dev.berth.core.slot.SlotTable;
+import dev.berth.core.slot.SlotIndex;
+import dev.berth.core.slot.SlotListing;
 import dev.berth.spi.GroupView;
 import dev.berth.spi.InstanceIdentity;
 import java.nio.charset.StandardCharsets;
@@ -26,13 +26,13 @@ final class SlotRanking {
     enum Tier { SAME_ZONE_VOLUME, NO_VOLUME, OTHER_ZONE_VOLUME }
 
     /** A slot worth trying; {@code existing} is empty for a slot number not created yet. */
-    record Candidate(int slot, Tier tier, Optional<SlotEntry> existing) {
+    record Candidate(int slot, Tier tier, Optional<SlotListing> existing) {
     }
 
     private SlotRanking() {
     }
 
-    static List<Candidate> rank(SlotTable table, Map<Integer, HolderStatus> status, InstanceIdentity me, GroupView group,
+    static List<Candidate> rank(SlotIndex table, Map<Integer, HolderStatus> status, InstanceIdentity me, GroupView group,
                                 int capacity, CrossZonePolicy crossZone, InstanceHashes hashes) {
         long liveHolders = status.values().stream()
                 .filter(s -> s == HolderStatus.ALIVE || s == HolderStatus.TERMINATING).count();
@@ -46,7 +46,7 @@ final class SlotRanking {
             if (!status.getOrDefault(entry.slot(), HolderStatus.ALIVE).free()) {
                 continue;
             }
-            var zone = volumeZone(entry);
+            var zone = entry.volumeZone();
             if (zone.isEmpty()) {
                 noVolume.add(new Candidate(entry.slot(), Tier.NO_VOLUME, Optional.of(entry)));
             } else if (zone.get().equals(me.zone())) {
@@ -64,8 +64,8 @@ final class SlotRanking {
         }
         var holders = new HashSet<String>();
         table.slots().forEach(s -> {
-            if (s.record().holder() != null) {
-                holders.add(s.record().holder().instanceId());
+            if (s.holder() != null) {
+                holders.add(s.holder().instanceId());
             }
         });
         var seekers = group.members().stream()
@@ -91,17 +91,6 @@ final class SlotRanking {
         ordered.addAll(rotate(noVolume, rank));
         ordered.addAll(rotate(otherZone, rank));
         return ordered;
-    }
-
-    private static Optional<String> volumeZone(SlotEntry entry) {
-        var record = entry.record();
-        if (record.volume() != null) {
-            return Optional.of(record.volume().zone());
-        }
-        if (record.volumeIntent() != null) {
-            return Optional.of(record.volumeIntent().zone());
-        }
-        return Optional.empty();
     }
 
     private static List<Candidate> rotate(List<Candidate> tier, int start) {

@@ -1,7 +1,7 @@
 package dev.berth.core.claim;
 
 import dev.berth.core.slot.SlotEntry;
-import dev.berth.core.slot.SlotTable;
+import dev.berth.core.slot.SlotIndex;
 
 /**
  * Steps 2 to 4 of the protocol: choose a free slot and make this instance its holder.
@@ -11,10 +11,10 @@ import dev.berth.core.slot.SlotTable;
 public interface SlotSelection {
 
     /**
-     * {@code table} is the cluster's slots as just read; re-read them (through {@link ClaimRun#slots()})
+     * {@code index} is the cluster's slots as just listed; list them again (through {@link ClaimRun#slots()})
      * after every lost race. Every call goes through the run's {@link ClaimRun#calls()}.
      */
-    Selection select(ClaimRun run, SlotTable table);
+    Selection select(ClaimRun run, SlotIndex index);
 
     /** Either a held slot (with whether it was already ours), or the full outcome. */
     sealed interface Selection {

@@ -71,7 +71,7 @@ public final class FleetReader {
         GroupView group = calls.run("describe the group", cloud::group);
         int capacity = options.capacity().orElse(group.desiredCapacity());
         long now = ticker.nowMillis();
-        Map<Integer, HolderStatus> holders = HolderLiveness.assess(table, group,
+        Map<Integer, HolderStatus> holders = HolderLiveness.assess(table.slots(), group,
                 ids -> calls.run("describe holders " + ids, () -> cloud.instanceStates(ids)), "", now,
                 options.holderGraceMillis());
         var protection = Protection.of(table);

@@ -49,6 +49,20 @@ public final class SlotCodec {
         return type.toJson(record).getBytes(StandardCharsets.UTF_8);
     }
 
+    /**
+     * The {@link SlotHint} of a record's bytes, for a store that derives a hint it was not given (a
+     * value written without one); bytes that are not a slot record get a hint no reader trusts, so
+     * that the slot is read and judged in full.
+     */
+    public String hint(byte[] bytes) {
+        try {
+            var record = bytes.length > MAX_RECORD_BYTES ? null : type.fromJson(new String(bytes, StandardCharsets.UTF_8));
+            return record == null ? SlotHint.UNTRUSTED : SlotHint.of(record);
+        } catch (RuntimeException e) {
+            return SlotHint.UNTRUSTED;
+        }
+    }
+
     public SlotRecord decode(String key, int expectedSlot, String expectedCluster, byte[] bytes) {
         if (decoded == null) {
             return decodeFresh(key, expectedSlot, expectedCluster, bytes);
@@ -240,7 +254,7 @@ public final class SlotCodec {
     }
 
     /** {@code [A-Za-z0-9][A-Za-z0-9._:/-]{0,127}}, without a regex: this runs for every record read. */
-    private static boolean isId(String value) {
+    static boolean isId(String value) {
         int n = value.length();
         if (n == 0 || n > 128) {
             return false;

@@ -57,6 +57,60 @@ public final class SlotRepository {
         return new SlotTable(slots, corrupt, corruptSlots);
     }
 
+    /**
+     * The slots as one hinted listing shows them ({@link dev.berth.spi.ClaimStore#listHinted}): full
+     * records where the store read them anyway, summaries from the writers' hints where it did not
+     * (S3, where a claim then reads only the records of the slots it tries). A slot in
+     * {@code distrusted} (its hint did not describe its record) is read in full.
+     */
+    public SlotIndex readIndex(java.util.Set<Integer> distrusted) {
+        var listed = calls.call("list slots of cluster " + keys.cluster(),
+                () -> store.listHinted(keys.slotsPrefix(), codec::hint));
+        var slots = new ArrayList<SlotListing>();
+        var corrupt = new ArrayList<CorruptSlotRecordException>();
+        var corruptSlots = new HashSet<Integer>();
+        for (var item : listed) {
+            var slot = keys.slotOf(item.key());
+            if (slot.isEmpty()) {
+                continue;
+            }
+            int n = slot.getAsInt();
+            try {
+                if (item.value().isPresent()) {
+                    var v = item.value().get();
+                    slots.add(new SlotEntry(n, codec.decode(v.key(), n, keys.cluster(), v.value()), v.version()));
+                    continue;
+                }
+                var summary = distrusted.contains(n) ? Optional.<SlotSummary>empty() : SlotHint.parse(n, item.version(), item.hint());
+                if (summary.isPresent()) {
+                    slots.add(summary.get());
+                } else {
+                    read(n).ifPresent(slots::add);   // a hint this version cannot read: the record itself
+                }
+            } catch (CorruptSlotRecordException e) {
+                corrupt.add(e);
+                corruptSlots.add(n);
+            }
+        }
+        return new SlotIndex(slots, corrupt, corruptSlots);
+    }
+
+    /**
+     * The full record of a listed slot at the version listed; empty when the slot has changed since
+     * (a lost race: list again). A summary is completed by one read.
+     */
+    public Optional<SlotEntry> complete(SlotListing listing) {
+        return switch (listing) {
+            case SlotEntry entry -> Optional.of(entry);
+            case SlotSummary summary -> {
+                var key = keys.slot(summary.slot());
+                yield calls.call("read " + key, () -> store.getVersion(key, summary.version()))
+                        .map(v -> new SlotEntry(summary.slot(), codec.decode(key, summary.slot(), keys.cluster(), v.value()),
+                                v.version()));
+            }
+        };
+    }
+
     /** The slot now; throws {@link CorruptSlotRecordException} for a record that cannot be trusted. */
     public Optional<SlotEntry> read(int slot) {
         var key = keys.slot(slot);
@@ -67,7 +121,7 @@ public final class SlotRepository {
     /** Creates a slot that does not exist yet; empty when someone else created it first. */
     public Optional<SlotEntry> create(SlotRecord record) {
         var key = keys.slot(record.slot());
-        var result = calls.call("create " + key, () -> store.putIfAbsent(key, codec.encode(record)));
+        var result = calls.call("create " + key, () -> store.putIfAbsent(key, codec.encode(record), SlotHint.of(record)));
         return switch (result) {
             case Written w -> Optional.of(new SlotEntry(record.slot(), record, w.version()));
             case Conflict c -> Optional.empty();
@@ -77,7 +131,7 @@ public final class SlotRepository {
     /** Replaces a slot's record if it still has the version read; empty when it changed meanwhile. */
     public Optional<SlotEntry> replace(SlotEntry current, SlotRecord next) {
         var key = keys.slot(current.slot());
-        var result = calls.call("update " + key, () -> store.compareAndSet(key, current.version(), codec.encode(next)));
+        var result = calls.call("update " + key, () -> store.compareAndSet(key, current.version(), codec.encode(next), SlotHint.of(next)));
         return switch (result) {
             case Written w -> Optional.of(new SlotEntry(current.slot(), next, w.version()));
             case Conflict c -> Optional.empty();

@@ -25,6 +25,11 @@ public record SlotTable(List<SlotEntry> slots, List<CorruptSlotRecordException> 
         return slots.stream().filter(s -> s.record().heldBy(instanceId)).findFirst();
     }
 
+    /** The table as an index for choosing a slot (every listing a full record). */
+    public SlotIndex index() {
+        return new SlotIndex(List.copyOf(slots), corrupt, corruptSlots);
+    }
+
     /** Every slot number in use, trusted or not. */
     public Set<Integer> numbers() {
         var all = slots.stream().map(SlotEntry::slot).collect(Collectors.toSet());

@@ -35,7 +35,7 @@ class HolderLivenessTest {
                 new GroupMember("i-leaving", "a", LifecycleState.TERMINATING, true),
                 new GroupMember("i-gone", "a", LifecycleState.TERMINATED, false)));
         var asked = new ArrayList<Collection<String>>();
-        var status = HolderLiveness.assess(table, group, ids -> {
+        var status = HolderLiveness.assess(table.slots(), group, ids -> {
             asked.add(List.copyOf(ids));
             return Map.of("i-dead", InstanceState.TERMINATED, "i-stopping", InstanceState.SHUTTING_DOWN);
         }, "i-me", 100_000, GRACE);
@@ -56,7 +56,7 @@ class HolderLivenessTest {
     void noDescribeCallWhenEveryHolderIsInTheGroup() {
         var table = new SlotTable(List.of(held(0, "i-live", 0)), List.of(), Set.of());
         var group = new GroupView("g", 1, List.of("a"), List.of(new GroupMember("i-live", "a", LifecycleState.IN_SERVICE, true)));
-        var status = HolderLiveness.assess(table, group, ids -> {
+        var status = HolderLiveness.assess(table.slots(), group, ids -> {
             throw new AssertionError("described " + ids);
         }, "i-me", 0, GRACE);
         assertEquals(Map.of(0, HolderStatus.ALIVE), status);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.core.slot.SlotEntry;
 import dev.berth.core.slot.SlotRecord;
+import dev.berth.core.slot.SlotIndex;
 import dev.berth.core.slot.SlotTable;
 import dev.berth.spi.GroupMember;
 import dev.berth.spi.GroupView;
@@ -35,8 +36,8 @@ class SlotRankingTest {
                 new SlotRecord.VolumeRef("vol-" + slot, "a"), null, List.of(), true, null, null, null, null), "v1");
     }
 
-    private static SlotTable table(SlotEntry... entries) {
-        return new SlotTable(List.of(entries), List.of(), Set.of());
+    private static SlotIndex table(SlotEntry... entries) {
+        return new SlotTable(List.of(entries), List.of(), Set.of()).index();
     }
 
     private static GroupView group(String... ids) {

@@ -4,6 +4,7 @@ import dev.berth.spi.ClaimStore;
 import dev.berth.spi.Conflict;
 import dev.berth.spi.DeleteResult;
 import dev.berth.spi.Deleted;
+import dev.berth.spi.Hinted;
 import dev.berth.spi.Listed;
 import dev.berth.spi.StoreException;
 import dev.berth.spi.StoreStats;
@@ -21,6 +22,7 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -65,6 +67,8 @@ final class S3ClaimStore implements ClaimStore {
     private static final int READ_ATTEMPTS = 5;
     private static final int HINTS_MAX = 10_000;
     private static final int SEEN_MAX = 20_000;
+    /** How old a value without a hint must be before a reader keeps the hint for it (its writer had time to). */
+    private volatile java.time.Duration hintSettle = java.time.Duration.ofSeconds(30);
     private static final System.Logger LOG = System.getLogger(S3ClaimStore.class.getName());
 
     private final S3Settings settings;
@@ -79,11 +83,19 @@ final class S3ClaimStore implements ClaimStore {
      * needs no GET: a listing costs its LIST pages plus a GET per key that changed since.
      */
     private final Map<String, Record> seen = new ConcurrentHashMap<>();
+    /** Per key, the newest hint object this store knows of: the one a new hint replaces. */
+    private final Map<String, S3Layout.HintEntry> hintObjects = new ConcurrentHashMap<>();
 
     S3ClaimStore(S3Settings settings, S3Client s3) {
         this.settings = settings;
         this.s3 = s3;
         this.layout = new S3Layout(settings.root());
+    }
+
+    /** For tests: how old a value without a hint must be before a listing keeps its hint (30 s). */
+    S3ClaimStore hintSettle(java.time.Duration settle) {
+        this.hintSettle = settle;
+        return this;
     }
 
     static S3ClaimStore open(S3Settings settings) {
@@ -186,8 +198,90 @@ final class S3ClaimStore implements ClaimStore {
         return requests.stats();
     }
 
+    /**
+     * One LIST of the values (every key and its highest sequence) and one of the hints, then a GET
+     * only of a key whose highest sequence has no hint (written without one, or by a writer that
+     * stopped between its value and its hint): that hint is derived with {@code hintOf} and kept, so
+     * the next listing does not read the value again. A hint never decides anything; the version
+     * returned is the highest sequence the value LIST saw, exactly as {@link #listVersions}.
+     */
+    @Override
+    public List<Hinted> listHinted(String prefix, Function<byte[], String> hintOf) {
+        var tops = highestByKey(prefix);
+        var hinted = hintsByKey(prefix);
+        var result = new ArrayList<Hinted>();
+        for (var top : tops.values()) {
+            var hint = hinted.get(top.key());
+            if (hint != null && hint.sequence() == top.sequence() && top.size() > 0) {
+                hintObjects.merge(top.key(), hint, (a, b) -> a.sequence() >= b.sequence() ? a : b);
+                result.add(new Hinted(top.key(), Long.toString(top.sequence()), hint.hint(), Optional.empty()));
+                continue;
+            }
+            var record = fetch(top.key(), top.sequence());
+            Optional<Versioned> value = record.isPresent() ? record.get().live() : get(top.key());
+            if (value.isEmpty()) {
+                continue;   // a tombstone: the key is absent
+            }
+            var derived = hintOf.apply(value.get().value());
+            // a young value's own writer is likely still about to write its hint: only an older one is healed
+            boolean settled = top.lastModified() == null || top.lastModified().isBefore(Instant.now().minus(hintSettle));
+            if (settled) {
+                S3Layout.version(value.get().version()).ifPresent(sequence -> keepHint(top.key(), sequence, derived));
+            }
+            result.add(new Hinted(top.key(), value.get().version(), derived, value));
+        }
+        return result;
+    }
+
+    /** Every key's newest hint under {@code prefix}, from one LIST of the hints. */
+    private Map<String, S3Layout.HintEntry> hintsByKey(String prefix) {
+        var newest = new TreeMap<String, S3Layout.HintEntry>();
+        String continuation = null;
+        do {
+            var request = ListObjectsV2Request.builder().bucket(settings.bucket()).prefix(layout.hintsPrefix(prefix));
+            if (continuation != null) {
+                request.continuationToken(continuation);
+            }
+            ListObjectsV2Response page = call(Kind.LIST, "list hints", prefix, () -> s3.listObjectsV2(request.build()));
+            for (S3Object object : page.contents()) {
+                // anything else under the hints is ignored: a hint is only a guide, and a key without one is read
+                layout.parseHint(object.key()).filter(h -> h.key().startsWith(prefix))
+                        .ifPresent(h -> newest.merge(h.key(), h, (a, b) -> a.sequence() >= b.sequence() ? a : b));
+            }
+            continuation = Boolean.TRUE.equals(page.isTruncated()) ? page.nextContinuationToken() : null;
+        } while (continuation != null);
+        return newest;
+    }
+
+    /**
+     * Keeps {@code hint} for sequence {@code sequence} of {@code key} and drops the hint it replaces,
+     * best effort: a hint that is missing or left behind costs a later listing one GET, never a wrong answer.
+     */
+    private void keepHint(String key, long sequence, String hint) {
+        if (hint == null || hint.length() > HINT_MAX_CHARS || !hint.chars().allMatch(c -> c >= 0x20 && c < 0x7f)) {
+            return;
+        }
+        var object = layout.hintObject(key, sequence, hint);
+        if (object.isEmpty()) {
+            return;
+        }
+        try {
+            requests.count(Kind.WRITE);
+            s3.putObject(b -> b.bucket(settings.bucket()).key(object.get()).contentLength(0L), RequestBody.empty());
+            var kept = new S3Layout.HintEntry(key, sequence, hint, object.get());
+            var before = hintObjects.put(key, kept);
+            if (before != null && before.sequence() < sequence) {
+                requests.count(Kind.DELETE);
+                s3.deleteObject(b -> b.bucket(settings.bucket()).key(before.object()));
+            }
+        } catch (SdkException e) {
+            LOG.log(System.Logger.Level.DEBUG, "keeping the hint of key ''{0}'' in {1} failed (a listing reads its"
+                    + " value instead): {2}", key, settings.describe(), e.getMessage());
+        }
+    }
+
     /** A key's highest sequence object as a LIST shows it. */
-    private record Top(String key, long sequence, long size) {
+    private record Top(String key, long sequence, long size, Instant lastModified) {
     }
 
     /** Every key under {@code prefix} with its highest sequence, from one strongly consistent LIST of the prefix. */
@@ -201,7 +295,7 @@ final class S3ClaimStore implements ClaimStore {
             }
             ListObjectsV2Response page = call(Kind.LIST, "list", prefix, () -> s3.listObjectsV2(request.build()));
             for (S3Object object : page.contents()) {
-                if (layout.isServerTemporary(object.key())) {
+                if (layout.isServerTemporary(object.key()) || layout.isHint(object.key())) {
                     continue;
                 }
                 var entry = layout.parse(object.key()).orElseThrow(() -> new StoreException("object '" + object.key()
@@ -209,7 +303,8 @@ final class S3ClaimStore implements ClaimStore {
                         + " its layout <key>/v/<20-digit sequence>; move it out of '" + settings.root() + "' (berth"
                         + " never overwrites it)", false));
                 if (entry.key().startsWith(prefix)) {
-                    var top = new Top(entry.key(), entry.sequence(), object.size() == null ? 0 : object.size());
+                    var top = new Top(entry.key(), entry.sequence(), object.size() == null ? 0 : object.size(),
+                            object.lastModified());
                     highest.merge(entry.key(), top, (a, b) -> a.sequence() >= b.sequence() ? a : b);
                 }
             }
@@ -222,18 +317,23 @@ final class S3ClaimStore implements ClaimStore {
 
     @Override
     public WriteResult putIfAbsent(String key, byte[] value) {
+        return putIfAbsent(key, value, null);
+    }
+
+    @Override
+    public WriteResult putIfAbsent(String key, byte[] value, String hint) {
         checkKey(key);
         for (int attempt = 0; attempt < READ_ATTEMPTS; attempt++) {
             var highest = highest(key);
             if (highest.isEmpty()) {
-                return create(key, 1, value, VALUE);
+                return create(key, 1, value, VALUE, hint);
             }
             var record = fetch(key, highest.getAsLong());
             if (record.isEmpty()) {
                 continue; // collected under us: a newer sequence exists, look again
             }
             if (record.get().tombstone()) {
-                return create(key, highest.getAsLong() + 1, value, VALUE);
+                return create(key, highest.getAsLong() + 1, value, VALUE, hint);
             }
             return new Conflict(record.get().live());
         }
@@ -242,12 +342,17 @@ final class S3ClaimStore implements ClaimStore {
 
     @Override
     public WriteResult compareAndSet(String key, String expectedVersion, byte[] value) {
+        return compareAndSet(key, expectedVersion, value, null);
+    }
+
+    @Override
+    public WriteResult compareAndSet(String key, String expectedVersion, byte[] value, String hint) {
         checkKey(key);
         var sequence = S3Layout.version(expectedVersion);
         if (sequence.isEmpty() || !holdsValue(key, sequence.get())) {
             return Conflict.unknown();
         }
-        return create(key, sequence.get() + 1, value, VALUE);
+        return create(key, sequence.get() + 1, value, VALUE, hint);
     }
 
     @Override
@@ -257,7 +362,7 @@ final class S3ClaimStore implements ClaimStore {
         if (sequence.isEmpty() || !holdsValue(key, sequence.get())) {
             return Conflict.unknown();
         }
-        return create(key, sequence.get() + 1, new byte[0], TOMBSTONE) instanceof Written ? new Deleted() : Conflict.unknown();
+        return create(key, sequence.get() + 1, new byte[0], TOMBSTONE, null) instanceof Written ? new Deleted() : Conflict.unknown();
     }
 
     /** Sequence {@code n} of {@code key} exists and is a value (not a tombstone). */
@@ -277,7 +382,7 @@ final class S3ClaimStore implements ClaimStore {
      * timeout) is resolved by reading the object: ours, someone else's, or not there (then the
      * PUT is sent again; it is create-only, so a late duplicate can only get 412).
      */
-    private WriteResult create(String key, long sequence, byte[] body, String kind) {
+    private WriteResult create(String key, long sequence, byte[] body, String kind, String hint) {
         String object = layout.object(key, sequence);
         String writeId = UUID.randomUUID().toString();
         SdkException lastAmbiguous = null;
@@ -288,13 +393,13 @@ final class S3ClaimStore implements ClaimStore {
                         .metadata(Map.of(RECORD_METADATA, kind, WRITE_ID_METADATA, writeId))
                         .contentLength((long) body.length), RequestBody.fromBytes(body));
                 remember(object, new Record(key, sequence, body.clone(), kind.equals(TOMBSTONE)));
-                return created(key, sequence);
+                return created(key, sequence, hint);
             } catch (S3Exception e) {
                 if (e.statusCode() == 412) {
                     // someone created this sequence first; after an unanswered attempt of ours that
                     // someone may be our own earlier PUT, landing late (it was delayed past our timeout
                     // and past the look below): the write id says whose it is
-                    return lastAmbiguous == null ? Conflict.unknown() : ownerAfterConflict(key, sequence, object, writeId, e);
+                    return lastAmbiguous == null ? Conflict.unknown() : ownerAfterConflict(key, sequence, object, writeId, e, hint);
                 }
                 if (e.statusCode() != 409 && !S3Failures.translate(settings, "write", key, object, e, true).retryable()) {
                     throw S3Failures.translate(settings, "write", key, object, e, true);
@@ -307,7 +412,7 @@ final class S3ClaimStore implements ClaimStore {
             }
             var owner = writeIdOf(key, object);
             if (owner.isPresent()) {
-                return owner.get().equals(writeId) ? created(key, sequence) : Conflict.unknown();
+                return owner.get().equals(writeId) ? created(key, sequence, hint) : Conflict.unknown();
             }
             pause(attempt);
         }
@@ -316,7 +421,7 @@ final class S3ClaimStore implements ClaimStore {
 
     /** A 412 after an unanswered attempt: ours (it landed late), another writer's, or gone (not decidable). */
     private WriteResult ownerAfterConflict(String key, long sequence, String object, String writeId,
-                                           S3Exception conflict) {
+                                           S3Exception conflict, String hint) {
         var owner = writeIdOf(key, object);
         if (owner.isEmpty()) {
             // it existed a moment ago and garbage collection took it: whether it was ours cannot be told
@@ -324,11 +429,12 @@ final class S3ClaimStore implements ClaimStore {
                     + object + " was lost and the object was collected before its writer could be read; the write may"
                     + " or may not have taken effect; read the key again", true, conflict);
         }
-        return owner.get().equals(writeId) ? created(key, sequence) : Conflict.unknown();
+        return owner.get().equals(writeId) ? created(key, sequence, hint) : Conflict.unknown();
     }
 
-    private Written created(String key, long sequence) {
+    private Written created(String key, long sequence, String hint) {
         hint(key, sequence);
+        keepHint(key, sequence, hint);
         collectGarbageAfter(key, sequence);
         return new Written(Long.toString(sequence));
     }
@@ -439,6 +545,7 @@ final class S3ClaimStore implements ClaimStore {
         if (settings.gcKeep() > 0 && sequence % settings.gcKeep() == 0 && sequence > settings.gcKeep() + 1) {
             try {
                 collectGarbage(key);
+                collectHints(key);
             } catch (RuntimeException e) {
                 // best effort, but said: a policy without s3:DeleteObject would let old versions pile up unseen
                 LOG.log(System.Logger.Level.WARNING, "garbage collection of key ''{0}'' in {1} failed, old versions"
@@ -480,6 +587,32 @@ final class S3ClaimStore implements ClaimStore {
             if (sequence != 1 && sequence <= highest - settings.gcKeep() && highest - sequence >= 2 && oldEnough) {
                 String object = layout.object(key, sequence);
                 call(Kind.DELETE, "collect", key, () -> s3.deleteObject(b -> b.bucket(settings.bucket()).key(object)));
+                deleted++;
+            }
+        }
+        return deleted;
+    }
+
+    /** Deletes the hints of {@code key} below its newest one (left behind by writers that did not know them). */
+    int collectHints(String key) {
+        var hints = new ArrayList<S3Layout.HintEntry>();
+        String continuation = null;
+        do {
+            var request = ListObjectsV2Request.builder().bucket(settings.bucket()).prefix(layout.hintsPrefix(key + "/"));
+            if (continuation != null) {
+                request.continuationToken(continuation);
+            }
+            ListObjectsV2Response page = call(Kind.LIST, "collect", key, () -> s3.listObjectsV2(request.build()));
+            for (S3Object object : page.contents()) {
+                layout.parseHint(object.key()).filter(h -> h.key().equals(key)).ifPresent(hints::add);
+            }
+            continuation = Boolean.TRUE.equals(page.isTruncated()) ? page.nextContinuationToken() : null;
+        } while (continuation != null);
+        long newest = hints.stream().mapToLong(S3Layout.HintEntry::sequence).max().orElse(0);
+        int deleted = 0;
+        for (var hint : hints) {
+            if (hint.sequence() < newest) {
+                call(Kind.DELETE, "collect", key, () -> s3.deleteObject(b -> b.bucket(settings.bucket()).key(hint.object())));
                 deleted++;
             }
         }
@@ -540,6 +673,10 @@ final class S3ClaimStore implements ClaimStore {
     private static void checkKey(String key) {
         if (key == null || key.isEmpty() || key.endsWith("/")) {
             throw new IllegalArgumentException("a claim store key must be a non-empty path not ending in '/', got '" + key + "'");
+        }
+        if (key.startsWith(S3Layout.HINTS)) {
+            throw new IllegalArgumentException("the S3 claim store keeps its hints under '" + S3Layout.HINTS
+                    + "': a key may not start with it, got '" + key + "'");
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.berth.store.s3;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.Optional;
 
 /**
@@ -10,6 +12,8 @@ import java.util.Optional;
 final class S3Layout {
 
     static final String MARKER = "/v/";
+    /** Where the hints live, beside the keys: {@code R .hints/ K / <20-digit sequence> . <base64url hint>}. No key starts with it. */
+    static final String HINTS = ".hints/";
     static final int DIGITS = 20;
 
     private final String root;
@@ -29,6 +33,49 @@ final class S3Layout {
 
     String object(String key, long sequence) {
         return versionsPrefix(key) + pad(sequence);
+    }
+
+    /** The listing prefix of the hints of all keys starting with {@code prefix}. */
+    String hintsPrefix(String prefix) {
+        return root + HINTS + prefix;
+    }
+
+    /** The hint object of sequence {@code sequence} of {@code key}; empty when its name would be too long for S3. */
+    Optional<String> hintObject(String key, long sequence, String hint) {
+        var name = root + HINTS + key + "/" + pad(sequence) + "."
+                + Base64.getUrlEncoder().withoutPadding().encodeToString(hint.getBytes(StandardCharsets.US_ASCII));
+        return name.getBytes(StandardCharsets.UTF_8).length <= 1024 ? Optional.of(name) : Optional.empty();
+    }
+
+    /** Whether an object lies under the hints (a LIST of the whole root shows them beside the keys). */
+    boolean isHint(String objectKey) {
+        return objectKey.startsWith(root + HINTS);
+    }
+
+    /** A hint object's key, sequence and hint; empty when the object is not one. */
+    Optional<HintEntry> parseHint(String objectKey) {
+        if (!isHint(objectKey)) {
+            return Optional.empty();
+        }
+        int slash = objectKey.lastIndexOf('/');
+        int dot = objectKey.indexOf('.', slash + 1);
+        if (dot != slash + 1 + DIGITS || slash < root.length() + HINTS.length() + 1) {
+            return Optional.empty();
+        }
+        String digits = objectKey.substring(slash + 1, dot);
+        if (!digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            return Optional.empty();
+        }
+        try {
+            var hint = new String(Base64.getUrlDecoder().decode(objectKey.substring(dot + 1)), StandardCharsets.US_ASCII);
+            return Optional.of(new HintEntry(objectKey.substring(root.length() + HINTS.length(), slash),
+                    Long.parseLong(digits), hint, objectKey));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    record HintEntry(String key, long sequence, String hint, String object) {
     }
 
     /** The listing prefix of all keys starting with {@code prefix}. */
