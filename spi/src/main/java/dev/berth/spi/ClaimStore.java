@@ -48,14 +48,15 @@ public interface ClaimStore extends AutoCloseable {
      * or {@link #compareAndSet(String, String, byte[], String)}, enough for a caller to choose the few
      * keys it will read. Each key's version is one it had at some instant during the call. A hint is
      * only ever the hint of exactly that version; where the store has none (a value written without
-     * one, a writer that stopped between its value and its hint), it reads the value and derives the
-     * hint with {@code hintOf}. A store whose listing cannot carry values (S3) keeps the hints where a
+     * one, a writer that stopped between its value and its hint), it reads the value and gives it
+     * (and may keep the hint {@code hintOf} derives from it for the next reader). A store whose listing cannot carry values (S3) keeps the hints where a
      * listing shows them, so that a caller pays for the listing and not for a read of every value;
-     * the default lists the values and returns each with its derived hint.
+     * the default lists the values and returns each with its value and no hint (the caller needs none:
+     * {@link Hinted#hint(java.util.function.Function)} derives it).
      */
     default List<Hinted> listHinted(String prefix, java.util.function.Function<byte[], String> hintOf) {
         return list(prefix).stream()
-                .map(v -> new Hinted(v.key(), v.version(), hintOf.apply(v.value()), java.util.Optional.of(v)))
+                .map(v -> new Hinted(v.key(), v.version(), java.util.Optional.empty(), java.util.Optional.of(v)))
                 .toList();
     }
 

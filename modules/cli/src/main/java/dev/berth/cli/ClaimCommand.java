@@ -83,10 +83,12 @@ final class ClaimCommand implements Callable<Integer> {
 
     private final Console console;
     private final BerthHome home;
+    private final Jsonb jsonb;
 
-    ClaimCommand(Console console, BerthHome home) {
+    ClaimCommand(Console console, BerthHome home, Jsonb jsonb) {
         this.console = console;
         this.home = home;
+        this.jsonb = jsonb;
     }
 
     @Override
@@ -113,7 +115,7 @@ final class ClaimCommand implements Callable<Integer> {
                         (System.nanoTime() - started) / 1_000_000, runner.isPresent() ? Optional.empty() : Optional.of(ticker.sleptMillisByKind())));
         ClaimOutcome outcome;
         try (claimStore) {
-            StoreVerdict.refuseIfUnsafe(claimStore, new Calls(Ticker.system(), resolved.settings().waits(), log));
+            StoreVerdict.refuseIfUnsafe(claimStore, new Calls(Ticker.system(), resolved.settings().waits(), log), jsonb);
             if (runner.isPresent()) {
                 // the provider runs its own claim (static keeps its lease until stopped): report as soon as it is known
                 var parts = new ClaimRunner.Parts(counted, () -> identityOf(loaded, resolved, home, claimStore),
@@ -257,7 +259,7 @@ final class ClaimCommand implements Callable<Integer> {
             case ClaimOutcome.Resumed r -> ready("resumed", r.lease());
             case ClaimOutcome.Deferred d -> {
                 if (json) {
-                    console.out().println(Jsonb.builder().build().toJson(new ClaimResult("deferred", -1, -1, null, null, null,
+                    console.out().println(jsonb.toJson(new ClaimResult("deferred", -1, -1, null, null, null,
                             null, d.detail())));
                 } else {
                     console.out().println("deferred: " + d.detail());
@@ -266,7 +268,7 @@ final class ClaimCommand implements Callable<Integer> {
             }
             case ClaimOutcome.Full f -> {
                 if (json) {
-                    console.out().println(Jsonb.builder().build().toJson(new ClaimResult("full", -1, -1, null, null, null,
+                    console.out().println(jsonb.toJson(new ClaimResult("full", -1, -1, null, null, null,
                             null, f.detail())));
                 } else {
                     console.out().println("full: " + f.detail() + " (policy " + f.policy().configName() + ")");
@@ -278,7 +280,7 @@ final class ClaimCommand implements Callable<Integer> {
 
     private int ready(String how, SlotLease lease) {
         if (json) {
-            console.out().println(Jsonb.builder().build().toJson(new ClaimResult(how, lease.slot(), lease.epoch(),
+            console.out().println(jsonb.toJson(new ClaimResult(how, lease.slot(), lease.epoch(),
                     lease.instanceId(), lease.volumeId(), lease.mountPoint().toString(),
                     lease.identity().map(i -> i.publicName()).orElse(null), null)));
         } else {

@@ -2,7 +2,6 @@ package dev.berth.cli;
 
 import dev.berth.core.claim.ClaimLog;
 import io.avaje.jsonb.JsonType;
-import io.avaje.jsonb.Jsonb;
 import java.io.PrintStream;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -21,17 +20,19 @@ final class CommandLog implements ClaimLog {
     private static final Pattern EPOCH = Pattern.compile("\\bepoch (\\d+)");
     private static final Pattern INSTANCE = Pattern.compile("\\binstance (i-[0-9A-Za-z-]+)");
     private static final Pattern VOLUME = Pattern.compile("\\b(vol-[0-9A-Za-z]+)");
-    private static final JsonType<Object> JSON = Jsonb.builder().build().type(Object.class);
 
     private final PrintStream err;
     private final LogFormat format;
+    private final JsonType<Object> json;
     private final String command;
     private final long started = System.nanoTime();
     private final Map<String, Object> fields = new LinkedHashMap<>();
 
-    CommandLog(PrintStream err, LogFormat format, String command) {
+    /** {@code json}: the writer of the JSON lines, from the run's one {@code Jsonb} (unused for text). */
+    CommandLog(PrintStream err, LogFormat format, JsonType<Object> json, String command) {
         this.err = err;
         this.format = format;
+        this.json = json;
         this.command = command;
     }
 
@@ -72,12 +73,12 @@ final class CommandLog implements ClaimLog {
             lineFields = new LinkedHashMap<>(fields);
             lineFields.put("step", step);
         }
-        err.println(json(level, command.equals("berth") ? "berth" : "berth." + command, message, lineFields,
+        err.println(json(json, level, command.equals("berth") ? "berth" : "berth." + command, message, lineFields,
                 (System.nanoTime() - started) / 1_000_000));
     }
 
     /** One JSON line; the slot, epoch and volume that the message names become fields unless the command set them. */
-    static String json(String level, String logger, String message, Map<String, Object> fields, long durationMillis) {
+    static String json(JsonType<Object> json, String level, String logger, String message, Map<String, Object> fields, long durationMillis) {
         var line = new LinkedHashMap<String, Object>();
         line.put("time", Instant.now().toString());
         line.put("level", level);
@@ -91,7 +92,7 @@ final class CommandLog implements ClaimLog {
         if (durationMillis >= 0) {
             line.put("durationMillis", durationMillis);
         }
-        return JSON.toJson(line);
+        return json.toJson(line);
     }
 
     private static void named(Map<String, Object> line, String key, Pattern pattern, String message, boolean number) {

@@ -1,5 +1,6 @@
 package dev.berth.cli;
 
+import io.avaje.jsonb.JsonType;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.io.PrintStream;
@@ -11,6 +12,7 @@ final class Console {
     private final PrintStream err;
     private final boolean interactive;
     private LogFormat logFormat = LogFormat.TEXT;
+    private JsonType<Object> jsonLines;
 
     @Inject
     Console() {
@@ -44,8 +46,21 @@ final class Console {
         return logFormat;
     }
 
+    /** Set once by {@link Main}: the writer of JSON log lines, from the run's one {@code Jsonb} (the commands' bean). */
+    void jsonLines(JsonType<Object> writer) {
+        this.jsonLines = writer;
+    }
+
+    /** The writer of JSON log lines; needed only with {@link LogFormat#JSON}. */
+    JsonType<Object> jsonLines() {
+        if (jsonLines == null && logFormat == LogFormat.JSON) {
+            throw new IllegalStateException("JSON log lines asked for before Main set the run's Jsonb");
+        }
+        return jsonLines;
+    }
+
     /** The log lines of one command ({@code claim}, {@code keeper}, ...) on {@link #err}. */
     CommandLog log(String command) {
-        return new CommandLog(err, logFormat, command);
+        return new CommandLog(err, logFormat, jsonLines(), command);
     }
 }

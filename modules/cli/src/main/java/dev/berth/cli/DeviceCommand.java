@@ -45,10 +45,12 @@ final class DeviceCommand {
 
         private final Console console;
         private final BerthHome home;
+        private final Jsonb jsonb;
 
-        Probe(Console console, BerthHome home) {
+        Probe(Console console, BerthHome home, Jsonb jsonb) {
             this.console = console;
             this.home = home;
+            this.jsonb = jsonb;
         }
 
         @Override
@@ -85,7 +87,7 @@ final class DeviceCommand {
                     signature instanceof DeviceSignature.Blank ? null : signature.name(), filesystemSize,
                     blockDevice.serial().orElse(null), wouldDo(signature));
             if (json) {
-                console.out().println(Jsonb.builder().build().toJson(result));
+                console.out().println(jsonb.toJson(result));
             } else {
                 console.out().printf("device      %s%nsize        %d bytes%nserial      %s%nsignature   %s%n"
                                 + "filesystem  %s%nberth claim %s%n", result.device(), result.sizeBytes(),

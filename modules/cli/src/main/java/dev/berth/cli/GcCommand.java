@@ -48,10 +48,12 @@ final class GcCommand implements Callable<Integer> {
 
     private final Console console;
     private final BerthHome home;
+    private final Jsonb jsonb;
 
-    GcCommand(Console console, BerthHome home) {
+    GcCommand(Console console, BerthHome home, Jsonb jsonb) {
         this.console = console;
         this.home = home;
+        this.jsonb = jsonb;
     }
 
     static long millis(String text) {
@@ -111,7 +113,7 @@ final class GcCommand implements Callable<Integer> {
 
     private void print(GcPlan plan, List<GcRun.Done> done) {
         if (json) {
-            console.out().println(Jsonb.builder().build().toJson(new GcJson(apply, items(plan.delete()), items(plan.keep()),
+            console.out().println(jsonb.toJson(new GcJson(apply, items(plan.delete()), items(plan.keep()),
                     done.stream().map(d -> new DoneJson(d.item().kind().text(), d.item().id(), d.deleted(), d.note())).toList())));
             return;
         }

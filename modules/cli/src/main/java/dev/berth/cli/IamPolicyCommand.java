@@ -9,6 +9,7 @@ import dev.berth.spi.KeyProviderFactory;
 import dev.berth.spi.PermissionRequest;
 import dev.berth.spi.PermissionRequest.Use;
 import dev.berth.spi.UriQuery;
+import io.avaje.jsonb.Jsonb;
 import jakarta.inject.Singleton;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -39,10 +40,12 @@ final class IamPolicyCommand implements Callable<Integer> {
 
     private final Console console;
     private final BerthHome home;
+    private final Jsonb jsonb;
 
-    IamPolicyCommand(Console console, BerthHome home) {
+    IamPolicyCommand(Console console, BerthHome home, Jsonb jsonb) {
         this.console = console;
         this.home = home;
+        this.jsonb = jsonb;
     }
 
     @Override
@@ -68,7 +71,7 @@ final class IamPolicyCommand implements Callable<Integer> {
             throw new UsageException(e.getMessage());
         }
         try {
-            console.out().println(new PolicyDocument(parts).json());
+            console.out().println(new PolicyDocument(parts).json(jsonb));
         } catch (BerthException e) {
             console.err().println("berth iam-policy: failed: " + e.getMessage());
             return ExitCodes.FAILED;

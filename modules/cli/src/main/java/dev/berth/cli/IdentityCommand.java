@@ -35,9 +35,9 @@ final class IdentityCommand {
     record IdentityView(String kind, String publicName, String fingerprint, Integer slot, Boolean backedUp) {
     }
 
-    static void print(Console console, boolean json, IdentityView view) {
+    static void print(Console console, Jsonb jsonb, boolean json, IdentityView view) {
         if (json) {
-            console.out().println(Jsonb.builder().build().toJson(view));
+            console.out().println(jsonb.toJson(view));
             return;
         }
         console.out().printf("kind         %s%npublic name  %s%nfingerprint  %s%n", view.kind(), view.publicName(),
@@ -84,16 +84,18 @@ final class IdentityCommand {
 
         private final Console console;
         private final BerthHome home;
+        private final Jsonb jsonb;
 
-        Inspect(Console console, BerthHome home) {
+        Inspect(Console console, BerthHome home, Jsonb jsonb) {
             this.console = console;
             this.home = home;
+            this.jsonb = jsonb;
         }
 
         @Override
         public Integer call() {
             NodeIdentity id = provider(plugins(pluginsDir, home), kind, PluginConfig.empty("identity.settings")).inspect(dir);
-            print(console, json, new IdentityView(id.kind(), id.publicName(), id.fingerprint(), null, null));
+            print(console, jsonb, json, new IdentityView(id.kind(), id.publicName(), id.fingerprint(), null, null));
             return ExitCodes.OK;
         }
     }
@@ -156,10 +158,12 @@ final class IdentityCommand {
 
         private final Console console;
         private final BerthHome home;
+        private final Jsonb jsonb;
 
-        Show(Console console, BerthHome home) {
+        Show(Console console, BerthHome home, Jsonb jsonb) {
             this.console = console;
             this.home = home;
+            this.jsonb = jsonb;
         }
 
         @Override
@@ -173,7 +177,7 @@ final class IdentityCommand {
                     return ExitCodes.FAILED;
                 }
                 var id = record.identity();
-                print(console, json, new IdentityView(id.kind(), id.publicName(), id.fingerprint(), slot,
+                print(console, jsonb, json, new IdentityView(id.kind(), id.publicName(), id.fingerprint(), slot,
                         record.identityBackup() != null));
                 return ExitCodes.OK;
             }

@@ -1,5 +1,6 @@
 package dev.berth.cli;
 
+import io.avaje.jsonb.JsonType;
 import java.io.PrintStream;
 import java.util.Map;
 import java.util.logging.Handler;
@@ -12,9 +13,11 @@ import java.util.logging.LogRecord;
  */
 final class JsonLogHandler extends Handler {
     private final PrintStream err;
+    private final JsonType<Object> json;
 
-    JsonLogHandler(PrintStream err) {
+    JsonLogHandler(PrintStream err, JsonType<Object> json) {
         this.err = err;
+        this.json = json;
         setLevel(Level.INFO);
     }
 
@@ -33,7 +36,7 @@ final class JsonLogHandler extends Handler {
         var level = record.getLevel().intValue() >= Level.SEVERE.intValue() ? "ERROR"
                 : record.getLevel().intValue() >= Level.WARNING.intValue() ? "WARN"
                 : record.getLevel().intValue() >= Level.INFO.intValue() ? "INFO" : "DEBUG";
-        err.println(CommandLog.json(level, record.getLoggerName() == null ? "" : record.getLoggerName(), message, Map.of(),
+        err.println(CommandLog.json(json, level, record.getLoggerName() == null ? "" : record.getLoggerName(), message, Map.of(),
                 -1));
     }
 

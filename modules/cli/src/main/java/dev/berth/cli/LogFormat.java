@@ -28,4 +28,13 @@ enum LogFormat {
         }
         return asked != null && asked.trim().toLowerCase(Locale.ROOT).equals("json") ? JSON : TEXT;
     }
+
+    /** {@code text} or {@code json}, any case, blanks around ignored; empty for anything else. */
+    static Optional<LogFormat> named(String value) {
+        return switch (value.trim().toLowerCase(Locale.ROOT)) {
+            case "text" -> Optional.of(TEXT);
+            case "json" -> Optional.of(JSON);
+            default -> Optional.empty();
+        };
+    }
 }

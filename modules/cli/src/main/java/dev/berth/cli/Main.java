@@ -3,6 +3,7 @@ package dev.berth.cli;
 import dev.berth.spi.BerthException;
 import dev.berth.spi.ConfigException;
 import io.avaje.inject.BeanScope;
+import io.avaje.jsonb.Jsonb;
 import picocli.CommandLine;
 
 /** The entry point: wires the commands (avaje-inject), parses the flags (picocli), maps errors to exit codes. */
@@ -16,12 +17,29 @@ public final class Main {
 
     /** Runs one berth command line and returns its exit code. */
     static int run(Console console, String... args) {
+        return run(console, BerthCommand.needed(args), args);
+    }
+
+    /**
+     * Runs one berth command line with only {@code subcommands} in picocli's tree: the one the line names (one
+     * model to build instead of twelve, each a few hundred reflective calls), or all of them.
+     */
+    static int run(Console console, java.util.List<Class<?>> subcommands, String... args) {
+        var logFormatEnv = java.util.Optional.ofNullable(System.getenv(LogFormat.ENV));
+        var quick = QuickAnswer.answer(console, args, logFormatEnv);
+        if (quick.isPresent()) {
+            return quick.getAsInt();
+        }
         // avaje-inject logs its wiring at INFO; an operator's terminal is not the place for it.
         java.util.logging.Logger.getLogger("io.avaje.inject").setLevel(java.util.logging.Level.WARNING);
-        console.logFormat(LogFormat.of(args, java.util.Optional.ofNullable(System.getenv(LogFormat.ENV))));
+        console.logFormat(LogFormat.of(args, logFormatEnv));
+        // The run's one Jsonb (avaje-jsonb's defaults and the generated adapters): the commands get it injected, the
+        // JSON log lines are written with it.
+        var jsonb = Jsonb.builder().build();
+        console.jsonLines(jsonb.type(Object.class));
         var root = java.util.logging.Logger.getLogger("");
         var handlers = root.getHandlers();
-        var json = console.logFormat() == LogFormat.JSON ? new JsonLogHandler(console.err()) : null;
+        var json = console.logFormat() == LogFormat.JSON ? new JsonLogHandler(console.err(), console.jsonLines()) : null;
         if (json != null) {   // every stderr line one JSON object: the JDK's text console handler steps aside
             for (var h : handlers) {
                 root.removeHandler(h);
@@ -29,7 +47,7 @@ public final class Main {
             root.addHandler(json);
         }
         try {
-            return execute(console, args);
+            return execute(console, jsonb, subcommands, args);
         } finally {
             if (json != null) {
                 root.removeHandler(json);
@@ -40,9 +58,12 @@ public final class Main {
         }
     }
 
-    private static int execute(Console console, String... args) {
-        try (var scope = BeanScope.builder().bean(Console.class, console).build()) {
+    private static int execute(Console console, Jsonb jsonb, java.util.List<Class<?>> subcommands, String... args) {
+        try (var scope = BeanScope.builder().bean(Console.class, console).bean(Jsonb.class, jsonb).build()) {
             var cli = new CommandLine(scope.get(BerthCommand.class), new Factory(scope));
+            for (var type : subcommands) {
+                cli.addSubcommand(scope.get(type));
+            }
             cli.setOut(new java.io.PrintWriter(console.out(), true));
             cli.setErr(new java.io.PrintWriter(console.err(), true));
             cli.setParameterExceptionHandler((e, a) -> {

@@ -78,9 +78,11 @@ final class SimulateCommand implements Callable<Integer> {
     boolean benchmark;
 
     private final Console console;
+    private final Jsonb jsonb;
 
-    SimulateCommand(Console console) {
+    SimulateCommand(Console console, Jsonb jsonb) {
         this.console = console;
+        this.jsonb = jsonb;
     }
 
     @Override
@@ -105,7 +107,7 @@ final class SimulateCommand implements Callable<Integer> {
             benchmark(request);
         }
         if (json) {
-            console.out().println(Jsonb.builder().build().toJson(report));
+            console.out().println(jsonb.toJson(report));
         } else {
             printTable(report);
         }

@@ -38,10 +38,12 @@ final class StatusCommand implements Callable<Integer> {
 
     private final Console console;
     private final BerthHome home;
+    private final Jsonb jsonb;
 
-    StatusCommand(Console console, BerthHome home) {
+    StatusCommand(Console console, BerthHome home, Jsonb jsonb) {
         this.console = console;
         this.home = home;
+        this.jsonb = jsonb;
     }
 
     @Override
@@ -56,7 +58,7 @@ final class StatusCommand implements Callable<Integer> {
                 var view = access.reader().read();
                 var findings = new ArrayList<>(view.findings());
                 try {
-                    StoreVerdict.refuseIfUnsafe(access.store, access.calls);
+                    StoreVerdict.refuseIfUnsafe(access.store, access.calls, jsonb);
                 } catch (BerthException e) {
                     findings.add(new Finding(Finding.Kind.STORE_UNSAFE, -1, access.store.describe(), e.getMessage()));
                 }
@@ -82,7 +84,7 @@ final class StatusCommand implements Callable<Integer> {
                     r.zone(), r.sizeGiB(), r.attachedTo(), r.identity(), r.backup(), r.modification(), r.intent())).toList();
             var found = findings.stream().map(f -> new FindingJson(f.kind().text(), f.slot() < 0 ? null : f.slot(),
                     f.resource(), f.message())).toList();
-            console.out().println(Jsonb.builder().build().toJson(new StatusJson(view.cluster(), view.capacity(), slots, found)));
+            console.out().println(jsonb.toJson(new StatusJson(view.cluster(), view.capacity(), slots, found)));
             return;
         }
         var out = console.out();

@@ -67,11 +67,11 @@ final class StoreBench {
         }
 
         /** One JSON object; {@code requestsPerClaim} and the request counts are null when the store does not count. */
-        String json() {
+        String json(io.avaje.jsonb.Jsonb jsonb) {
             boolean counted = !Double.isNaN(requestsPerClaim());
             return String.format(Locale.ROOT, "{\"store\":%s,\"claims\":%d,\"threads\":%d,\"slots\":%d,\"seconds\":%.3f,"
                             + "\"claimsPerSecond\":%.1f,\"p50Millis\":%.2f,\"p99Millis\":%.2f,\"lostRaces\":%d,"
-                            + "\"requestsPerClaim\":%s,\"requests\":%s}", io.avaje.jsonb.Jsonb.builder().build().type(String.class).toJson(store), claims, threads, slots, seconds,
+                            + "\"requestsPerClaim\":%s,\"requests\":%s}", jsonb.type(String.class).toJson(store), claims, threads, slots, seconds,
                     claimsPerSecond(), percentileMillis(0.50), percentileMillis(0.99), conflicts,
                     counted ? String.format(Locale.ROOT, "%.2f", requestsPerClaim()) : "null",
                     counted ? String.format(Locale.ROOT, "{\"reads\":%d,\"writes\":%d,\"lists\":%d,\"deletes\":%d,\"total\":%d}",
@@ -167,7 +167,7 @@ final class StoreBench {
                 case HINTED -> {
                     var listed = store.listHinted(prefix, v -> new String(v, StandardCharsets.US_ASCII)).stream()
                             .filter(h -> h.key().equals(key)).findFirst().orElseThrow(() -> vanished(store, prefix, key));
-                    yield listed.value().or(() -> store.getVersion(key, listed.version())).orElse(null);
+                    yield listed.value().or(() -> store.getVersion(key, listed.version())).orElse(null);   // the hint is not needed here
                 }
             };
             if (current != null) {

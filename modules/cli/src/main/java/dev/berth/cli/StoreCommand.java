@@ -8,6 +8,7 @@ import dev.berth.spi.Redaction;
 import dev.berth.storecheck.HistoryCheck;
 import dev.berth.storecheck.StoreCheck;
 import dev.berth.storecheck.history.Verdict;
+import io.avaje.jsonb.Jsonb;
 import jakarta.inject.Singleton;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -104,10 +105,12 @@ final class StoreCommand {
 
         private final Console console;
         private final BerthHome home;
+        private final Jsonb jsonb;
 
-        Bench(Console console, BerthHome home) {
+        Bench(Console console, BerthHome home, Jsonb jsonb) {
             this.console = console;
             this.home = home;
+            this.jsonb = jsonb;
         }
 
         @Override
@@ -125,7 +128,7 @@ final class StoreCommand {
             try {
                 var prefix = "berth-store-bench/" + UUID.randomUUID().toString().substring(0, 8) + "/";
                 var result = StoreBench.run(stores, prefix, claims, threads, slots, how);
-                console.out().println(json ? result.json() : result.line());
+                console.out().println(json ? result.json(jsonb) : result.line());
             } finally {
                 stores.forEach(dev.berth.spi.ClaimStore::close);
             }
@@ -159,10 +162,12 @@ final class StoreCommand {
 
         private final Console console;
         private final BerthHome home;
+        private final Jsonb jsonb;
 
-        Check(Console console, BerthHome home) {
+        Check(Console console, BerthHome home, Jsonb jsonb) {
             this.console = console;
             this.home = home;
+            this.jsonb = jsonb;
         }
 
         @Override
@@ -185,7 +190,7 @@ final class StoreCommand {
                 checked.ifPresent(c -> fields.putAll(c.verdict().fields()));
                 fields.put("summary", summary);
                 console.out().println(!json ? summary : Verdict.json(fields));
-                new StoreVerdict(safe, System.currentTimeMillis(), summary).save(claimStore);
+                new StoreVerdict(safe, System.currentTimeMillis(), summary).save(claimStore, jsonb);
                 return safe ? ExitCodes.OK : ExitCodes.FAILED;
             }
         }

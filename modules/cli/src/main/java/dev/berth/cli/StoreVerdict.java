@@ -16,8 +16,8 @@ import java.nio.charset.StandardCharsets;
 record StoreVerdict(boolean safe, long checkedAtMillis, String summary) {
     static final String KEY = "berth/store-check";
 
-    void save(ClaimStore store) {
-        var bytes = Jsonb.builder().build().toJson(this).getBytes(StandardCharsets.UTF_8);
+    void save(ClaimStore store, Jsonb jsonb) {
+        var bytes = jsonb.toJson(this).getBytes(StandardCharsets.UTF_8);
         for (int attempt = 0; attempt < 5; attempt++) {
             var current = store.get(KEY);
             var result = current.isEmpty() ? store.putIfAbsent(KEY, bytes)
@@ -38,14 +38,14 @@ record StoreVerdict(boolean safe, long checkedAtMillis, String summary) {
      * claim's retry layer: at boot the store's first answer may be slow, and a claim waits for it
      * (up to waits.storeSeconds) rather than fail.
      */
-    static void refuseIfUnsafe(ClaimStore store, Calls calls) {
+    static void refuseIfUnsafe(ClaimStore store, Calls calls, Jsonb jsonb) {
         var found = calls.run("read the store check verdict '" + KEY + "' in " + store.describe(), () -> store.get(KEY));
         if (found.isEmpty()) {
             return;
         }
         StoreVerdict verdict;
         try {
-            verdict = Jsonb.builder().build().type(StoreVerdict.class).fromJson(new String(found.get().value(), StandardCharsets.UTF_8));
+            verdict = jsonb.type(StoreVerdict.class).fromJson(new String(found.get().value(), StandardCharsets.UTF_8));
         } catch (RuntimeException e) {
             throw new dev.berth.spi.BerthException("the store check record '" + KEY + "' in " + store.describe()
                     + " cannot be read: run berth store check --store ... again");

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class StoreBenchTest {
+    private static final io.avaje.jsonb.Jsonb JSONB = io.avaje.jsonb.Jsonb.builder().build();
 
     /** A real file store whose compare-and-set never succeeds, as a store with broken conditional writes. */
     private record NeverSwaps(ClaimStore store) implements ClaimStore {
@@ -110,7 +111,7 @@ class StoreBenchTest {
     @Test
     void jsonGivesTheFiguresAndTheRequestsPerClaimOfTheClaimsAlone(@TempDir Path dir) throws Exception {
         try (var file = FileClaimStore.open(dir.resolve("store"))) {
-            var json = StoreBench.run(new Counting(file), "bench/", 10, 1, 3).json();
+            var json = StoreBench.run(new Counting(file), "bench/", 10, 1, 3).json(JSONB);
             // one thread, no races: per claim a list (the default listHinted lists the values, so the
             // slot taken needs no read) and a compare-and-set; the 3 creates and the clean-up are not counted
             assertTrue(json.startsWith("{\"store\":\"counting \\\"") && json.endsWith("}"), json);
@@ -127,7 +128,7 @@ class StoreBenchTest {
     @Test
     void listingVersionsCountsAListAndAGetPerClaim(@TempDir Path dir) throws Exception {
         try (var file = FileClaimStore.open(dir.resolve("store"))) {
-            var json = StoreBench.run(new Counting(file), "bench/", 10, 1, 3, StoreBench.Read.VERSIONS).json();
+            var json = StoreBench.run(new Counting(file), "bench/", 10, 1, 3, StoreBench.Read.VERSIONS).json(JSONB);
             // the default listVersions lists, the default getVersion reads the slot taken
             assertTrue(json.contains("\"requests\":{\"reads\":10,\"writes\":10,\"lists\":10,\"deletes\":0,\"total\":30}"), json);
         }
@@ -136,7 +137,7 @@ class StoreBenchTest {
     @Test
     void readingTheWholeTableCountsAListPerClaimAndNoGet(@TempDir Path dir) throws Exception {
         try (var file = FileClaimStore.open(dir.resolve("store"))) {
-            var json = StoreBench.run(new Counting(file), "bench/", 10, 1, 3, StoreBench.Read.LIST).json();
+            var json = StoreBench.run(new Counting(file), "bench/", 10, 1, 3, StoreBench.Read.LIST).json(JSONB);
             assertTrue(json.contains("\"requests\":{\"reads\":0,\"writes\":10,\"lists\":10,\"deletes\":0,\"total\":20}"), json);
         }
     }
@@ -151,7 +152,7 @@ class StoreBenchTest {
     @Test
     void aStoreThatDoesNotCountGivesNullRequestsPerClaim(@TempDir Path dir) throws Exception {
         try (var file = FileClaimStore.open(dir.resolve("store"))) {
-            var json = StoreBench.run(file, "bench/", 4, 2, 2).json();
+            var json = StoreBench.run(file, "bench/", 4, 2, 2).json(JSONB);
             assertTrue(json.contains("\"requestsPerClaim\":null,\"requests\":null}"), json);
         }
     }

@@ -592,7 +592,7 @@ final class SimNode implements Ticker {
                 return ClaimStore.super.listHinted(prefix, hintOf);
             }
             return call("store: list", World.CallKind.STORE, StoreCost.Op.LIST, prefix, () -> world.store.list(prefix).stream()
-                    .map(v -> new dev.berth.spi.Hinted(v.key(), v.version(), hintOf.apply(v.value()), Optional.empty()))
+                    .map(v -> new dev.berth.spi.Hinted(v.key(), v.version(), Optional.of(hintOf.apply(v.value())), Optional.empty()))
                     .toList());
         }
 

@@ -17,8 +17,6 @@ import java.util.TreeSet;
  * writes them.
  */
 public final class PolicyDocument {
-    private static final Jsonb JSONB = Jsonb.builder().build();
-
     /** The statements one plugin contributes, with the provider they came from (for errors). */
     public record Contribution(String provider, List<PolicyStatement> statements) {
         public Contribution {
@@ -55,7 +53,7 @@ public final class PolicyDocument {
     }
 
     /** The policy document as pretty-printed JSON. */
-    public String json() {
+    public String json(Jsonb jsonb) {
         var statements = new ArrayList<Object>();
         for (var s : statements()) {
             var one = new LinkedHashMap<String, Object>();
@@ -77,7 +75,7 @@ public final class PolicyDocument {
         Map<String, Object> document = new LinkedHashMap<>();
         document.put("Version", "2012-10-17");
         document.put("Statement", statements);
-        return JSONB.type(Object.class).toJsonPretty(document);
+        return jsonb.type(Object.class).toJsonPretty(document);
     }
 
     private static Object oneOrMany(List<String> values) {

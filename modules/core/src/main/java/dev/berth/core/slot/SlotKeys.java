@@ -10,9 +10,11 @@ public final class SlotKeys {
     public static final int MAX_SLOTS = 100_000;
 
     private final String cluster;
+    private final String slotsPrefix;
 
     public SlotKeys(String cluster) {
         this.cluster = validCluster(cluster);
+        this.slotsPrefix = "clusters/" + this.cluster + "/slots/";
     }
 
     public static String validCluster(String cluster) {
@@ -28,7 +30,7 @@ public final class SlotKeys {
     }
 
     public String slotsPrefix() {
-        return "clusters/" + cluster + "/slots/";
+        return slotsPrefix;
     }
 
     public String slot(int slot) {
@@ -37,15 +39,19 @@ public final class SlotKeys {
 
     /** The slot number of a key under {@link #slotsPrefix()}; empty for anything else. */
     public OptionalInt slotOf(String key) {
-        if (!key.startsWith(slotsPrefix())) {
+        int start = slotsPrefix.length();
+        int digits = key.length() - start;
+        if (!key.startsWith(slotsPrefix) || digits < 1 || digits > 6 || (digits > 1 && key.charAt(start) == '0')) {
             return OptionalInt.empty();
         }
-        var tail = key.substring(slotsPrefix().length());
-        if (tail.isEmpty() || tail.length() > 6 || !tail.chars().allMatch(Character::isDigit)
-                || (tail.length() > 1 && tail.charAt(0) == '0')) {
-            return OptionalInt.empty();
+        int n = 0;
+        for (int i = start; i < key.length(); i++) {
+            char c = key.charAt(i);
+            if (c < '0' || c > '9') {   // ASCII digits only: "٣" is not slot 3
+                return OptionalInt.empty();
+            }
+            n = n * 10 + (c - '0');
         }
-        int n = Integer.parseInt(tail);
         return n < MAX_SLOTS ? OptionalInt.of(n) : OptionalInt.empty();
     }
 }

@@ -2,6 +2,7 @@ package dev.berth.core.slot;
 
 import dev.berth.spi.ClaimStore;
 import dev.berth.spi.Conflict;
+import dev.berth.spi.Versioned;
 import dev.berth.spi.Written;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -24,6 +25,8 @@ public final class SlotRepository {
     private final SlotKeys keys;
     private final SlotCodec codec;
     private final CallWrapper calls;
+    /** Per slot, the entry last decoded from a listing (see {@link #decoded}). */
+    private final java.util.Map<Integer, SlotEntry> lastDecoded = new java.util.concurrent.ConcurrentHashMap<>();
 
     public SlotRepository(ClaimStore store, SlotKeys keys, SlotCodec codec, CallWrapper calls) {
         this.store = store;
@@ -47,8 +50,7 @@ public final class SlotRepository {
                 continue;
             }
             try {
-                var record = codec.decode(item.key(), slot.getAsInt(), keys.cluster(), item.value());
-                slots.add(new SlotEntry(slot.getAsInt(), record, item.version()));
+                slots.add(decoded(slot.getAsInt(), item));
             } catch (CorruptSlotRecordException e) {
                 corrupt.add(e);
                 corruptSlots.add(slot.getAsInt());
@@ -77,11 +79,11 @@ public final class SlotRepository {
             int n = slot.getAsInt();
             try {
                 if (item.value().isPresent()) {
-                    var v = item.value().get();
-                    slots.add(new SlotEntry(n, codec.decode(v.key(), n, keys.cluster(), v.value()), v.version()));
+                    slots.add(decoded(n, item.value().get()));
                     continue;
                 }
-                var summary = distrusted.contains(n) ? Optional.<SlotSummary>empty() : SlotHint.parse(n, item.version(), item.hint());
+                var summary = distrusted.contains(n) || item.hint().isEmpty() ? Optional.<SlotSummary>empty()
+                        : SlotHint.parse(n, item.version(), item.hint().get());
                 if (summary.isPresent()) {
                     slots.add(summary.get());
                 } else {
@@ -93,6 +95,21 @@ public final class SlotRepository {
             }
         }
         return new SlotIndex(slots, corrupt, corruptSlots);
+    }
+
+    /**
+     * The record of {@code n} as {@code listed} holds it: the one decoded before when the version is the
+     * same (a version names one value of a key, and is never reused), so that polling an unchanged
+     * table decodes nothing.
+     */
+    private SlotEntry decoded(int n, Versioned listed) {
+        var known = lastDecoded.get(n);
+        if (known != null && known.version().equals(listed.version())) {
+            return known;
+        }
+        var entry = new SlotEntry(n, codec.decode(listed.key(), n, keys.cluster(), listed.value()), listed.version());
+        lastDecoded.put(n, entry);
+        return entry;
     }
 
     /**

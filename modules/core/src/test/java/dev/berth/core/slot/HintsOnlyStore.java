@@ -35,7 +35,7 @@ public final class HintsOnlyStore implements ClaimStore {
     @Override
     public List<Hinted> listHinted(String prefix, Function<byte[], String> hintOf) {
         return store.list(prefix).stream().map(v -> new Hinted(v.key(), v.version(),
-                hints.getOrDefault(v.key() + "@" + v.version(), hintOf.apply(v.value())), Optional.empty())).toList();
+                Optional.of(hints.getOrDefault(v.key() + "@" + v.version(), hintOf.apply(v.value()))), Optional.empty())).toList();
     }
 
     @Override

@@ -3,9 +3,9 @@ package dev.berth.store.etcd;
 import dev.berth.spi.StoreException;
 import java.io.IOException;
 import java.net.ConnectException;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpTimeoutException;
-import java.nio.channels.UnresolvedAddressException;
+import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
 
 /**
  * Turns what etcd's JSON gateway answers (an error body with a gRPC code, an HTTP status) and
@@ -62,10 +62,9 @@ final class EtcdFailures {
                                      long timeoutMillis) {
         String where = "etcd at " + store + " (endpoint " + endpoint + ")";
         String how;
-        if (failure instanceof HttpConnectTimeoutException || failure instanceof ConnectException
-                || failure.getCause() instanceof UnresolvedAddressException) {
+        if (notSent(failure)) {
             how = " could not be reached for " + operation + " of '" + key + "' (" + describe(failure) + ")";
-        } else if (failure instanceof HttpTimeoutException) {
+        } else if (failure instanceof SocketTimeoutException) {
             how = " did not answer " + operation + " of '" + key + "' within " + timeoutMillis + " ms";
         } else {
             how = " failed " + operation + " of '" + key + "' (" + describe(failure) + ")";
@@ -76,8 +75,9 @@ final class EtcdFailures {
 
     /** True when the request certainly never reached the member, so that another member may be asked. */
     static boolean notSent(IOException failure) {
-        return failure instanceof HttpConnectTimeoutException || failure instanceof ConnectException
-                || failure.getCause() instanceof UnresolvedAddressException;
+        // ConnectException also stands for a connect that timed out (GatewayConnections)
+        return failure instanceof ConnectException || failure instanceof NoRouteToHostException
+                || failure instanceof UnknownHostException;
     }
 
     private static String describe(Throwable failure) {

@@ -5,9 +5,6 @@ import dev.berth.spi.StoreStats;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
@@ -20,7 +17,7 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
- * POSTs to etcd's v3 JSON gateway over {@link HttpClient}, one member after the other.
+ * POSTs to etcd's v3 JSON gateway over {@link GatewayConnections}, one member after the other.
  * <ul>
  *   <li>Every call is bounded by the store's timeout. A read that gets no answer, or a retryable
  *   error, asks the next member while time remains; a write asks the next member only when it
@@ -34,7 +31,7 @@ import javax.net.ssl.TrustManagerFactory;
 final class EtcdHttp implements AutoCloseable {
 
     private final EtcdSettings settings;
-    private final HttpClient client;
+    private final GatewayConnections client;
     private final List<URI> endpoints;
     private final AtomicInteger preferred = new AtomicInteger();
     private final Object authLock = new Object();
@@ -44,21 +41,25 @@ final class EtcdHttp implements AutoCloseable {
     /** What a request does, for {@link #stats()}; reads and lists may be asked of another member again. */
     enum Kind { READ, WRITE, LIST, DELETE }
 
-    private EtcdHttp(EtcdSettings settings, HttpClient client) {
+    private EtcdHttp(EtcdSettings settings, GatewayConnections client) {
         this.settings = settings;
         this.client = client;
         this.endpoints = settings.endpoints();
     }
 
     static EtcdHttp open(EtcdSettings settings) {
-        var builder = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(settings.connectTimeout())
-                .followRedirects(HttpClient.Redirect.NEVER);
-        if (settings.caFile().isPresent()) {
-            builder.sslContext(trusting(settings));
+        SSLContext tls = settings.caFile().isPresent() ? trusting(settings) : settings.tls() ? defaultTls(settings) : null;
+        return new EtcdHttp(settings, new GatewayConnections(tls, settings.connectTimeout()));
+    }
+
+    /** The JDK's own trust (its cacerts), for https endpoints without a caFile. */
+    private static SSLContext defaultTls(EtcdSettings settings) {
+        try {
+            return SSLContext.getDefault();
+        } catch (GeneralSecurityException e) {
+            throw new StoreException("cannot set up TLS for " + settings.describe() + ": " + e.getMessage()
+                    + "; check the Java runtime's TLS configuration or set a caFile", false, e);
         }
-        return new EtcdHttp(settings, builder.build());
     }
 
     /** An SSLContext that trusts the certificates of the PEM file named by caFile (and only those). */
@@ -163,7 +164,7 @@ final class EtcdHttp implements AutoCloseable {
         return answer.body();
     }
 
-    private static boolean unauthenticated(HttpResponse<byte[]> answer) {
+    private static boolean unauthenticated(GatewayConnections.Answer answer) {
         var error = EtcdJson.parseError(answer.body());
         return error != null && error.code() == EtcdFailures.UNAUTHENTICATED;
     }
@@ -195,25 +196,25 @@ final class EtcdHttp implements AutoCloseable {
         }
     }
 
-    private HttpResponse<byte[]> send(URI endpoint, String path, byte[] body, Kind kind, String auth, Duration bound,
-                                      String operation, String key) throws Unanswered {
+    private GatewayConnections.Answer send(URI endpoint, String path, byte[] body, Kind kind, String auth, Duration bound,
+                                      String operation, String key) throws Unanswered, Refused {
         sent[kind.ordinal()].increment();
-        var request = HttpRequest.newBuilder(endpoint.resolve(path))
-                .timeout(bound)
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
-        if (auth != null) {
-            request.header("Authorization", auth);
-        }
         try {
-            return client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-        } catch (IOException e) {
-            throw new Unanswered(EtcdFailures.unanswered(settings.describe(), hostPort(endpoint), operation, key, e,
-                    bound.toMillis()), EtcdFailures.notSent(e));
-        } catch (InterruptedException e) {
+            return client.post(endpoint, path, body, auth, bound);
+        } catch (javax.net.ssl.SSLHandshakeException e) {
+            // asking again will not help: the member's certificate is not one this store trusts
+            throw new Refused(new StoreException("etcd at " + settings.describe() + " (endpoint " + hostPort(endpoint)
+                    + "): the TLS handshake failed for " + operation + " of '" + key + "' (" + e.getMessage() + "); check"
+                    + " that the setting caFile holds the CA that signed the member's certificate and that the store URI"
+                    + " names the member as its certificate does", false, e));
+        } catch (java.nio.channels.ClosedByInterruptException e) {
+            // the calling thread was interrupted (its connection is closed with it): no other member is asked
             Thread.currentThread().interrupt();
             throw new StoreException("interrupted during " + operation + " of '" + key + "' on " + settings.describe()
                     + " (a write may or may not have happened: re-read before deciding)", true, e);
+        } catch (IOException e) {
+            throw new Unanswered(EtcdFailures.unanswered(settings.describe(), hostPort(endpoint), operation, key, e,
+                    bound.toMillis()), EtcdFailures.notSent(e));
         }
     }
 
@@ -229,7 +230,7 @@ final class EtcdHttp implements AutoCloseable {
 
     @Override
     public void close() {
-        client.shutdownNow();
+        client.close();
     }
 
     /** No answer from one member; notSent when the request certainly never reached it. */

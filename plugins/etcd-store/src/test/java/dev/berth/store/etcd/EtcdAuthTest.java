@@ -12,9 +12,6 @@ import dev.berth.spi.Written;
 import dev.berth.store.tck.TestServers;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -110,14 +107,15 @@ class EtcdAuthTest {
     }
 
     private static void awaitUp() throws Exception {
-        var client = HttpClient.newHttpClient();
+        var client = new GatewayConnections(null, Duration.ofSeconds(1));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (true) {
             try {
-                var status = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
-                        + "/v3/maintenance/status")).timeout(Duration.ofSeconds(1))
-                        .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
-                if (status.statusCode() == 200 && status.body().contains("\"leader\"")) {
+                var status = client.post(URI.create("http://127.0.0.1:" + port), "/v3/maintenance/status",
+                        "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8), null, Duration.ofSeconds(1));
+                if (status.statusCode() == 200
+                        && new String(status.body(), java.nio.charset.StandardCharsets.UTF_8).contains("\"leader\"")) {
+                    client.close();
                     return;
                 }
             } catch (IOException e) {

@@ -214,7 +214,7 @@ final class S3ClaimStore implements ClaimStore {
             var hint = hinted.get(top.key());
             if (hint != null && hint.sequence() == top.sequence() && top.size() > 0) {
                 hintObjects.merge(top.key(), hint, (a, b) -> a.sequence() >= b.sequence() ? a : b);
-                result.add(new Hinted(top.key(), Long.toString(top.sequence()), hint.hint(), Optional.empty()));
+                result.add(new Hinted(top.key(), Long.toString(top.sequence()), Optional.of(hint.hint()), Optional.empty()));
                 continue;
             }
             var record = fetch(top.key(), top.sequence());
@@ -222,13 +222,13 @@ final class S3ClaimStore implements ClaimStore {
             if (value.isEmpty()) {
                 continue;   // a tombstone: the key is absent
             }
-            var derived = hintOf.apply(value.get().value());
             // a young value's own writer is likely still about to write its hint: only an older one is healed
             boolean settled = top.lastModified() == null || top.lastModified().isBefore(Instant.now().minus(hintSettle));
             if (settled) {
+                var derived = hintOf.apply(value.get().value());
                 S3Layout.version(value.get().version()).ifPresent(sequence -> keepHint(top.key(), sequence, derived));
             }
-            result.add(new Hinted(top.key(), value.get().version(), derived, value));
+            result.add(new Hinted(top.key(), value.get().version(), Optional.empty(), value));
         }
         return result;
     }
