@@ -24,27 +24,34 @@ for p in "${plugins[@]}"; do
   cp "$src"/*.jar "$image/plugins/$p/"
 done
 
-# Layers as a graph: BouncyCastle and identity-common go once into plugins/crypto/, the parent layer of
-# the plugins that use them (the identities and key-passphrase), instead of once in each of their folders.
-shared='bcprov-*.jar bcpkix-*.jar bcutil-*.jar berth-identity-common-*.jar'
-mkdir -p "$image/plugins/crypto"
-printf '%s\n' '# BouncyCastle and identity-common, shared: the parent layer of the plugins that name it in parents=.' \
-  'library=true' >"$image/plugins/crypto/berth-plugin.properties"
-for p in identity-avalanche identity-ethereum identity-x509 key-passphrase; do
-  for pattern in $shared; do
-    for jar in "$image/plugins/$p"/$pattern; do
-      [[ -e $jar ]] || continue
-      name=$(basename "$jar")
-      if [[ -e $image/plugins/crypto/$name ]]; then
-        cmp -s "$jar" "$image/plugins/crypto/$name" || { echo "build-image: $p carries a different $name" >&2; exit 1; }
-      else
-        cp "$jar" "$image/plugins/crypto/"
-      fi
-      rm "$jar"
+# Layers as a graph: a library that several plugins carry goes once into a folder of its own, the parent
+# layer of those plugins (parents= in their index), instead of once in each of their folders.
+# share LIBRARY 'PATTERNS' PLUGIN...: moves each jar of those plugins that matches a pattern into
+# plugins/LIBRARY/ (library=true: only ever a parent); two copies of one jar must be the same bytes.
+share() {
+  local library=$1 patterns=$2 p pattern jar name; shift 2
+  mkdir -p "$image/plugins/$library"
+  printf '%s\n' "# Shared by $*: the parent layer of the plugins that name it in parents=." \
+    'library=true' >"$image/plugins/$library/berth-plugin.properties"
+  for p in "$@"; do
+    for pattern in $patterns; do
+      for jar in "$image/plugins/$p"/$pattern; do
+        [[ -e $jar ]] || continue
+        name=$(basename "$jar")
+        if [[ -e $image/plugins/$library/$name ]]; then
+          cmp -s "$jar" "$image/plugins/$library/$name" || { echo "build-image: $p carries a different $name" >&2; exit 1; }
+        else
+          cp "$jar" "$image/plugins/$library/"
+        fi
+        rm "$jar"
+      done
     done
+    printf 'parents=%s\n' "$library" >"$image/plugins/$p/berth-plugin.properties"
   done
-  printf 'parents=crypto\n' >"$image/plugins/$p/berth-plugin.properties"
-done
+}
+# BouncyCastle and identity-common, once for the identities and key-passphrase.
+share crypto 'bcprov-*.jar bcpkix-*.jar bcutil-*.jar berth-identity-common-*.jar' \
+  identity-avalanche identity-ethereum identity-x509 key-passphrase
 [[ $(find "$image/plugins" -name 'bcprov*.jar' | wc -l) -eq 1 ]] || { echo "build-image: BouncyCastle is not in plugins/crypto once" >&2; exit 1; }
 
 # The AWS SDK's service jars, shrunk to what the plugin reaches: ec2 alone is 26 MB of some 600 operations, of
@@ -63,22 +70,33 @@ jdk_library() { # the JDK's classes, for ProGuard to see the hierarchy (JDK 25 s
     --include 'regex:/(java\.base|java\.logging|java\.net\.http|java\.xml|java\.naming|java\.management|java\.sql|java\.desktop)/.*\.class' \
     "$JAVA_HOME/lib/modules"
 }
-shrink() { # $1 = plugin folder, then the jar name prefixes to shrink (ec2- ...); the plugin's berth-*.jar is the root
-  local dir=$image/plugins/$1 work; shift
+# module_name JAR: the name the module path gives a jar (its descriptor's, or its automatic name)
+module_name() { "$jdk/java" --module-path "$1" --list-modules | grep -F "file:" | sed -E 's/[@ ].*//'; }
+# shrink FOLDER ROOTS PREFIX...: shrinks the jars of plugins/FOLDER whose names start with a PREFIX (ec2- ...) to
+# what the comma-separated ROOTS jars (the plugins' own berth-*.jar) reach. A shrunk jar is an automatic module of
+# its old name, without what the shrink would falsify or cannot follow: its signature (BouncyCastle signs its
+# jars: the digests of rewritten classes no longer match), multi-release variants, module descriptor (it would
+# export packages that are gone) and META-INF/services (warm-up providers, the BC provider: berth uses neither).
+shrink() {
+  local dir=$image/plugins/$1 roots=$2 work; shift 2
   work=$(mktemp -d)
-  local pro=$work/shrink.pro jars=() root
-  root=$(ls "$dir"/berth-*.jar)
+  local pro=$work/shrink.pro jars=() root jar name
   jdk_library
+  mkdir -p "$work/manifests"
   {
-    printf -- '-injars %s(!module-info.class,!META-INF/versions/**)\n-outjars %s/root\n' "$root" "$work"
+    for root in ${roots//,/ }; do printf -- '-injars %s(!module-info.class,!META-INF/versions/**)\n' "$root"; done
+    printf -- '-outjars %s/root\n' "$work"
     for prefix in "$@"; do
       for jar in "$dir/$prefix"*.jar; do
-        jars+=("$work/pg/$(basename "$jar")")
-        printf -- '-injars %s(!META-INF/services/**)\n-outjars %s/pg/%s\n' "$jar" "$work" "$(basename "$jar")"
+        name=$(basename "$jar")
+        jars+=("$work/pg/$name")
+        printf 'Automatic-Module-Name: %s\n' "$(module_name "$jar")" >"$work/manifests/$name"
+        printf -- '-injars %s(!module-info.class,!META-INF/MANIFEST.MF,!META-INF/*.SF,!META-INF/*.RSA,!META-INF/*.DSA,!META-INF/*.EC,!META-INF/services/**,!META-INF/versions/**)\n-outjars %s/pg/%s\n' \
+          "$jar" "$work" "$name"
       done
     done
     for jar in "$dir"/*.jar "$image"/lib/*.jar; do
-      [[ $jar == "$root" ]] && continue
+      [[ ,$roots, == *,$jar,* ]] && continue
       local shrunk=""
       for prefix in "$@"; do [[ $(basename "$jar") == "$prefix"* ]] && shrunk=1; done
       [[ -n $shrunk ]] || printf -- '-libraryjars %s(!module-info.class,!META-INF/versions/**)\n' "$jar"
@@ -92,16 +110,24 @@ shrink() { # $1 = plugin folder, then the jar name prefixes to shrink (ec2- ...)
   } >"$pro"
   "$jdk/java" -cp "$proguard/*" proguard.ProGuard "@$pro" >"$work/proguard.log" 2>&1 || {
     echo "build-image: ProGuard could not shrink plugins/$(basename "$dir") (its log: $work/proguard.log)" >&2; exit 1; }
-  "$jdk/java" "$here/src/build/ClassClosure.java" "$work/out" --roots "$root" \
+  "$jdk/java" "$here/src/build/ClassClosure.java" "$work/out" --roots "$roots" \
     --shrink "$(IFS=,; echo "${jars[*]}")" || { echo "build-image: ClassClosure failed on plugins/$(basename "$dir")" >&2; exit 1; }
+  for jar in "$work"/out/*.jar; do
+    "$jdk/jar" --update --file "$jar" --manifest "$work/manifests/$(basename "$jar")"
+  done
   local before; before=$(du -sk "$dir" | cut -f1)
   cp "$work"/out/*.jar "$dir/"
   echo "build-image: plugins/$(basename "$dir") shrunk from $((before / 1024)) MB to $(($(du -sk "$dir" | cut -f1) / 1024)) MB"
   rm -rf "$work"
 }
 if [[ -n $proguard ]]; then
-  [[ ! -d $image/plugins/aws ]] || shrink aws ec2- autoscaling- kms-
-  [[ ! -d $image/plugins/s3-store ]] || shrink s3-store s3-
+  [[ ! -d $image/plugins/aws ]] || shrink aws "$(ls "$image"/plugins/aws/berth-*.jar)" ec2- autoscaling- kms-
+  [[ ! -d $image/plugins/s3-store ]] || shrink s3-store "$(ls "$image"/plugins/s3-store/berth-*.jar)" s3-
+  # BouncyCastle (bcprov alone is 7 MB of ciphers, post-quantum schemes and a JCA provider berth never
+  # registers) to what the identity plugins and key-passphrase reach: EC keys, Keccak, RIPEMD-160, Argon2,
+  # ASN.1, X.509 and PKCS#10 building, PEM. ImageTest runs each identity and the passphrase backup on them.
+  shrink crypto "$(ls "$image"/plugins/{identity-*,key-passphrase}/berth-*.jar "$image"/plugins/crypto/berth-*.jar | paste -sd,)" \
+    bcprov- bcpkix- bcutil-
   # picocli is compiled for Java 5 (class file 49): the JVM keeps no class that old in a CDS or AOT archive,
   # so its 170 classes were parsed and verified by the old verifier at every start. Rewritten as Java 8 class
   # files (same code, with stack maps), they go into lib/berth.aot like the rest.
@@ -126,8 +152,15 @@ else
   echo "build-image: no ProGuard given (5th argument): the AWS SDK's service jars stay whole" >&2
 fi
 
+# The AWS SDK's common jars (sdk-core, regions, auth, jackson-core, ...: 4.6 MB), once for aws and s3-store:
+# every jar both carry, the same bytes (the shrunk service jars are each one's own).
+if [[ -d $image/plugins/aws && -d $image/plugins/s3-store ]]; then
+  share aws-sdk "$(comm -12 <(cd "$image/plugins/aws" && ls -- *.jar | grep -v '^berth-') \
+    <(cd "$image/plugins/s3-store" && ls -- *.jar | grep -v '^berth-'))" aws s3-store
+fi
+
 # The JDK modules that berth and every plugin need (plugins resolve against the image's boot layer).
-# jdeps runs per plugin, over berth's lib/ and that plugin's folder as one module path: two plugins
+# jdeps runs per plugin, over berth's lib/, its parent folders and its own folder as one module path: two plugins
 # may carry the same library, which a single run would refuse. Only JDK modules are kept.
 jdk_modules=$("$jdk/java" --list-modules | sed 's/@.*//')
 deps() {
@@ -137,10 +170,17 @@ deps() {
 mods=$(deps "$image/lib")
 [[ -n $mods ]] || { echo "build-image: jdeps found no JDK module in berth's own jars in $image/lib" >&2; exit 1; }
 for p in "${plugins[@]}"; do
-  mods+=$'\n'$(deps "$image/lib:$image/plugins/crypto:$image/plugins/$p")
+  path=$image/lib
+  for parent in $(sed -n 's/^parents=//p' "$image/plugins/$p/berth-plugin.properties" 2>/dev/null | tr ',' ' '); do
+    path+=:$image/plugins/$parent
+  done
+  mods+=$'\n'$(deps "$path:$image/plugins/$p")
 done
-# Always present: XML and DNS for the SDKs, TLS and EC, jdk.unsupported (sun.misc, for libraries that still reach it), zipfs, jcmd support.
-mods+=$'\n'$(tr ',' '\n' <<<"java.xml,jdk.naming.dns,java.naming,java.net.http,jdk.crypto.ec,jdk.unsupported,jdk.zipfs,java.management,jdk.management,java.logging")
+# Always present: XML (StAX, for the SDKs' query and XML protocols: jdeps does not follow automatic modules), DNS,
+# TLS and EC, jdk.unsupported (sun.misc, for libraries that still reach it), zipfs. Not java.management or
+# jdk.management (0.65 MB): nothing in berth or its plugins uses JMX, and jcmd's diagnostic commands
+# (Thread.print, GC.*, VM.*) are the JVM's own.
+mods+=$'\n'$(tr ',' '\n' <<<"java.xml,jdk.naming.dns,java.naming,java.net.http,jdk.crypto.ec,jdk.unsupported,jdk.zipfs,java.logging")
 mods=$(grep -v '^$' <<<"$mods" | sort -u | paste -sd, -)
 # No default CDS archives (--generate-cds-archive would add two of 14 MB each): lib/berth.aot, made by
 # bin/berth-cache, is the image's one class-data archive (JDK 25's AOT cache holds the JDK classes a run
