@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Compares the simulator of two source trees, each already built with
 #   mvn -B -ntp -q -pl modules/cli -am package -DskipTests
+# (the library jars of the newer trees, prometheus and avaje's plugins, are harmless extras for older ones)
 # (e.g. this worktree and `git worktree add /tmp/sim-07 07ddd3b`):
 #   1. the same seed gives byte-identical --json on the named scenarios (or says which differ);
 #   2. simulated SPI calls per wall second on one core, the trees measured one after the other,
@@ -17,7 +18,12 @@ berth() {
   for jar in io/avaje/avaje-jsonb/3.11/avaje-jsonb-3.11.jar io/avaje/avaje-json-core/3.11/avaje-json-core-3.11.jar \
              io/avaje/avaje-inject/12.4/avaje-inject-12.4.jar io/avaje/avaje-applog/1.2/avaje-applog-1.2.jar \
              info/picocli/picocli/4.7.7/picocli-4.7.7.jar org/snakeyaml/snakeyaml-engine/3.2/snakeyaml-engine-3.2.jar \
-             jakarta/inject/jakarta.inject-api/2.0.1/jakarta.inject-api-2.0.1.jar; do
+             jakarta/inject/jakarta.inject-api/2.0.1/jakarta.inject-api-2.0.1.jar \
+             io/prometheus/prometheus-metrics-exposition-textformats/1.10.0/prometheus-metrics-exposition-textformats-1.10.0.jar \
+             io/prometheus/prometheus-metrics-model/1.10.0/prometheus-metrics-model-1.10.0.jar \
+             io/prometheus/prometheus-metrics-config/1.10.0/prometheus-metrics-config-1.10.0.jar \
+             io/avaje/avaje-inject-aop/12.4/avaje-inject-aop-12.4.jar io/avaje/avaje-inject-events/12.4/avaje-inject-events-12.4.jar \
+             io/avaje/avaje-jsonb-inject-plugin/3.11/avaje-jsonb-inject-plugin-3.11.jar org/jspecify/jspecify/1.0.0/jspecify-1.0.0.jar; do
     mp="$mp$m2/$jar:"
   done
   "$java" ${JOPTS:-} -p "$mp" -m dev.berth.cli/dev.berth.cli.Main "$@"

@@ -32,13 +32,13 @@ public final class LocalClaim {
         var config = new SimConfig(zones, capacity, 0, 0, 0, 300_000, 0, true);
         var world = new World(config, settings, seed, CasSlotSelection::new, log, store);
         world.physics = world.physics.withDescribeLag(HeavyTail.fixed(0));
-        world.envWriter = envFile;
-        world.maxBerthRuns = 1;
-        world.desired = capacity;
-        world.seedVolumesFromStore();
-        world.launch(zone, instanceId);
+        world.processes.envWriter = envFile;
+        world.processes.maxBerthRuns = 1;
+        world.group.desired = capacity;
+        world.ebs.seedVolumesFromStore();
+        world.group.launch(zone, instanceId);
         try {
-            while (world.outcomes.isEmpty() && world.failures.isEmpty() && world.scheduler.step()) {
+            while (world.processes.outcomes.isEmpty() && world.processes.failures.isEmpty() && world.scheduler.step()) {
                 if (world.now() > Simulation.SETTLE_LIMIT_MILLIS * 4) {
                     throw new BerthException("the one-node simulated world did not finish its claim: report this as a bug");
                 }
@@ -46,13 +46,13 @@ public final class LocalClaim {
         } finally {
             world.scheduler.shutdown();
         }
-        if (!world.failures.isEmpty()) {
-            throw world.failures.getFirst();
+        if (!world.processes.failures.isEmpty()) {
+            throw world.processes.failures.getFirst();
         }
-        if (world.outcomes.isEmpty()) {
+        if (world.processes.outcomes.isEmpty()) {
             throw new ClaimException(ClaimException.Kind.TIMEOUT, "the claim in the one-node simulated world ended without"
                     + " an outcome: report this as a bug");
         }
-        return world.outcomes.getFirst();
+        return world.processes.outcomes.getFirst();
     }
 }

@@ -25,8 +25,8 @@ public final class LocalFleet {
             var config = new SimConfig(List.of(zone), capacity, 0, 0, 0, 300_000, 0, true);
             var world = new World(config, settings, 1, CasSlotSelection::new, ClaimLog.silent(), store);
             world.physics = world.physics.withDescribeLag(HeavyTail.fixed(0));
-            world.desired = capacity;
-            world.seedVolumesFromStore();
+            world.group.desired = capacity;
+            world.ebs.seedVolumesFromStore();
             var operator = new SimInstance(instanceId, zone, 0, 1);
             operator.state.set(0, InstanceState.RUNNING);
             operator.lifecycle.set(0, LifecycleState.DETACHED);   // not a member of the group: an operator's machine

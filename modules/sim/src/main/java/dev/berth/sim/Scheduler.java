@@ -65,6 +65,16 @@ final class Scheduler {
      * drivers that check nothing between two steps but {@link Proc#finished()} of a process.
      */
     private boolean continueInPlace;
+    /**
+     * While {@link #run} drives: a process that parks (or ends) takes the next steps itself, running
+     * due actions in place and handing control straight to the next process, so a hand-off is one
+     * virtual-thread switch instead of two (process to driver to process). The driver is woken only
+     * when its condition holds, the queue is empty, or an action failed.
+     */
+    private boolean direct;
+    private java.util.function.BooleanSupplier stop = () -> false;
+    private Runnable afterStep = () -> { };
+    private Throwable failure;
 
     /**
      * Runs a whole simulation on a virtual thread, so that every hand-off between the scheduler
@@ -138,10 +148,98 @@ final class Scheduler {
             return;
         }
         queue.add(new Event(due, seq++, proc, null));
-        back.release();
-        proc.baton.acquireUninterruptibly();
+        if (!direct) {
+            back.release();
+            proc.baton.acquireUninterruptibly();
+        } else if (dispatch(proc)) {
+            proc.baton.acquireUninterruptibly();
+        }
         if (proc.killed) {
             throw new Killed();
+        }
+    }
+
+    /**
+     * Runs the events until {@code until} holds or none is left, checking {@code until} and running
+     * {@code afterEachStep} after every step, exactly where a loop of {@link #step()} would. The
+     * steps are those of such a loop, in the same order; only who takes them differs (see {@link #direct}).
+     */
+    void run(java.util.function.BooleanSupplier until, Runnable afterEachStep) {
+        stop = until;
+        afterStep = afterEachStep;
+        direct = true;
+        try {
+            while (!until.getAsBoolean() && step()) {
+                rethrowFailure();
+                afterEachStep.run();
+            }
+            rethrowFailure();
+        } finally {
+            direct = false;
+            stop = () -> false;
+            afterStep = () -> { };
+        }
+    }
+
+    private void rethrowFailure() {
+        var f = failure;
+        if (f == null) {
+            return;
+        }
+        failure = null;
+        if (f instanceof RuntimeException e) {
+            throw e;
+        }
+        if (f instanceof Error e) {
+            throw e;
+        }
+        throw new IllegalStateException(f);
+    }
+
+    /**
+     * Takes the next steps on the thread of {@code self}, a process that just parked (or ended,
+     * {@code self.finished}) after its step. Returns false when {@code self} itself is due next
+     * (it goes on, same clock and count as if resumed), true when control went to another process
+     * or back to the driver and {@code self} must park.
+     */
+    private boolean dispatch(Proc self) {
+        for (;;) {
+            if (stop.getAsBoolean()) {
+                back.release();
+                return true;
+            }
+            afterStep.run();
+            var event = queue.poll();
+            if (event == null) {
+                back.release();
+                return true;
+            }
+            now = event.time;
+            steps++;
+            if (event.action != null) {
+                try {
+                    event.action.run();
+                } catch (Throwable t) {
+                    failure = t;
+                    back.release();
+                    return true;
+                }
+                continue;
+            }
+            var proc = event.proc;
+            if (proc.finished) {
+                continue;
+            }
+            if (proc == self) {
+                return false;
+            }
+            if (!proc.started) {
+                proc.started = true;
+                Thread.ofVirtual().name("sim-" + proc.name).start(() -> runBody(proc));
+            } else {
+                proc.baton.release();
+            }
+            return true;
         }
     }
 
@@ -201,12 +299,17 @@ final class Scheduler {
             // the instance is gone; nothing more happens in this process
         } finally {
             proc.finished = true;
-            back.release();
+            if (!direct) {
+                back.release();
+            } else {
+                dispatch(proc);
+            }
         }
     }
 
     /** Ends the run: every process still parked is killed and unwound. */
     void shutdown() {
+        direct = false;
         queue.clear();
         for (var proc : live) {
             if (proc.started && !proc.finished) {

@@ -53,10 +53,10 @@ final class SimGc {
             }
             var plan = GcPlanner.plan(view, named, Map.of(), 0);
             var done = new GcRun(context.cloud(), context.store(), calls, world.log(), world.settings.cluster()).apply(view, plan);
-            world.event(node.instance.id, "gc", plan.delete().size() + " to delete, "
+            world.trace.event(node.instance.id, "gc", plan.delete().size() + " to delete, "
                     + done.stream().filter(GcRun.Done::deleted).count() + " deleted", -1);
         } catch (BerthException e) {
-            world.event(node.instance.id, "gc fails", World.firstWords(e.getMessage()), -1);
+            world.trace.event(node.instance.id, "gc fails", SimTrace.firstWords(e.getMessage()), -1);
         }
     }
 
@@ -66,9 +66,9 @@ final class SimGc {
             var intent = r.volumeIntent();
             boolean named = r.volume() != null && r.volume().volumeId().equals(volumeId);
             boolean source = intent != null && volumeId.equals(intent.sourceVolumeId());
-            boolean produced = intent != null && volumeId.equals(world.volumeByToken.get(intent.clientToken()));
+            boolean produced = intent != null && volumeId.equals(world.ebs.volumeByToken.get(intent.clientToken()));
             if (named || source || produced) {
-                world.violation("gc never deletes what a slot or an in-flight intent names", r.slot(), List.of(by),
+                world.trace.violation("gc never deletes what a slot or an in-flight intent names", r.slot(), List.of(by),
                         "volume " + volumeId + " deleted while slot " + r.slot() + " names it"
                                 + (named ? " as its volume" : source ? " as the source of a move" : " through its intent"));
             }
@@ -80,9 +80,9 @@ final class SimGc {
     void checkWritten(SlotRecord r, String by) {
         var intent = r.volumeIntent();
         if ((r.volume() != null && deletedVolumes.contains(r.volume().volumeId()))
-                || (intent != null && intent.sourceSnapshotId() != null && world.snapshots.containsKey(intent.sourceSnapshotId())
-                && world.snapshots.get(intent.sourceSnapshotId()).deleted)) {
-            world.violation("gc never deletes what a slot or an in-flight intent names", r.slot(), List.of(by),
+                || (intent != null && intent.sourceSnapshotId() != null && world.ebs.snapshots.containsKey(intent.sourceSnapshotId())
+                && world.ebs.snapshots.get(intent.sourceSnapshotId()).deleted)) {
+            world.trace.violation("gc never deletes what a slot or an in-flight intent names", r.slot(), List.of(by),
                     "slot " + r.slot() + " was written naming a volume or snapshot gc deleted: " + r.volume() + " " + intent);
         }
     }

@@ -33,9 +33,9 @@ final class SimModifications {
     }
 
     VolumeModification modify(SimVolume v, int sizeGiB) {
-        world.checkZoneUp(v.zone, v.id);
+        world.faults.checkZoneUp(v.zone, v.id);
         if (sizeGiB < v.sizeGiB) {
-            world.violation("a volume is never shrunk", World.slotTag(v), java.util.List.of(), "volume " + v.id
+            world.trace.violation("a volume is never shrunk", SimEbs.slotTag(v), java.util.List.of(), "volume " + v.id
                     + " was asked to shrink from " + v.sizeGiB + " to " + sizeGiB + " GiB");
             throw new CloudException(CloudException.Reason.INVALID, v.id, "New size cannot be smaller than existing size");
         }
@@ -49,7 +49,7 @@ final class SimModifications {
                 now + world.between(600_000, 3_600_000));
         latest.put(v.id, mod);
         v.sizeGiB = sizeGiB;
-        world.event("-", "ec2: modify volume", v.id + " " + mod.from() + " -> " + sizeGiB + " GiB", World.slotTag(v));
+        world.trace.event("-", "ec2: modify volume", v.id + " " + mod.from() + " -> " + sizeGiB + " GiB", SimEbs.slotTag(v));
         return mod.view(now);
     }
 

@@ -57,7 +57,7 @@ final class SimNetwork {
             }
         }
         if (!tags.containsKey("berth:cluster")) {
-            world.violation("every resource carries the cluster tag", -1, List.of(caller.id), "Elastic IP allocated untagged");
+            world.trace.violation("every resource carries the cluster tag", -1, List.of(caller.id), "Elastic IP allocated untagged");
         }
         int n = ++counter;
         var a = new SimAddress(String.format("eipalloc-%017x", n), "198.51." + (n / 250) + "." + (n % 250 + 1), world.now());
@@ -65,9 +65,9 @@ final class SimNetwork {
         a.association.set(world.now(), null);
         addresses.put(a.allocationId, a);
         allocated++;
-        int slots = Math.max(world.maxDesired, world.config.capacity());
+        int slots = Math.max(world.group.maxDesired, world.config.capacity());
         if (allocated > slots) {
-            world.violation("no address allocated beyond the slot count", slotTag(a.tags), List.of(caller.id),
+            world.trace.violation("no address allocated beyond the slot count", slotTag(a.tags), List.of(caller.id),
                     allocated + " Elastic IPs allocated for at most " + slots + " slots");
         }
         return view(a, world.now()).orElseThrow();
@@ -105,7 +105,7 @@ final class SimNetwork {
         a.association.set(world.now(), new SimAddress.Association(caller.id, id));
         letGoBy.remove(allocationId);
         moved(lastOnAddress, allocationId, slotTag(a.tags), caller.id);
-        world.event(caller.id, "ec2: associate address", a.publicIp + " (" + allocationId + ")", slotTag(a.tags));
+        world.trace.event(caller.id, "ec2: associate address", a.publicIp + " (" + allocationId + ")", slotTag(a.tags));
         check();
         return id;
     }
@@ -118,7 +118,7 @@ final class SimNetwork {
                     letGoBy.put(a.allocationId, caller.id);
                 }
                 a.association.set(world.now(), null);
-                world.event(caller.id, "ec2: disassociate address", a.publicIp + " from " + now.instanceId(), slotTag(a.tags));
+                world.trace.event(caller.id, "ec2: disassociate address", a.publicIp + " from " + now.instanceId(), slotTag(a.tags));
                 check();
                 return;
             }
@@ -128,13 +128,13 @@ final class SimNetwork {
     // Network interfaces --------------------------------------------------------------------------
 
     NetworkInterface create(SimInstance caller, NetworkInterfaceRequest request) {
-        world.checkZoneUp(request.zone(), request.zone());
+        world.faults.checkZoneUp(request.zone(), request.zone());
         var known = interfaceByToken.get(request.clientToken());
         if (known != null) {
             return view(interfaces.get(known), world.now()).orElseThrow();
         }
         if (!request.tags().containsKey("berth:cluster")) {
-            world.violation("every resource carries the cluster tag", -1, List.of(caller.id), "interface created untagged");
+            world.trace.violation("every resource carries the cluster tag", -1, List.of(caller.id), "interface created untagged");
         }
         int n = ++counter;
         var ni = new SimInterface(String.format("eni-%017x", n), request.zone(), "10.1." + (n / 250) + "." + (n % 250 + 4),
@@ -164,7 +164,7 @@ final class SimNetwork {
         if (ni == null || ni.createdAt > world.viewTime()) {
             throw new CloudException(CloudException.Reason.NOT_FOUND, interfaceId, "interface " + interfaceId + " does not exist (yet)");
         }
-        world.checkZoneUp(ni.zone, interfaceId);
+        world.faults.checkZoneUp(ni.zone, interfaceId);
         if (!ni.zone.equals(caller.zone)) {
             throw new CloudException(CloudException.Reason.INVALID, interfaceId, "interface " + interfaceId + " is in zone "
                     + ni.zone + " and instance " + caller.id + " in " + caller.zone);
@@ -182,7 +182,7 @@ final class SimNetwork {
         ni.attachment.set(world.now(), attaching);
         letGoBy.remove(interfaceId);
         moved(lastOnInterface, interfaceId, slotTag(ni.tags), caller.id);
-        world.event(caller.id, "ec2: attach network interface", interfaceId + " (" + ni.privateIp + ")", slotTag(ni.tags));
+        world.trace.event(caller.id, "ec2: attach network interface", interfaceId + " (" + ni.privateIp + ")", slotTag(ni.tags));
         check();
         world.scheduler.at(world.now() + world.physics.attach().draw(world.random), () -> {
             var current = ni.now();
@@ -202,7 +202,7 @@ final class SimNetwork {
                 }
                 ni.attachment.set(world.now(), new NetworkInterface.Attachment(attachmentId, now.instanceId(), now.deviceIndex(),
                         AttachmentState.DETACHING));
-                world.event(caller.id, "ec2: detach network interface", ni.id + " from " + now.instanceId(), slotTag(ni.tags));
+                world.trace.event(caller.id, "ec2: detach network interface", ni.id + " from " + now.instanceId(), slotTag(ni.tags));
                 world.scheduler.at(world.now() + world.physics.detach().draw(world.random), () -> dropAttachment(ni, attachmentId));
                 return;
             }
@@ -263,7 +263,7 @@ final class SimNetwork {
         }
         var first = owner.putIfAbsent(id, slot);
         if (first != null && first != slot) {
-            world.violation("no two slots share an address", slot, List.of(writer.id),
+            world.trace.violation("no two slots share an address", slot, List.of(writer.id),
                     what + " " + id + " is recorded by slot " + first + " and slot " + slot);
         }
     }
@@ -275,7 +275,7 @@ final class SimNetwork {
      * the spot rule demands; the address then goes with the instance, and the next holder takes it over.
      */
     private boolean live(String instanceId) {
-        var i = world.instances.get(instanceId);
+        var i = world.group.instances.get(instanceId);
         return i != null && !i.terminated() && !i.terminationRequested && i.spotNoticeAt < 0 && i.running();
     }
 
@@ -299,7 +299,7 @@ final class SimNetwork {
 
     private void report(int slot, List<String> who, String detail) {
         if (reported.add(slot + "|" + who + "|" + detail)) {
-            world.violation("an address is associated only with its slot's live holder", slot, who, detail);
+            world.trace.violation("an address is associated only with its slot's live holder", slot, who, detail);
         }
     }
 

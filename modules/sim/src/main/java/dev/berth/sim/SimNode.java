@@ -106,15 +106,15 @@ final class SimNode implements Ticker {
                 world.counters.storeCalls++;
             }
         }
-        var plan = world.crashPlans.get(instance.id);
+        var plan = world.faults.crashPlans.get(instance.id);
         boolean crashHere = plan != null && plan.call() == calls && instance.berthRuns == 1 && proc == instance.berth;
         if (crashHere && !plan.afterEffect()) {
             throw new SimulatedCrash("before " + what);
         }
-        var stall = world.pausePlans.get(instance.id);
+        var stall = world.faults.pausePlans.get(instance.id);
         if (stall != null && stall.call() == calls && instance.berthRuns == 1 && proc == instance.berth) {
-            world.event(instance.id, "process stalls", "for " + stall.millis() / 1000 + " s before " + what, -1);
-            world.stalledUntil = Math.max(world.stalledUntil, world.now() + stall.millis());
+            world.trace.event(instance.id, "process stalls", "for " + stall.millis() / 1000 + " s before " + what, -1);
+            world.faults.stalledUntil = Math.max(world.faults.stalledUntil, world.now() + stall.millis());
             world.scheduler.suspendUntil(proc, world.now() + stall.millis());
         }
         if (kind == World.CallKind.STORE && world.storeCost != null && op != null) {
@@ -127,41 +127,41 @@ final class SimNode implements Ticker {
             try {
                 stalled = world.storeFaults.hiccup();
             } catch (RuntimeException e) {
-                world.event(instance.id, what, "error: " + World.firstWords(e.getMessage()), -1);
+                world.trace.event(instance.id, what, "error: " + SimTrace.firstWords(e.getMessage()), -1);
                 throw e;
             }
             if (stalled > 0) {
-                world.event(instance.id, what, "stalls " + stalled + " ms: the store is electing a leader", -1);
+                world.trace.event(instance.id, what, "stalls " + stalled + " ms: the store is electing a leader", -1);
                 letTimePass(stalled);
             }
         }
-        if (kind == World.CallKind.CLOUD && world.now() < world.throttleUntil
+        if (kind == World.CallKind.CLOUD && world.now() < world.faults.throttleUntil
                 && world.random.nextDouble() < world.config.throttleProbability()) {
             throttled++;
             world.counters.throttled++;
-            world.event(instance.id, what, "throttled", -1);
+            world.trace.event(instance.id, what, "throttled", -1);
             throw new CloudException(CloudException.Reason.THROTTLED, what, "Rate exceeded (simulated)");
         }
         T result;
         try {
             result = body.get();
         } catch (RuntimeException e) {
-            world.event(instance.id, what, "error: " + World.firstWords(e.getMessage()), -1);
+            world.trace.event(instance.id, what, "error: " + SimTrace.firstWords(e.getMessage()), -1);
             throw e;
         }
         if (crashHere) {
             throw new SimulatedCrash("after " + what);
         }
         boolean firstRun = instance.berthRuns == 1 && proc == instance.berth;
-        if (firstRun && what.equals(world.crashAfterOp.get(instance.id))) {
-            world.crashAfterOp.remove(instance.id);
+        if (firstRun && what.equals(world.faults.crashAfterOp.get(instance.id))) {
+            world.faults.crashAfterOp.remove(instance.id);
             throw new SimulatedCrash("after " + what);
         }
-        var pauseAfter = world.pauseAfterOp.get(instance.id);
+        var pauseAfter = world.faults.pauseAfterOp.get(instance.id);
         if (firstRun && pauseAfter != null && what.equals(pauseAfter.op())) {
-            world.pauseAfterOp.remove(instance.id);
-            world.event(instance.id, "process stalls", "for " + pauseAfter.millis() / 1000 + " s after " + what, -1);
-            world.stalledUntil = Math.max(world.stalledUntil, world.now() + pauseAfter.millis());
+            world.faults.pauseAfterOp.remove(instance.id);
+            world.trace.event(instance.id, "process stalls", "for " + pauseAfter.millis() / 1000 + " s after " + what, -1);
+            world.faults.stalledUntil = Math.max(world.faults.stalledUntil, world.now() + pauseAfter.millis());
             world.scheduler.suspendUntil(proc, world.now() + pauseAfter.millis());
         }
         return result;
@@ -174,7 +174,7 @@ final class SimNode implements Ticker {
         var charge = world.storeCost.charge(op, keys, exists, world.now(), world.random);
         letTimePass(charge.millis());
         if (charge.slowDown()) {
-            world.event(instance.id, what, "503 SlowDown: the prefix's request rate is exceeded", -1);
+            world.trace.event(instance.id, what, "503 SlowDown: the prefix's request rate is exceeded", -1);
             throw new dev.berth.spi.StoreException("503 SlowDown: please reduce your request rate (simulated: more than "
                     + StoreCost.S3_GETS_PER_SECOND + " GET or " + StoreCost.S3_PUTS_PER_SECOND
                     + " PUT requests a second on the slots' prefix)", true);
@@ -184,7 +184,7 @@ final class SimNode implements Ticker {
     private long latency(World.CallKind kind) {
         return switch (kind) {
             case CLOUD -> world.physics.cloudCall().draw(world.random);
-            case STORE -> world.now() < world.slowStoreUntil ? world.between(500, 5_000)
+            case STORE -> world.now() < world.faults.slowStoreUntil ? world.between(500, 5_000)
                     : world.physics.storeCall().draw(world.random);
             case LOCAL -> world.between(1, 20);
         };
@@ -244,14 +244,14 @@ final class SimNode implements Ticker {
             return call("autoscaling: describe group", World.CallKind.CLOUD, () -> {
                 long t = world.viewTime();
                 var members = new ArrayList<GroupMember>();
-                for (var i : world.instances.values()) {
+                for (var i : world.group.instances.values()) {
                     var state = i.lifecycle.at(t);
                     if (state == null || state.isTerminated()) {
                         continue;
                     }
                     members.add(new GroupMember(i.id, i.zone, state, i.healthy));
                 }
-                return new GroupView("sim-group", world.desired, world.config.zones(), members);
+                return new GroupView("sim-group", world.group.desired, world.config.zones(), members);
             });
         }
 
@@ -261,7 +261,7 @@ final class SimNode implements Ticker {
                 long t = world.viewTime();
                 var result = new TreeMap<String, InstanceState>();
                 for (var id : instanceIds) {
-                    var i = world.instances.get(id);
+                    var i = world.group.instances.get(id);
                     if (i != null && i.state.at(t) != null) {
                         result.put(id, i.state.at(t));
                     }
@@ -275,7 +275,7 @@ final class SimNode implements Ticker {
             return call("ec2: describe volumes", World.CallKind.CLOUD, () -> {
                 long t = world.viewTime();
                 var result = new ArrayList<Volume>();
-                for (var v : world.volumes.values()) {
+                for (var v : world.ebs.volumes.values()) {
                     if (query.zone().isPresent() && !query.zone().get().equals(v.zone)) {
                         continue;
                     }
@@ -291,7 +291,7 @@ final class SimNode implements Ticker {
         @Override
         public Optional<Volume> describeVolume(String volumeId) {
             return call("ec2: describe volume", World.CallKind.CLOUD, () -> {
-                var v = world.volumes.get(volumeId);
+                var v = world.ebs.volumes.get(volumeId);
                 return v == null ? Optional.<Volume>empty() : view(v, world.viewTime());
             });
         }
@@ -309,9 +309,9 @@ final class SimNode implements Ticker {
         @Override
         public Volume createVolume(VolumeRequest request) {
             return call("ec2: create volume", World.CallKind.CLOUD, () -> {
-                var v = world.createVolume(request, instance);
-                world.event(instance.id, "ec2: create volume", v.id + " token " + request.clientToken().substring(0, 12),
-                        World.slotTag(v));
+                var v = world.ebs.createVolume(request, instance);
+                world.trace.event(instance.id, "ec2: create volume", v.id + " token " + request.clientToken().substring(0, 12),
+                        SimEbs.slotTag(v));
                 return new Volume(v.id, v.zone, v.sizeGiB, v.state.now(), Optional.ofNullable(v.snapshotId), v.tags, List.of());
             });
         }
@@ -319,8 +319,8 @@ final class SimNode implements Ticker {
         @Override
         public VolumeAttachment attachVolume(String volumeId) {
             return call("ec2: attach volume", World.CallKind.CLOUD, () -> {
-                var a = world.attach(instance, volumeId);
-                world.event(instance.id, "ec2: attach volume", volumeId + " as " + a.deviceName(), -1);
+                var a = world.ebs.attach(instance, volumeId);
+                world.trace.event(instance.id, "ec2: attach volume", volumeId + " as " + a.deviceName(), -1);
                 return a;
             });
         }
@@ -328,8 +328,8 @@ final class SimNode implements Ticker {
         @Override
         public void detachVolume(String volumeId) {
             call("ec2: detach volume", World.CallKind.CLOUD, () -> {
-                world.detach(instance, volumeId);
-                world.event(instance.id, "ec2: detach volume", volumeId, -1);
+                world.ebs.detach(instance, volumeId);
+                world.trace.event(instance.id, "ec2: detach volume", volumeId, -1);
                 return null;
             });
         }
@@ -337,8 +337,8 @@ final class SimNode implements Ticker {
         @Override
         public Snapshot createSnapshot(String volumeId, Map<String, String> tags) {
             return call("ec2: create snapshot", World.CallKind.CLOUD, () -> {
-                var s = world.snapshot(volumeId, tags);
-                world.event(instance.id, "ec2: create snapshot", s.id + " of " + volumeId, -1);
+                var s = world.ebs.snapshot(volumeId, tags);
+                world.trace.event(instance.id, "ec2: create snapshot", s.id + " of " + volumeId, -1);
                 return new Snapshot(s.id, volumeId, s.completed ? SnapshotState.COMPLETED : SnapshotState.PENDING,
                         s.completed ? 100 : 0, s.sizeGiB, s.tags);
             });
@@ -347,7 +347,7 @@ final class SimNode implements Ticker {
         @Override
         public Optional<Snapshot> describeSnapshot(String snapshotId) {
             return call("ec2: describe snapshot", World.CallKind.CLOUD, () -> {
-                var s = world.snapshots.get(snapshotId);
+                var s = world.ebs.snapshots.get(snapshotId);
                 if (s == null || s.deleted || s.createdAt > world.viewTime()) {
                     return Optional.<Snapshot>empty();
                 }
@@ -361,7 +361,7 @@ final class SimNode implements Ticker {
             return call("ec2: describe snapshots", World.CallKind.CLOUD, () -> {
                 long t = world.viewTime();
                 var found = new ArrayList<Snapshot>();
-                for (var s : world.snapshots.values()) {
+                for (var s : world.ebs.snapshots.values()) {
                     if (!s.deleted && s.createdAt <= t && s.tags.entrySet().containsAll(tags.entrySet())) {
                         found.add(new Snapshot(s.id, s.volumeId, s.completed ? SnapshotState.COMPLETED : SnapshotState.PENDING,
                                 s.completed ? 100 : 50, s.sizeGiB, s.tags));
@@ -374,8 +374,8 @@ final class SimNode implements Ticker {
         @Override
         public void deleteSnapshot(String snapshotId) {
             call("ec2: delete snapshot", World.CallKind.CLOUD, () -> {
-                world.deleteSnapshot(instance, snapshotId);
-                world.event(instance.id, "ec2: delete snapshot", snapshotId, -1);
+                world.ebs.deleteSnapshot(instance, snapshotId);
+                world.trace.event(instance.id, "ec2: delete snapshot", snapshotId, -1);
                 return null;
             });
         }
@@ -383,7 +383,7 @@ final class SimNode implements Ticker {
         @Override
         public void tag(String resourceId, Map<String, String> tags) {
             call("ec2: create tags", World.CallKind.CLOUD, () -> {
-                var v = world.volumes.get(resourceId);
+                var v = world.ebs.volumes.get(resourceId);
                 if (v != null) {
                     v.tags.putAll(tags);
                 }
@@ -399,7 +399,7 @@ final class SimNode implements Ticker {
         public dev.berth.spi.ElasticAddress allocateAddress(Map<String, String> tags) {
             return call("ec2: allocate address", World.CallKind.CLOUD, () -> {
                 var a = world.network.allocate(instance, tags);
-                world.event(instance.id, "ec2: allocate address", a.publicIp() + " (" + a.allocationId() + ")",
+                world.trace.event(instance.id, "ec2: allocate address", a.publicIp() + " (" + a.allocationId() + ")",
                         SimNetwork.slotTag(tags));
                 return a;
             });
@@ -427,7 +427,7 @@ final class SimNode implements Ticker {
         public dev.berth.spi.NetworkInterface createNetworkInterface(dev.berth.spi.NetworkInterfaceRequest request) {
             return call("ec2: create network interface", World.CallKind.CLOUD, () -> {
                 var ni = world.network.create(instance, request);
-                world.event(instance.id, "ec2: create network interface", ni.interfaceId() + " (" + ni.privateIp() + ")",
+                world.trace.event(instance.id, "ec2: create network interface", ni.interfaceId() + " (" + ni.privateIp() + ")",
                         SimNetwork.slotTag(request.tags()));
                 return ni;
             });
@@ -457,8 +457,8 @@ final class SimNode implements Ticker {
         public void markSelfUnhealthy(String reason) {
             call("autoscaling: set unhealthy", World.CallKind.CLOUD, () -> {
                 instance.healthy = false;
-                world.event(instance.id, "marked unhealthy", "the group will replace it", -1);
-                world.scheduler.at(world.now() + world.between(10_000, 60_000), () -> world.terminate(instance, "unhealthy"));
+                world.trace.event(instance.id, "marked unhealthy", "the group will replace it", -1);
+                world.scheduler.at(world.now() + world.between(10_000, 60_000), () -> world.group.terminate(instance, "unhealthy"));
                 return null;
             });
         }
@@ -467,7 +467,7 @@ final class SimNode implements Ticker {
         public void terminateSelf(String reason) {
             call("autoscaling: terminate self", World.CallKind.CLOUD, () -> {
                 instance.replaceOnTermination = true;
-                world.scheduler.at(world.now() + 1, () -> world.terminate(instance, "terminated itself"));
+                world.scheduler.at(world.now() + 1, () -> world.group.terminate(instance, "terminated itself"));
                 return null;
             });
         }
@@ -486,7 +486,7 @@ final class SimNode implements Ticker {
         @Override
         public void heartbeatLifecycleAction(String hookName) {
             call("autoscaling: lifecycle heartbeat", World.CallKind.CLOUD, () -> {
-                if (world.noActiveLifecycleAction) {
+                if (world.faults.noActiveLifecycleAction) {
                     throw new CloudException(CloudException.Reason.INVALID, hookName, "No active Lifecycle Action found"
                             + " with instance ID " + instance.id);
                 }
@@ -504,7 +504,7 @@ final class SimNode implements Ticker {
         @Override
         public dev.berth.spi.VolumeModification modifyVolume(String volumeId, int sizeGiB) {
             return call("ec2: modify volume", World.CallKind.CLOUD, () -> {
-                var v = world.volumes.get(volumeId);
+                var v = world.ebs.volumes.get(volumeId);
                 if (v == null) {
                     throw new CloudException(CloudException.Reason.NOT_FOUND, volumeId, "volume " + volumeId + " does not exist");
                 }
@@ -521,7 +521,7 @@ final class SimNode implements Ticker {
         @Override
         public void deleteVolume(String volumeId) {
             call("ec2: delete volume", World.CallKind.CLOUD, () -> {
-                world.deleteVolume(instance, volumeId);
+                world.ebs.deleteVolume(instance, volumeId);
                 return null;
             });
         }
@@ -531,8 +531,8 @@ final class SimNode implements Ticker {
             return call("ec2: describe creation times", World.CallKind.CLOUD, () -> {
                 var result = new TreeMap<String, Long>();
                 for (var id : resourceIds) {
-                    var v = world.volumes.get(id);
-                    var s = world.snapshots.get(id);
+                    var v = world.ebs.volumes.get(id);
+                    var s = world.ebs.snapshots.get(id);
                     if (v != null) {
                         result.put(id, v.createdAt);
                     } else if (s != null) {
@@ -546,9 +546,9 @@ final class SimNode implements Ticker {
         @Override
         public void detachVolumeFrom(String volumeId, String instanceId) {
             call("ec2: force detach volume", World.CallKind.CLOUD, () -> {
-                var other = world.instances.get(instanceId);
+                var other = world.group.instances.get(instanceId);
                 if (other != null) {
-                    world.detach(other, volumeId);
+                    world.ebs.detach(other, volumeId);
                 }
                 return null;
             });
@@ -557,12 +557,12 @@ final class SimNode implements Ticker {
         @Override
         public void completeLifecycleAction(LifecycleAction action) {
             call("autoscaling: complete lifecycle", World.CallKind.CLOUD, () -> {
-                if (world.noActiveLifecycleAction) {
+                if (world.faults.noActiveLifecycleAction) {
                     throw new CloudException(CloudException.Reason.INVALID, action.hookName(), "No active Lifecycle"
                             + " Action found with instance ID " + instance.id);
                 }
-                world.event(instance.id, "lifecycle hook", "completed", -1);
-                world.proceedTermination(instance);
+                world.trace.event(instance.id, "lifecycle hook", "completed", -1);
+                world.group.proceedTermination(instance);
                 return null;
             });
         }
@@ -625,7 +625,7 @@ final class SimNode implements Ticker {
                 }
                 var result = op.get();
                 var slot = world.keys().slotOf(key).orElse(-1);
-                world.event(instance.id, what, key.substring(key.lastIndexOf('/') + 1) + " -> "
+                world.trace.event(instance.id, what, key.substring(key.lastIndexOf('/') + 1) + " -> "
                         + (result instanceof Written w ? "written v" + w.version() : "conflict"), slot);
                 if (result instanceof Written) {
                     world.onSlotWritten(instance, key, value);
@@ -675,7 +675,7 @@ final class SimNode implements Ticker {
 
     final class Disks implements BlockDevices, FileSystemDriver {
         private SimVolume attachedHere(String volumeId) {
-            var v = world.volumes.get(volumeId);
+            var v = world.ebs.volumes.get(volumeId);
             if (v == null) {
                 return null;
             }
@@ -686,7 +686,7 @@ final class SimNode implements Ticker {
 
         private SimVolume byDevice(BlockDevice device) {
             var serial = device.serial().orElse("");
-            var v = world.volumes.get("vol-" + serial.substring(3));
+            var v = world.ebs.volumes.get("vol-" + serial.substring(3));
             if (v == null || attachedHere(v.id) == null) {
                 throw new DeviceException("device " + device.path() + " is gone (its volume was detached)");
             }
@@ -720,14 +720,14 @@ final class SimNode implements Ticker {
         public void makeFilesystem(BlockDevice device, FilesystemSpec spec) {
             call("mkfs", World.CallKind.LOCAL, () -> {
                 var v = byDevice(device);
-                world.onMkfs(instance, v);
+                world.ebs.onMkfs(instance, v);
                 if (v.filesystem != null) {
                     throw new DeviceException("device " + device.path() + " already holds " + v.filesystem + "; not formatting it");
                 }
                 v.filesystem = spec.type();
                 v.fsSizeGiB = world.modifications.deviceSizeGiB(v);
                 v.formats++;
-                world.event(instance.id, "mkfs", v.id + " " + spec.type(), World.slotTag(v));
+                world.trace.event(instance.id, "mkfs", v.id + " " + spec.type(), SimEbs.slotTag(v));
                 return null;
             });
         }
@@ -742,9 +742,9 @@ final class SimNode implements Ticker {
                 if (instance.mountedVolume != null) {
                     throw new DeviceException(spec.mountPoint() + " already has " + instance.mountedVolume + " mounted");
                 }
-                world.onMount(instance, v);
+                world.ebs.onMount(instance, v);
                 instance.mountedVolume = v.id;
-                world.event(instance.id, "mount", v.id + " at " + spec.mountPoint(), World.slotTag(v));
+                world.trace.event(instance.id, "mount", v.id + " at " + spec.mountPoint(), SimEbs.slotTag(v));
                 return new MountResult.Mounted(spec.mountPoint());
             });
         }
@@ -757,7 +757,7 @@ final class SimNode implements Ticker {
                 if (v.fsSizeGiB >= now) {
                     return new GrowResult.AlreadyFull(device.sizeBytes());
                 }
-                world.event(instance.id, "grow filesystem", v.id + " " + v.fsSizeGiB + " -> " + now + " GiB", World.slotTag(v));
+                world.trace.event(instance.id, "grow filesystem", v.id + " " + v.fsSizeGiB + " -> " + now + " GiB", SimEbs.slotTag(v));
                 long before = v.fsSizeGiB * (1L << 30);
                 v.fsSizeGiB = now;
                 return new GrowResult.Grown(before, device.sizeBytes());
@@ -772,7 +772,7 @@ final class SimNode implements Ticker {
         @Override
         public void unmount(Path mountPoint) {
             call("umount", World.CallKind.LOCAL, () -> {
-                if (world.unmountsFail && instance.mountedVolume != null) {
+                if (world.faults.unmountsFail && instance.mountedVolume != null) {
                     throw new dev.berth.spi.DeviceException("umount " + mountPoint + ": target is busy");
                 }
                 instance.mountedVolume = null;
@@ -792,20 +792,23 @@ final class SimNode implements Ticker {
         }
 
         private SimVolume mounted(Path dir) {
-            var v = instance.mountedVolume == null ? null : world.volumes.get(instance.mountedVolume);
+            var v = instance.mountedVolume == null ? null : world.ebs.volumes.get(instance.mountedVolume);
             if (v == null) {
                 throw new IdentityException("no volume is mounted for " + dir);
             }
             return v;
         }
 
+        /** The name a key gives; keys are never changed in place, so a name is worked out once per key (by identity). */
         private NodeIdentity name(byte[] key) {
-            try {
-                var fp = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(key));
-                return new NodeIdentity("sim", "NodeID-sim-" + fp.substring(0, 12), fp);
-            } catch (java.security.NoSuchAlgorithmException e) {
-                throw new IllegalStateException(e);
-            }
+            return world.identityNames.computeIfAbsent(key, k -> {
+                try {
+                    var fp = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(k));
+                    return new NodeIdentity("sim", "NodeID-sim-" + fp.substring(0, 12), fp);
+                } catch (java.security.NoSuchAlgorithmException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
         }
 
         @Override
@@ -836,12 +839,12 @@ final class SimNode implements Ticker {
             }
             var id = name(key);
             if (v.identityFingerprint != null && !v.identityFingerprint.equals(id.fingerprint())) {
-                world.violation("one identity per slot", World.slotTag(v), List.of(instance.id),
+                world.trace.violation("one identity per slot", SimEbs.slotTag(v), List.of(instance.id),
                         "volume " + v.id + " had identity " + v.identityFingerprint + " and got " + id.fingerprint());
             }
             v.files.put(FILE, key);
             v.identityFingerprint = id.fingerprint();
-            world.event(instance.id, "identity: " + how, id.publicName(), World.slotTag(v));
+            world.trace.event(instance.id, "identity: " + how, id.publicName(), SimEbs.slotTag(v));
             return id;
         }
 
@@ -895,7 +898,7 @@ final class SimNode implements Ticker {
         @Override
         public void write(Path file, SequencedMap<String, String> values) {
             call("write env file", World.CallKind.LOCAL, () -> {
-                world.envWriter.write(file, values);
+                world.processes.envWriter.write(file, values);
                 return null;
             });
         }

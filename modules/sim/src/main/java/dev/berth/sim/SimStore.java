@@ -19,6 +19,9 @@ import java.util.TreeMap;
 final class SimStore implements dev.berth.spi.ClaimStore {
     private final TreeMap<String, Versioned> data = new TreeMap<>();
     private long counter;
+    /** The answer of the last list, kept until the next change: every claim lists the same prefix again and again. */
+    private String listedPrefix;
+    private List<Versioned> listed;
 
     @Override
     public synchronized Optional<Versioned> get(String key) {
@@ -27,6 +30,9 @@ final class SimStore implements dev.berth.spi.ClaimStore {
 
     @Override
     public synchronized List<Versioned> list(String prefix) {
+        if (listed != null && prefix.equals(listedPrefix)) {
+            return listed;
+        }
         var result = new ArrayList<Versioned>();
         for (var e : data.tailMap(prefix, true).entrySet()) {
             if (!e.getKey().startsWith(prefix)) {
@@ -34,7 +40,9 @@ final class SimStore implements dev.berth.spi.ClaimStore {
             }
             result.add(e.getValue());
         }
-        return result;
+        listedPrefix = prefix;
+        listed = java.util.Collections.unmodifiableList(result);
+        return listed;
     }
 
     @Override
@@ -62,6 +70,7 @@ final class SimStore implements dev.berth.spi.ClaimStore {
             return new Conflict(Optional.ofNullable(current));
         }
         data.remove(key);
+        listed = null;
         return new Deleted();
     }
 
@@ -78,6 +87,7 @@ final class SimStore implements dev.berth.spi.ClaimStore {
     private Written write(String key, byte[] value) {
         var version = Long.toString(++counter);
         data.put(key, new Versioned(key, value, version));
+        listed = null;
         return new Written(version);
     }
 }

@@ -85,10 +85,10 @@ public final class Simulation {
                 request.crossZone(), false, List.of(), request.elasticIp(), request.networkInterface(), request.storeModel());
         var sim = new Simulation(lone, selection, SimulationProgress.none());
         sim.world = sim.newWorld();
-        sim.world.desired = 1;
-        sim.world.setDesired(1);
+        sim.world.group.desired = 1;
+        sim.world.group.setDesired(1);
         while (sim.world.scheduler.step()) {
-            var only = sim.world.instances.values().iterator().next();
+            var only = sim.world.group.instances.values().iterator().next();
             if (only.readyAt >= 0) {
                 long t = only.readyAt - only.bootStartedAt;
                 sim.world.scheduler.shutdown();
@@ -105,9 +105,9 @@ public final class Simulation {
     private World newWorld() {
         var config = SimConfig.of(request.zones(), request.nodes());
         var w = new World(config, settings(request), request.seed(), selectionFor(), this::notable);
-        w.traceEnabled = request.trace();
-        w.takeover = takeover;
-        w.periodicSnapshots = request.crossZone() == dev.berth.core.claim.CrossZonePolicy.LATEST_SNAPSHOT;
+        w.trace.enabled = request.trace();
+        w.processes.takeover = takeover;
+        w.processes.periodicSnapshots = request.crossZone() == dev.berth.core.claim.CrossZonePolicy.LATEST_SNAPSHOT;
         if (request.storeModel() != StoreModel.NONE) {
             w.storeCost = new StoreCost(request.storeModel());
         }
@@ -125,14 +125,14 @@ public final class Simulation {
         directorProc = director;
         world.scheduler.start(director, 0);
         world.scheduler.continueInPlace(true);
-        long nextProgress = 0;
-        while (!director.finished() && world.scheduler.step()) {
-            if (world.now() >= nextProgress) {
-                progress.update(world.now(), readyCount(), liveCount(), world.counters.spiCalls, world.violations.size());
-                nextProgress = world.now() + 60_000;
+        long[] nextProgress = {0};
+        world.scheduler.run(director::finished, () -> {
+            if (world.now() >= nextProgress[0]) {
+                progress.update(world.now(), readyCount(), liveCount(), world.counters.spiCalls, world.trace.violations.size());
+                nextProgress[0] = world.now() + 60_000;
             }
-        }
-        progress.update(world.now(), readyCount(), liveCount(), world.counters.spiCalls, world.violations.size());
+        });
+        progress.update(world.now(), readyCount(), liveCount(), world.counters.spiCalls, world.trace.violations.size());
         var report = report(singleClaim);
         world.scheduler.shutdown();
         return report;
@@ -144,12 +144,12 @@ public final class Simulation {
         int n = request.nodes();
         for (var step : request.plan()) {
             switch (step) {
-                case PlanAction.Crash c -> world.crashPlans.put(instanceId(c.instance()), new World.CrashPlan(c.call(), c.afterEffect()));
-                case PlanAction.Pause p -> world.pausePlans.put(instanceId(p.instance()), new World.PausePlan(p.call(), p.seconds() * 1000));
+                case PlanAction.Crash c -> world.faults.crashPlans.put(instanceId(c.instance()), new SimFaults.CrashPlan(c.call(), c.afterEffect()));
+                case PlanAction.Pause p -> world.faults.pausePlans.put(instanceId(p.instance()), new SimFaults.PausePlan(p.call(), p.seconds() * 1000));
                 default -> { }
             }
         }
-        world.setDesired(n);
+        world.group.setDesired(n);
         phaseStart = world.now();
         switch (request.scenario()) {
             case MASS_BOOT -> awaitConverged("mass boot");
@@ -159,7 +159,7 @@ public final class Simulation {
             }
             case ZONE_OUTAGE -> {
                 awaitConverged("initial boot");
-                if (world.periodicSnapshots) {   // the fleet runs long enough for its periodic snapshots
+                if (world.processes.periodicSnapshots) {   // the fleet runs long enough for its periodic snapshots
                     pause(2L * world.settings.snapshots().everyMinutes() * 60_000L);
                 }
                 zoneOutage(world.config.zones().getFirst(), 30 * 60_000L);
@@ -168,15 +168,15 @@ public final class Simulation {
                 awaitConverged("initial boot");
                 long before = world.counters.volumesCreated;
                 phase();
-                world.setDesired(n - 5);
+                world.group.setDesired(n - 5);
                 awaitConverged("scale in");
                 pause(10 * 60_000L);
                 phase();
-                world.setDesired(n);
+                world.group.setDesired(n);
                 awaitConverged("scale out");
                 long extra = world.counters.volumesCreated - before;
                 if (extra > 0) {
-                    world.violation("idle volumes are reused after scale-in", -1, List.of(),
+                    world.trace.violation("idle volumes are reused after scale-in", -1, List.of(),
                             extra + " volumes were created when scaling back out; the " + 5 + " idle ones should have been reused");
                 }
             }
@@ -201,28 +201,28 @@ public final class Simulation {
             faultsEnd = Math.max(faultsEnd, step.endsAtSeconds() * 1000);
             switch (step) {
                 case PlanAction.Kill k -> {
-                    var victim = world.instances.get(instanceId(k.instance()));
+                    var victim = world.group.instances.get(instanceId(k.instance()));
                     if (victim != null && !victim.terminated()) {
                         victim.replaceOnTermination = true;
-                        world.terminate(victim, "plan: kill");
+                        world.group.terminate(victim, "plan: kill");
                     }
                 }
                 case PlanAction.Spot sp -> {
-                    var victim = world.instances.get(instanceId(sp.instance()));
+                    var victim = world.group.instances.get(instanceId(sp.instance()));
                     if (victim != null && !victim.terminated() && !victim.terminationRequested) {
                         victim.replaceOnTermination = true;
-                        world.spotInterruption(victim);
+                        world.group.spotInterruption(victim);
                     }
                 }
                 case PlanAction.Refresh r -> instanceRefresh();
                 case PlanAction.Gc g -> world.gc.start(g.slots());
                 case PlanAction.WarmPool w -> world.warmPool = new WarmPool(world);
                 // an operator only raises volume.sizeGiB: a smaller one is refused with exit 2 (ShrinkRefusedSimTest)
-                case PlanAction.Resize z -> world.volumeSizeGiB = Math.max(world.volumeSizeGiB, z.sizeGiB());
-                case PlanAction.Scale sc -> world.setDesired(sc.to());
+                case PlanAction.Resize z -> world.processes.volumeSizeGiB = Math.max(world.processes.volumeSizeGiB, z.sizeGiB());
+                case PlanAction.Scale sc -> world.group.setDesired(sc.to());
                 case PlanAction.Outage o -> {
                     var zone = world.config.zones().get(o.zone());
-                    if (!world.zonesDown.contains(zone)) {
+                    if (!world.faults.zonesDown.contains(zone)) {
                         zoneDown(zone);
                         world.scheduler.at(world.now() + o.seconds() * 1000, () -> world.recoverZone(zone));
                     }
@@ -230,16 +230,16 @@ public final class Simulation {
                 case PlanAction.Window w -> {
                     long until = (w.at() + w.seconds()) * 1000;
                     switch (w.kind()) {
-                        case "stale" -> world.staleUntil = Math.max(world.staleUntil, until);
-                        case "throttle" -> world.throttleUntil = Math.max(world.throttleUntil, until);
-                        default -> world.slowStoreUntil = Math.max(world.slowStoreUntil, until);
+                        case "stale" -> world.faults.staleUntil = Math.max(world.faults.staleUntil, until);
+                        case "throttle" -> world.faults.throttleUntil = Math.max(world.faults.throttleUntil, until);
+                        default -> world.faults.slowStoreUntil = Math.max(world.faults.slowStoreUntil, until);
                     }
                 }
                 default -> { }
             }
         }
         pauseUntil(faultsEnd);
-        if (world.zonesDown.isEmpty() && request.plan().stream().anyMatch(a -> a instanceof PlanAction.Outage)) {
+        if (world.faults.zonesDown.isEmpty() && request.plan().stream().anyMatch(a -> a instanceof PlanAction.Outage)) {
             rebalance();
         }
         phase();
@@ -256,7 +256,7 @@ public final class Simulation {
         phase();
         int batch = Math.max(1, request.nodes() / 10);
         var old = new ArrayList<SimInstance>();
-        for (var i : world.instances.values()) {
+        for (var i : world.group.instances.values()) {
             if (!i.terminated() && !i.terminationRequested) {
                 old.add(i);
             }
@@ -265,19 +265,19 @@ public final class Simulation {
             var chunk = old.subList(from, Math.min(old.size(), from + batch));
             var replacements = new ArrayList<SimInstance>();
             for (var i : chunk) {
-                replacements.add(world.launch(i.zone));
+                replacements.add(world.group.launch(i.zone));
             }
             // launch before terminate, as AWS does with a maintenance policy above 100%: the old instances stay in
             // service until their replacements are InService and healthy, and then warmed up
             if (!awaitHealthy(replacements)) {
-                world.event("-", "instance refresh", "stopped: a replacement did not become healthy", -1);
+                world.trace.event("-", "instance refresh", "stopped: a replacement did not become healthy", -1);
                 phase();
                 awaitConverged("after the stopped refresh");
                 return;
             }
             pause(world.between(60_000, 120_000));   // instance warm-up
             for (var i : chunk) {
-                world.terminate(i, "instance refresh");
+                world.group.terminate(i, "instance refresh");
             }
             awaitConverged("refresh batch " + (from / batch + 1));
         }
@@ -303,7 +303,7 @@ public final class Simulation {
         zoneDown(zone);
         pause(duration);
         world.recoverZone(zone);
-        world.event("-", "zone recovered", zone, -1);
+        world.trace.event("-", "zone recovered", zone, -1);
         phase();
         rebalance();
         awaitConverged("after the outage");
@@ -311,35 +311,35 @@ public final class Simulation {
 
     /** A zone fails: its instances are lost, fail their health checks a minute later, and get replaced elsewhere. */
     private void zoneDown(String zone) {
-        world.zonesDown.add(zone);
-        world.outageSeen = true;
+        world.faults.zonesDown.add(zone);
+        world.faults.outageSeen = true;
         var lost = new ArrayList<SimInstance>();
-        for (var i : world.instances.values()) {
+        for (var i : world.group.instances.values()) {
             if (i.zone.equals(zone) && !i.terminated() && !i.terminationRequested) {
                 lost.add(i);
             }
         }
-        world.event("-", "zone outage", zone + ": " + lost.size() + " instances lost", -1);
+        world.trace.event("-", "zone outage", zone + ": " + lost.size() + " instances lost", -1);
         for (var i : lost) {
-            world.killProcesses(i);   // unreachable: its berth, keeper and snapshot job are gone with it
+            world.group.killProcesses(i);   // unreachable: its berth, keeper and snapshot job are gone with it
             i.healthy = false;
         }
         world.scheduler.at(world.now() + 60_000, () -> {
             for (var i : lost) {
-                world.terminate(i, "failed health checks in " + zone);
+                world.group.terminate(i, "failed health checks in " + zone);
             }
-            while (world.liveCount() < world.desired) {
-                world.launch(null);
+            while (world.group.liveCount() < world.group.desired) {
+                world.group.launch(null);
             }
         });
     }
 
     /** Auto Scaling's AZ rebalance: launch in the emptiest zone, then terminate from the fullest. */
     private void rebalance() {
-        for (int round = 0; round < Math.max(request.nodes(), world.desired); round++) {
+        for (int round = 0; round < Math.max(request.nodes(), world.group.desired); round++) {
             var counts = new java.util.TreeMap<String, Integer>();
             world.config.zones().forEach(z -> counts.put(z, 0));
-            for (var i : world.instances.values()) {
+            for (var i : world.group.instances.values()) {
                 if (!i.terminated() && !i.terminationRequested) {
                     counts.merge(i.zone, 1, Integer::sum);
                 }
@@ -349,16 +349,16 @@ public final class Simulation {
             if (max.getValue() - min.getValue() <= 1) {
                 return;
             }
-            world.launch(min.getKey());
+            world.group.launch(min.getKey());
             pause(90_000);
             SimInstance victim = null;
-            for (var i : world.instances.values()) {
+            for (var i : world.group.instances.values()) {
                 if (!i.terminated() && !i.terminationRequested && i.zone.equals(max.getKey())) {
                     victim = i;
                 }
             }
             if (victim != null) {
-                world.terminate(victim, "AZ rebalance");
+                world.group.terminate(victim, "AZ rebalance");
             }
             pause(30_000);
         }
@@ -368,15 +368,15 @@ public final class Simulation {
         var r = world.random;
         for (var i = 0; i < request.nodes() * 2; i++) {
             if (r.nextInt(5) == 0) {
-                world.crashPlans.put(String.format("i-%017x", i + 1), new World.CrashPlan(1 + r.nextInt(25), r.nextBoolean()));
+                world.faults.crashPlans.put(String.format("i-%017x", i + 1), new SimFaults.CrashPlan(1 + r.nextInt(25), r.nextBoolean()));
             }
         }
-        world.staleUntil = 10 * 60_000L;
-        world.throttleUntil = 3 * 60_000L;
-        world.slowStoreUntil = r.nextInt(4) * 60_000L;
+        world.faults.staleUntil = 10 * 60_000L;
+        world.faults.throttleUntil = 3 * 60_000L;
+        world.faults.slowStoreUntil = r.nextInt(4) * 60_000L;
         pause(world.between(30_000, 120_000));
         var live = new ArrayList<SimInstance>();
-        for (var i : world.instances.values()) {
+        for (var i : world.group.instances.values()) {
             if (!i.terminated() && !i.terminationRequested) {
                 live.add(i);
             }
@@ -385,12 +385,12 @@ public final class Simulation {
         for (int k = 0; k < kills && !live.isEmpty(); k++) {
             var victim = live.remove(r.nextInt(live.size()));
             victim.replaceOnTermination = true;
-            world.terminate(victim, "chaos");
+            world.group.terminate(victim, "chaos");
         }
-        world.hookTimeoutOverride = r.nextBoolean() ? 60_000 : -1;
+        world.faults.hookTimeoutOverride = r.nextBoolean() ? 60_000 : -1;
         pause(world.between(60_000, 600_000));
-        world.staleUntil = world.now() + 120_000;
-        world.throttleUntil = world.now() + 60_000;
+        world.faults.staleUntil = world.now() + 120_000;
+        world.faults.throttleUntil = world.now() + 60_000;
         awaitConverged("chaos");
         instanceRefresh();
     }
@@ -419,14 +419,14 @@ public final class Simulation {
     private void awaitConverged(String what) {
         long deadline = world.now() + SETTLE_LIMIT_MILLIS;
         while (!converged()) {
-            if (world.now() > deadline && world.now() > world.stalledUntil + SETTLE_LIMIT_MILLIS) {
+            if (world.now() > deadline && world.now() > world.faults.stalledUntil + SETTLE_LIMIT_MILLIS) {
                 var waiting = new ArrayList<String>();
-                for (var i : world.instances.values()) {
+                for (var i : world.group.instances.values()) {
                     if (i.running() && !i.terminationRequested && i.workloadSlot.isEmpty()) {
                         waiting.add(i.id);
                     }
                 }
-                world.violation("liveness: every running instance up to capacity holds a slot", -1,
+                world.trace.violation("liveness: every running instance up to capacity holds a slot", -1,
                         waiting.subList(0, Math.min(5, waiting.size())), what + ": " + waiting.size()
                                 + " running instances still had no slot " + SETTLE_LIMIT_MILLIS / 60_000 + " minutes later");
                 return;
@@ -445,7 +445,7 @@ public final class Simulation {
         int live = 0;
         int ready = 0;
         var idleZones = new java.util.TreeSet<String>();
-        for (var i : world.instances.values()) {
+        for (var i : world.group.instances.values()) {
             if (i.terminationRequested && !i.terminated()) {
                 return false;
             }
@@ -458,23 +458,23 @@ public final class Simulation {
                 }
             }
         }
-        if (live < world.desired) {
+        if (live < world.group.desired) {
             return false;
         }
-        if (ready >= Math.min(live, world.desired)) {
+        if (ready >= Math.min(live, world.group.desired)) {
             return true;
         }
         if (idleHolds()) {
             return false;   // a claim still under way (its slot taken, its volume not yet ready)
         }
-        return ready >= world.desired || idleZones.stream().noneMatch(this::slotUsableFrom);
+        return ready >= world.group.desired || idleZones.stream().noneMatch(this::slotUsableFrom);
     }
 
     /** Whether a live instance without a workload already holds a slot: its claim has not finished. */
     private boolean idleHolds() {
         for (var s : world.slotView.all()) {
             var record = s.record();
-            var holder = record.holder() == null ? null : world.instances.get(record.holder().instanceId());
+            var holder = record.holder() == null ? null : world.group.instances.get(record.holder().instanceId());
             if (holder != null && !holder.terminated() && !holder.terminationRequested && holder.workloadSlot.isEmpty()
                     && holder.running()) {
                 return true;
@@ -488,7 +488,7 @@ public final class Simulation {
         int held = 0;
         for (var s : world.slotView.all()) {
             var record = s.record();
-            var holder = record.holder() == null ? null : world.instances.get(record.holder().instanceId());
+            var holder = record.holder() == null ? null : world.group.instances.get(record.holder().instanceId());
             if (holder != null && !holder.terminated()) {
                 held++;
                 continue;
@@ -499,12 +499,12 @@ public final class Simulation {
                 return true;
             }
         }
-        return world.slotView.keyCount() < world.desired && held < world.desired;
+        return world.slotView.keyCount() < world.group.desired && held < world.group.desired;
     }
 
     private int readyCount() {
         int n = 0;
-        for (var i : world.instances.values()) {
+        for (var i : world.group.instances.values()) {
             if (!i.terminated() && i.workloadSlot.isPresent()) {
                 n++;
             }
@@ -513,7 +513,7 @@ public final class Simulation {
     }
 
     private int liveCount() {
-        return world.liveCount();
+        return world.group.liveCount();
     }
 
     // The report ------------------------------------------------------------------------------
@@ -522,13 +522,13 @@ public final class Simulation {
         int slots = world.slotView.keyCount();
         int held = (int) world.slotView.all().stream().filter(s -> s.record().holder() != null).count();
         long slowest = 0;
-        for (var i : world.instances.values()) {
+        for (var i : world.group.instances.values()) {
             if (i.readyAt >= 0) {
                 slowest = Math.max(slowest, i.readyAt - i.bootStartedAt);
             }
         }
         int booted = 0;
-        for (var i : world.instances.values()) {
+        for (var i : world.group.instances.values()) {
             if (i.bootStartedAt >= 0) {
                 booted++;
             }
@@ -540,13 +540,13 @@ public final class Simulation {
         double perNode = booted == 0 ? 0 : round3((double) world.counters.claimWrites / booted);
         double ratio = singleClaim <= 0 ? 0 : round3((double) slowest / singleClaim);
         return new SimulationReport(request.scenario().cliName(), request.seed(), request.nodes(), request.zones(),
-                world.desired, slots, held, world.counters.volumesCreated, world.counters.idempotentCreates,
+                world.group.desired, slots, held, world.counters.volumesCreated, world.counters.idempotentCreates,
                 world.counters.snapshots, world.counters.claimWrites, perNode, happyMedian, happyMax,
                 world.counters.spiCalls, world.counters.cloudCalls, world.counters.storeCalls, world.counters.crashes,
                 world.counters.claimErrors, world.counters.unexplainedClaimErrors, world.counters.fullOutcomes, world.counters.throttled,
                 convergedAt < 0 ? -1 : convergedAt - phaseStartForReport(), slowest, singleClaim, ratio, world.now(),
-                world.scheduler.steps(), world.violations.size(), world.violations.subList(0, Math.min(20, world.violations.size())),
-                ShortestTrace.of(world.trace, world.violations), world.counters.snapshotsTaken,
+                world.scheduler.steps(), world.trace.violations.size(), world.trace.violations.subList(0, Math.min(20, world.trace.violations.size())),
+                ShortestTrace.of(world.trace.steps, world.trace.violations), world.counters.snapshotsTaken,
                 world.counters.snapshotsDeleted, world.counters.movesFromLatestSnapshot,
                 Math.round(world.counters.maxDataLossMillis / 6_000.0) / 10.0, world.settings.snapshots().maxSnapshotAgeMinutes(),
                 world.counters.retiredAttached, waitingMessages(), world.network.allocated, world.network.moves(),
@@ -593,7 +593,7 @@ public final class Simulation {
 
     private List<String> waitingMessages() {
         var all = new java.util.LinkedHashSet<>(notable);
-        for (var e : world.failures) {
+        for (var e : world.processes.failures) {
             if (all.size() >= 8) {
                 break;
             }

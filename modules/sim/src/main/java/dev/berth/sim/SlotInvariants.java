@@ -33,17 +33,17 @@ final class SlotInvariants {
             var holder = record.holder().instanceId();
             if (!believers.contains(holder)) {
                 for (var other : List.copyOf(believers)) {
-                    var o = world.instances.get(other);
+                    var o = world.group.instances.get(other);
                     if (o == null || o.terminated()) {
                         believers.remove(other);
                         continue;
                     }
                     if (writer.forceClaim) {
                         believers.remove(other);
-                        world.event(other, "fenced", "slot " + n + " forced away at epoch " + record.epoch(), n);
+                        world.trace.event(other, "fenced", "slot " + n + " forced away at epoch " + record.epoch(), n);
                         continue;
                     }
-                    world.violation("at most one live holder per slot", n, List.of(other, holder),
+                    world.trace.violation("at most one live holder per slot", n, List.of(other, holder),
                             "instance " + holder + " took slot " + n + " at epoch " + record.epoch()
                                     + " while " + other + " (" + o.state.now().name().toLowerCase() + ") still held it");
                     believers.remove(other);
@@ -55,18 +55,18 @@ final class SlotInvariants {
             firstIdentity.remove(n);   // gc emptied a slot above capacity: a new identity may come later
         }
         var intent = record.volumeIntent();
-        if (intent != null && intent.sourceSnapshotId() != null && world.snapshots.containsKey(intent.sourceSnapshotId())
-                && World.periodic(world.snapshots.get(intent.sourceSnapshotId()))
+        if (intent != null && intent.sourceSnapshotId() != null && world.ebs.snapshots.containsKey(intent.sourceSnapshotId())
+                && SimEbs.periodic(world.ebs.snapshots.get(intent.sourceSnapshotId()))
                 && movesFromSnapshots.add(n + "/" + record.epoch() + "/" + intent.sourceSnapshotId())) {
-            var used = world.snapshots.get(intent.sourceSnapshotId());
+            var used = world.ebs.snapshots.get(intent.sourceSnapshotId());
             long age = world.now() - used.createdAt;
             world.counters.movesFromLatestSnapshot++;
             world.counters.maxDataLossMillis = Math.max(world.counters.maxDataLossMillis, age);
-            long bound = world.settingsFor(writer).snapshots().maxAgeMillis();
-            world.event(writer.id, "move from latest snapshot", "slot " + n + " from " + used.id + ", " + age / 60_000
+            long bound = world.processes.settingsFor(writer).snapshots().maxAgeMillis();
+            world.trace.event(writer.id, "move from latest snapshot", "slot " + n + " from " + used.id + ", " + age / 60_000
                     + " min old (bound " + bound / 60_000 + ")", n);
             if (age > bound + 60_000) {
-                world.violation("data loss is bounded: no move from a snapshot older than the bound", n, List.of(writer.id),
+                world.trace.violation("data loss is bounded: no move from a snapshot older than the bound", n, List.of(writer.id),
                         "slot " + n + " moves from snapshot " + used.id + " taken " + age / 60_000 + " minutes ago; the"
                                 + " bound is " + bound / 60_000 + " minutes");
             }
@@ -74,7 +74,7 @@ final class SlotInvariants {
         if (record.identity() != null) {
             var first = firstIdentity.putIfAbsent(n, record.identity().fingerprint());
             if (first != null && !first.equals(record.identity().fingerprint())) {
-                world.violation("a slot's identity never changes", n, List.of(writer.id),
+                world.trace.violation("a slot's identity never changes", n, List.of(writer.id),
                         "slot " + n + " identity changed from " + first + " to " + record.identity().fingerprint());
             }
         }

@@ -22,15 +22,15 @@ final class WarmPool {
         if (instance.terminationRequested || instance.terminated()) {
             return;
         }
-        if (world.zonesDown.contains(instance.zone)) {
+        if (world.faults.zonesDown.contains(instance.zone)) {
             world.scheduler.at(world.now() + 60_000, () -> warm(instance, bootIntoService));
             return;
         }
         instance.state.set(world.now(), InstanceState.RUNNING);
         instance.lifecycle.set(world.now(), LifecycleState.WARMED);
-        world.event(instance.id, "warm pool", "warming (Warmed:Running)", -1);
-        if (world.autoStartBerth) {
-            world.startBerth(instance);
+        world.trace.event(instance.id, "warm pool", "warming (Warmed:Running)", -1);
+        if (world.processes.autoStartBerth) {
+            world.processes.startBerth(instance);
         }
         world.scheduler.at(world.now() + world.between(30_000, 120_000), () -> {
             if (instance.terminationRequested || instance.terminated()) {
@@ -40,14 +40,14 @@ final class WarmPool {
                 world.scheduler.kill(instance.berth);
             }
             instance.state.set(world.now(), InstanceState.STOPPED);
-            world.event(instance.id, "warm pool", "stopped (Warmed:Stopped)", -1);
+            world.trace.event(instance.id, "warm pool", "stopped (Warmed:Stopped)", -1);
             world.scheduler.at(world.now() + world.between(10_000, 120_000), () -> {
                 if (instance.terminationRequested || instance.terminated()) {
                     return;
                 }
                 instance.lifecycle.set(world.now(), LifecycleState.PENDING);
                 instance.state.set(world.now(), InstanceState.PENDING);
-                world.event(instance.id, "warm pool", "launched into service", -1);
+                world.trace.event(instance.id, "warm pool", "launched into service", -1);
                 world.scheduler.at(world.now() + world.between(10_000, 40_000), bootIntoService);
             });
         });
@@ -56,7 +56,7 @@ final class WarmPool {
     /** A warmed instance never holds a slot: called for every slot written and every workload started. */
     void check(SimInstance instance, int slot, String what) {
         if (instance.lifecycle.now() == LifecycleState.WARMED) {
-            world.violation("a warming instance never claims a slot", slot, List.of(instance.id),
+            world.trace.violation("a warming instance never claims a slot", slot, List.of(instance.id),
                     "instance " + instance.id + " " + what + " slot " + slot + " while warming in the warm pool");
         }
     }

@@ -92,7 +92,7 @@ class AddressScenarioTest {
     @Test
     void theRealRuleNeverTakesTheAddressAfterBeingForcedOffTheSlot() {
         var w = forcedOffWhileAboutToAssociate(AddressTakeover.LIVENESS_RULE);
-        assertTrue(w.violations.isEmpty(), () -> w.violations + "\n" + String.join("\n", ShortestTrace.of(w.trace, w.violations)));
+        assertTrue(w.trace.violations.isEmpty(), () -> w.trace.violations + "\n" + String.join("\n", ShortestTrace.of(w.trace.steps, w.trace.violations)));
         var address = w.network.addresses.values().iterator().next();
         assertEquals(waiter(w).id, address.now().instanceId(), "the forced new holder has the slot's address");
     }
@@ -100,8 +100,8 @@ class AddressScenarioTest {
     @Test
     void aRuleThatTakesTheAddressWithoutTheLivenessRuleIsCaught() {
         var w = forcedOffWhileAboutToAssociate(STEALING);
-        assertTrue(w.violations.stream().anyMatch(v -> v.invariant().contains("address")), () -> "no address violation: "
-                + w.violations + "\n" + String.join("\n", w.trace.stream().map(TraceStep::toString).toList()));
+        assertTrue(w.trace.violations.stream().anyMatch(v -> v.invariant().contains("address")), () -> "no address violation: "
+                + w.trace.violations + "\n" + String.join("\n", w.trace.steps.stream().map(TraceStep::toString).toList()));
     }
 
     private static final long MINUTE = 60_000;
@@ -115,12 +115,12 @@ class AddressScenarioTest {
         var config = new SimConfig(SimConfig.of(1, 1).zones(), 1, 30_000, 30_000, 45_000, 300_000, 0.3, true);
         var w = new World(config, Simulation.settings(request), 17, dev.berth.core.claim.CasSlotSelection::new,
                 dev.berth.core.claim.ClaimLog.silent());
-        w.takeover = rule;
-        w.setDesired(1);
-        var slow = w.instances.values().iterator().next();
-        w.pauseAfterOp.put(slow.id, new World.PauseAfter("ec2: describe address", 10 * MINUTE));
-        assertTrue(w.runUntil(() -> w.trace.stream().anyMatch(t -> t.what().equals("process stalls")), 10 * MINUTE));
-        var waiter = w.launch(slow.zone);
+        w.processes.takeover = rule;
+        w.group.setDesired(1);
+        var slow = w.group.instances.values().iterator().next();
+        w.faults.pauseAfterOp.put(slow.id, new SimFaults.PauseAfter("ec2: describe address", 10 * MINUTE));
+        assertTrue(w.runUntil(() -> w.trace.steps.stream().anyMatch(t -> t.what().equals("process stalls")), 10 * MINUTE));
+        var waiter = w.group.launch(slow.zone);
         w.runUntil(() -> false, 3 * MINUTE);
         waiter.forceClaim = true;
         var s = w.settings;
@@ -128,13 +128,13 @@ class AddressScenarioTest {
                 s.identity(), s.whenFull(), s.crossZone(), s.waits(), s.envFile(), java.util.OptionalInt.of(0), s.snapshots(),
                 s.network());
         w.scheduler.kill(waiter.berth);
-        w.startBerth(waiter);
+        w.processes.startBerth(waiter);
         w.runUntil(() -> waiter.workloadSlot.isPresent(), 90 * MINUTE);
         return w;
     }
 
     private static SimInstance waiter(World w) {
-        var it = w.instances.values().iterator();
+        var it = w.group.instances.values().iterator();
         it.next();
         return it.next();
     }

@@ -27,25 +27,25 @@ class AwsSemanticsTest {
     @Test
     void aFencedHolderThatCannotUnmountNeverDetachesTheMountedVolume() {
         var w = world(1, 17);
-        w.setDesired(1);
+        w.group.setDesired(1);
         var slow = only(w);
-        w.pauseAfterOp.put(slow.id, new World.PauseAfter("identity: export", 40 * MINUTE));
-        assertTrue(w.runUntil(() -> w.trace.stream().anyMatch(t -> t.what().equals("process stalls")), 10 * MINUTE));
+        w.faults.pauseAfterOp.put(slow.id, new SimFaults.PauseAfter("identity: export", 40 * MINUTE));
+        assertTrue(w.runUntil(() -> w.trace.steps.stream().anyMatch(t -> t.what().equals("process stalls")), 10 * MINUTE));
         var volume = slow.mountedVolume;
-        var waiter = w.launch(slow.zone);
+        var waiter = w.group.launch(slow.zone);
         waiter.forceClaim = true;
         waiter.settingsOverride = new ClaimSettings(w.settings.cluster(), OptionalInt.empty(), w.settings.volume(),
                 w.settings.identity(), w.settings.whenFull(), w.settings.crossZone(), w.settings.waits(),
                 w.settings.envFile(), OptionalInt.of(0));
-        w.unmountsFail = true;   // the workload (or a shell) keeps the slow holder's mount point busy
+        w.faults.unmountsFail = true;   // the workload (or a shell) keeps the slow holder's mount point busy
         w.runUntil(() -> false, 60 * MINUTE);
-        assertTrue(w.failures.stream().anyMatch(e -> e instanceof ClaimException c && c.kind() == ClaimException.Kind.FENCED),
+        assertTrue(w.processes.failures.stream().anyMatch(e -> e instanceof ClaimException c && c.kind() == ClaimException.Kind.FENCED),
                 "the slow holder was fenced");
-        var attachments = w.volumes.get(volume).attachedNow();
+        var attachments = w.ebs.volumes.get(volume).attachedNow();
         assertEquals(1, attachments.size());
         assertEquals(slow.id, attachments.getFirst().instanceId(), "still attached to the holder that could not unmount");
         assertEquals(AttachmentState.ATTACHED, attachments.getFirst().state());
-        assertFalse(w.trace.stream().anyMatch(t -> t.instance().equals(slow.id) && t.what().equals("ec2: detach volume")),
+        assertFalse(w.trace.steps.stream().anyMatch(t -> t.instance().equals(slow.id) && t.what().equals("ec2: detach volume")),
                 "a mounted volume is never detached");
         assertFalse(ready(waiter), "the forced claim waits for the volume instead of taking it from under a mount");
         noViolations(w);
@@ -54,14 +54,14 @@ class AwsSemanticsTest {
     @Test
     void theKeeperReleasesTheSlotEvenWhenAutoScalingHasNoActiveLifecycleAction() {
         var w = world(1, 5);
-        w.setDesired(1);
+        w.group.setDesired(1);
         var holder = only(w);
         assertTrue(w.runUntil(() -> ready(holder), 10 * MINUTE));
-        w.noActiveLifecycleAction = true;   // a spot interruption, or a group without an active hook
-        w.desired = 0;
-        w.terminate(holder, "scale in");
+        w.faults.noActiveLifecycleAction = true;   // a spot interruption, or a group without an active hook
+        w.group.desired = 0;
+        w.group.terminate(holder, "scale in");
         assertTrue(w.runUntil(() -> slot(w, 0).holder() == null, 10 * MINUTE),
-                () -> "the slot was never released: " + w.trace.stream().filter(t -> t.instance().equals(holder.id))
+                () -> "the slot was never released: " + w.trace.steps.stream().filter(t -> t.instance().equals(holder.id))
                         .map(TraceStep::render).toList());
         assertEquals(slot(w, 0).epoch(), 1L, "a release keeps the epoch; the next claim raises it");
         noViolations(w);
@@ -70,12 +70,12 @@ class AwsSemanticsTest {
     @Test
     void aVolumeThatWentToErrorGetsANewCreationIntentInsteadOfWedgingTheSlot() {
         var w = world(1, 3);
-        w.createdVolumesToFail = 1;   // EC2: the volume could not be created (a KMS key it cannot use, capacity)
-        w.setDesired(1);
+        w.ebs.createdVolumesToFail = 1;   // EC2: the volume could not be created (a KMS key it cannot use, capacity)
+        w.group.setDesired(1);
         var node = only(w);
-        assertTrue(w.runUntil(() -> ready(node), 30 * MINUTE), () -> "not ready: " + w.failures.stream().limit(3).toList());
+        assertTrue(w.runUntil(() -> ready(node), 30 * MINUTE), () -> "not ready: " + w.processes.failures.stream().limit(3).toList());
         assertEquals(2, w.counters.volumesCreated, "a second volume under a new client token");
-        var dead = w.volumes.values().stream().filter(v -> v.state.now() == VolumeState.ERROR).toList();
+        var dead = w.ebs.volumes.values().stream().filter(v -> v.state.now() == VolumeState.ERROR).toList();
         assertEquals(1, dead.size());
         var live = slot(w, 0).volume().volumeId();
         assertNotEquals(dead.getFirst().id, live, "the slot names the live volume");

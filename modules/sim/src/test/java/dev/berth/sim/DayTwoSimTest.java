@@ -25,69 +25,69 @@ class DayTwoSimTest {
     }
 
     private static boolean allReady(World w, int n) {
-        return w.instances.values().stream().filter(i -> !i.terminated() && !i.terminationRequested
+        return w.group.instances.values().stream().filter(i -> !i.terminated() && !i.terminationRequested
                 && i.workloadSlot.isPresent()).count() == n;
     }
 
     private static void noViolations(World w) {
-        assertTrue(w.violations.isEmpty(), () -> w.violations + "\n" + String.join("\n", ShortestTrace.of(w.trace, w.violations)));
+        assertTrue(w.trace.violations.isEmpty(), () -> w.trace.violations + "\n" + String.join("\n", ShortestTrace.of(w.trace.steps, w.trace.violations)));
     }
 
     @Test
     void gcAfterAScaleInDeletesTheOrphanAndTheNamedSlotsAboveCapacityAndNothingASlotNames() {
         var w = world(3, 5);
-        w.setDesired(3);
+        w.group.setDesired(3);
         assertTrue(w.runUntil(() -> allReady(w, 3), 30 * MINUTE));
         var zone = w.config.zones().getFirst();
-        var orphan = w.createVolume(new VolumeRequest(zone, 10, "gp3", OptionalInt.empty(), OptionalInt.empty(), false,
-                Optional.empty(), Optional.empty(), Map.of("berth:cluster", "sim"), "by-hand"), w.instances.values().iterator().next());
-        w.setDesired(1);
+        var orphan = w.ebs.createVolume(new VolumeRequest(zone, 10, "gp3", OptionalInt.empty(), OptionalInt.empty(), false,
+                Optional.empty(), Optional.empty(), Map.of("berth:cluster", "sim"), "by-hand"), w.group.instances.values().iterator().next());
+        w.group.setDesired(1);
         w.runUntil(() -> false, 30 * MINUTE);
-        assertEquals(4, w.volumes.size());
+        assertEquals(4, w.ebs.volumes.size());
 
         w.gc.start(false);   // a plain gc: the orphan only
         w.runUntil(() -> false, 10 * MINUTE);
-        assertFalse(w.volumes.containsKey(orphan.id), "the orphan is deleted");
-        assertEquals(3, w.volumes.size(), "the slots above capacity keep their volumes unless named");
+        assertFalse(w.ebs.volumes.containsKey(orphan.id), "the orphan is deleted");
+        assertEquals(3, w.ebs.volumes.size(), "the slots above capacity keep their volumes unless named");
 
         w.gc.start(true);    // --slots-above-capacity
         w.runUntil(() -> false, 10 * MINUTE);
-        assertEquals(1, w.volumes.size(), "only the held slot's volume is left");
-        var held = w.instances.values().stream().filter(i -> i.workloadSlot.isPresent() && !i.terminated()).findFirst().orElseThrow();
-        assertTrue(w.volumes.containsKey(held.mountedVolume), () -> held.id + " " + held.mountedVolume + " " + w.volumes.keySet()
-                + "\n" + String.join("\n", w.trace.stream().filter(t -> t.what().contains("gc") || t.what().contains("delete")
+        assertEquals(1, w.ebs.volumes.size(), "only the held slot's volume is left");
+        var held = w.group.instances.values().stream().filter(i -> i.workloadSlot.isPresent() && !i.terminated()).findFirst().orElseThrow();
+        assertTrue(w.ebs.volumes.containsKey(held.mountedVolume), () -> held.id + " " + held.mountedVolume + " " + w.ebs.volumes.keySet()
+                + "\n" + String.join("\n", w.trace.steps.stream().filter(t -> t.what().contains("gc") || t.what().contains("delete")
                 || t.what().contains("slot deleted")).map(Object::toString).toList()));
         noViolations(w);
 
-        w.setDesired(3);     // scaling out again makes the removed slots afresh
+        w.group.setDesired(3);     // scaling out again makes the removed slots afresh
         assertTrue(w.runUntil(() -> allReady(w, 3), 30 * MINUTE), () -> String.join("\n",
-                w.trace.subList(Math.max(0, w.trace.size() - 60), w.trace.size()).stream().map(Object::toString).toList()));
+                w.trace.steps.subList(Math.max(0, w.trace.steps.size() - 60), w.trace.steps.size()).stream().map(Object::toString).toList()));
         noViolations(w);
     }
 
     @Test
     void aLargerConfiguredSizeGrowsTheVolumeThenTheFilesystemAndTheRateLimitHoldsTheNextGrowth() {
         var w = world(1, 9);
-        w.setDesired(1);
-        var node = w.instances.values().iterator().next();
+        w.group.setDesired(1);
+        var node = w.group.instances.values().iterator().next();
         assertTrue(w.runUntil(() -> node.workloadSlot.isPresent(), 20 * MINUTE));
-        var volume = w.volumes.get(node.mountedVolume);
+        var volume = w.ebs.volumes.get(node.mountedVolume);
         assertEquals(100, volume.sizeGiB);
         assertEquals(100, volume.fsSizeGiB);
 
-        w.volumeSizeGiB = 200;
-        int outcomes = w.outcomes.size();
-        w.startBerth(node);   // the next berth claim on this instance (a reboot, a re-run)
-        assertTrue(w.runUntil(() -> w.outcomes.size() > outcomes, 20 * MINUTE));
+        w.processes.volumeSizeGiB = 200;
+        int outcomes = w.processes.outcomes.size();
+        w.processes.startBerth(node);   // the next berth claim on this instance (a reboot, a re-run)
+        assertTrue(w.runUntil(() -> w.processes.outcomes.size() > outcomes, 20 * MINUTE));
         assertEquals(200, volume.sizeGiB, "ModifyVolume grew the volume");
         assertEquals(200, volume.fsSizeGiB, "the filesystem grew after the new size became usable");
 
-        w.volumeSizeGiB = 300;   // within six hours: EBS refuses, the claim goes on at 200 GiB
-        int again = w.outcomes.size();
-        w.startBerth(node);
-        assertTrue(w.runUntil(() -> w.outcomes.size() > again, 20 * MINUTE));
+        w.processes.volumeSizeGiB = 300;   // within six hours: EBS refuses, the claim goes on at 200 GiB
+        int again = w.processes.outcomes.size();
+        w.processes.startBerth(node);
+        assertTrue(w.runUntil(() -> w.processes.outcomes.size() > again, 20 * MINUTE));
         assertEquals(200, volume.sizeGiB);
-        assertTrue(w.failures.isEmpty(), () -> w.failures.toString());
+        assertTrue(w.processes.failures.isEmpty(), () -> w.processes.failures.toString());
         noViolations(w);
     }
 
@@ -95,10 +95,10 @@ class DayTwoSimTest {
     void aWarmingInstanceDefersAndClaimsOnlyOnceInService() {
         var w = world(2, 13);
         w.warmPool = new WarmPool(w);
-        w.setDesired(2);
+        w.group.setDesired(2);
         assertTrue(w.runUntil(() -> allReady(w, 2), 60 * MINUTE));
-        assertEquals(2, w.outcomes.stream().filter(o -> o instanceof ClaimOutcome.Deferred).count(),
-                "each instance ran berth while warming and deferred: " + w.outcomes);
+        assertEquals(2, w.processes.outcomes.stream().filter(o -> o instanceof ClaimOutcome.Deferred).count(),
+                "each instance ran berth while warming and deferred: " + w.processes.outcomes);
         noViolations(w);
     }
 }

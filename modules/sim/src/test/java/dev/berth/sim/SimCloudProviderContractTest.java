@@ -18,13 +18,13 @@ class SimCloudProviderContractTest extends CloudProviderContract {
         var request = SimulationRequest.of(Scenario.MASS_BOOT, CAPACITY, 3, 5);
         world = new World(SimConfig.of(3, CAPACITY), Simulation.settings(request), 5, CasSlotSelection::new,
                 ClaimLog.silent());
-        world.autoStartBerth = false;
+        world.processes.autoStartBerth = false;
         // the contract reads back what it just saw; the simulated cloud's describe lag (up to a minute)
         // could answer from before a volume existed, so this one-caller world lags by at most a second
         world.physics = world.physics.withDescribeLag(HeavyTail.seconds(0.3, 1, 1));
-        world.setDesired(CAPACITY);
+        world.group.setDesired(CAPACITY);
         world.scheduler.advanceTo(5 * 60_000);
-        node = new SimNode(world, world.instances.values().iterator().next());
+        node = new SimNode(world, world.group.instances.values().iterator().next());
     }
 
     @Override

@@ -1,0 +1,33 @@
+import dev.berth.sim.Scenario;
+import dev.berth.sim.Simulation;
+import dev.berth.sim.SimulationRequest;
+import java.lang.management.ManagementFactory;
+
+/**
+ * Simulated SPI calls per second of this process's CPU time (not wall time), for a machine whose
+ * other load makes wall-clock figures swing: chaos with 10 nodes, 4 s of warm-up, then RUNS runs
+ * at the fixed seeds 100001.. (the same runs for every tree that gives the same results).
+ * usage (see cpu-compare.sh): java -p MODULE_PATH --add-modules dev.berth.sim CpuBench.java [RUNS]
+ */
+public class CpuBench {
+    public static void main(String[] args) {
+        var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        int runs = args.length > 0 ? Integer.parseInt(args[0]) : 300;
+        long seed = 1;
+        long warmEnd = System.nanoTime() + 4_000_000_000L;
+        while (System.nanoTime() < warmEnd) {
+            Simulation.run(SimulationRequest.of(Scenario.CHAOS, 10, 3, ++seed));
+        }
+        seed = 100_000;
+        long calls = 0;
+        long cpu0 = os.getProcessCpuTime();
+        long wall0 = System.nanoTime();
+        for (int i = 0; i < runs; i++) {
+            calls += Simulation.run(SimulationRequest.of(Scenario.CHAOS, 10, 3, ++seed)).spiCalls();
+        }
+        double cpu = (os.getProcessCpuTime() - cpu0) / 1e9;
+        double wall = (System.nanoTime() - wall0) / 1e9;
+        System.out.printf("cpu-bench: %d runs of chaos with 10 nodes, %d SPI calls, %.2f s CPU, %.2f s wall:"
+                + " %.0f SPI calls per CPU second, %.0f per wall second%n", runs, calls, cpu, wall, calls / cpu, calls / wall);
+    }
+}
