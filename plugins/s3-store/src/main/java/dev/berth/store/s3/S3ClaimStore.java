@@ -22,6 +22,7 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -236,20 +237,10 @@ final class S3ClaimStore implements ClaimStore {
     /** Every key's newest hint under {@code prefix}, from one LIST of the hints. */
     private Map<String, S3Layout.HintEntry> hintsByKey(String prefix) {
         var newest = new TreeMap<String, S3Layout.HintEntry>();
-        String continuation = null;
-        do {
-            var request = ListObjectsV2Request.builder().bucket(settings.bucket()).prefix(layout.hintsPrefix(prefix));
-            if (continuation != null) {
-                request.continuationToken(continuation);
-            }
-            ListObjectsV2Response page = call(Kind.LIST, "list hints", prefix, () -> s3.listObjectsV2(request.build()));
-            for (S3Object object : page.contents()) {
-                // anything else under the hints is ignored: a hint is only a guide, and a key without one is read
-                layout.parseHint(object.key()).filter(h -> h.key().startsWith(prefix))
-                        .ifPresent(h -> newest.merge(h.key(), h, (a, b) -> a.sequence() >= b.sequence() ? a : b));
-            }
-            continuation = Boolean.TRUE.equals(page.isTruncated()) ? page.nextContinuationToken() : null;
-        } while (continuation != null);
+        // anything else under the hints is ignored: a hint is only a guide, and a key without one is read
+        forEachObject(layout.hintsPrefix(prefix), null, "list hints", prefix, object -> layout.parseHint(object.key())
+                .filter(h -> h.key().startsWith(prefix))
+                .ifPresent(h -> newest.merge(h.key(), h, (a, b) -> a.sequence() >= b.sequence() ? a : b)));
         return newest;
     }
 
@@ -287,29 +278,20 @@ final class S3ClaimStore implements ClaimStore {
     /** Every key under {@code prefix} with its highest sequence, from one strongly consistent LIST of the prefix. */
     private TreeMap<String, Top> highestByKey(String prefix) {
         var highest = new TreeMap<String, Top>();
-        String continuation = null;
-        do {
-            var request = ListObjectsV2Request.builder().bucket(settings.bucket()).prefix(layout.keysPrefix(prefix));
-            if (continuation != null) {
-                request.continuationToken(continuation);
+        forEachObject(layout.keysPrefix(prefix), null, "list", prefix, object -> {
+            if (layout.isServerTemporary(object.key()) || layout.isHint(object.key())) {
+                return;
             }
-            ListObjectsV2Response page = call(Kind.LIST, "list", prefix, () -> s3.listObjectsV2(request.build()));
-            for (S3Object object : page.contents()) {
-                if (layout.isServerTemporary(object.key()) || layout.isHint(object.key())) {
-                    continue;
-                }
-                var entry = layout.parse(object.key()).orElseThrow(() -> new StoreException("object '" + object.key()
-                        + "' in bucket '" + settings.bucket() + "' lies under the claim store's prefix but does not follow"
-                        + " its layout <key>/v/<20-digit sequence>; move it out of '" + settings.root() + "' (berth"
-                        + " never overwrites it)", false));
-                if (entry.key().startsWith(prefix)) {
-                    var top = new Top(entry.key(), entry.sequence(), object.size() == null ? 0 : object.size(),
-                            object.lastModified());
-                    highest.merge(entry.key(), top, (a, b) -> a.sequence() >= b.sequence() ? a : b);
-                }
+            var entry = layout.parse(object.key()).orElseThrow(() -> new StoreException("object '" + object.key()
+                    + "' in bucket '" + settings.bucket() + "' lies under the claim store's prefix but does not follow"
+                    + " its layout <key>/v/<20-digit sequence>; move it out of '" + settings.root() + "' (berth"
+                    + " never overwrites it)", false));
+            if (entry.key().startsWith(prefix)) {
+                var top = new Top(entry.key(), entry.sequence(), object.size() == null ? 0 : object.size(),
+                        object.lastModified());
+                highest.merge(entry.key(), top, (a, b) -> a.sequence() >= b.sequence() ? a : b);
             }
-            continuation = Boolean.TRUE.equals(page.isTruncated()) ? page.nextContinuationToken() : null;
-        } while (continuation != null);
+        });
         return highest;
     }
 
@@ -510,26 +492,11 @@ final class S3ClaimStore implements ClaimStore {
     }
 
     private OptionalLong highestFrom(String key, String startAfter) {
-        long highest = 0;
-        String continuation = null;
-        do {
-            var request = ListObjectsV2Request.builder().bucket(settings.bucket()).prefix(layout.versionsPrefix(key));
-            if (continuation != null) {
-                request.continuationToken(continuation);
-            } else if (startAfter != null) {
-                request.startAfter(startAfter);
-            }
-            ListObjectsV2Response page = call(Kind.LIST, "read", key, () -> s3.listObjectsV2(request.build()));
-            for (S3Object object : page.contents()) {
-                // objects of other keys below this one ("K/v/…/v/…") are not sequences of K
-                var sequence = layout.sequenceOf(key, object.key());
-                if (sequence.isPresent()) {
-                    highest = Math.max(highest, sequence.get());
-                }
-            }
-            continuation = Boolean.TRUE.equals(page.isTruncated()) ? page.nextContinuationToken() : null;
-        } while (continuation != null);
-        return highest == 0 ? OptionalLong.empty() : OptionalLong.of(highest);
+        var highest = new long[1];
+        // objects of other keys below this one ("K/v/…/v/…") are not sequences of K
+        forEachObject(layout.versionsPrefix(key), startAfter, "read", key, object -> layout.sequenceOf(key, object.key())
+                .ifPresent(sequence -> highest[0] = Math.max(highest[0], sequence)));
+        return highest[0] == 0 ? OptionalLong.empty() : OptionalLong.of(highest[0]);
     }
 
     private void hint(String key, long sequence) {
@@ -563,18 +530,8 @@ final class S3ClaimStore implements ClaimStore {
      */
     int collectGarbage(String key) {
         var sequences = new TreeMap<Long, Instant>();
-        String continuation = null;
-        do {
-            var request = ListObjectsV2Request.builder().bucket(settings.bucket()).prefix(layout.versionsPrefix(key));
-            if (continuation != null) {
-                request.continuationToken(continuation);
-            }
-            ListObjectsV2Response page = call(Kind.LIST, "read", key, () -> s3.listObjectsV2(request.build()));
-            for (S3Object object : page.contents()) {
-                layout.sequenceOf(key, object.key()).ifPresent(s -> sequences.put(s, object.lastModified()));
-            }
-            continuation = Boolean.TRUE.equals(page.isTruncated()) ? page.nextContinuationToken() : null;
-        } while (continuation != null);
+        forEachObject(layout.versionsPrefix(key), null, "read", key,
+                object -> layout.sequenceOf(key, object.key()).ifPresent(s -> sequences.put(s, object.lastModified())));
         if (sequences.isEmpty()) {
             return 0;
         }
@@ -596,18 +553,8 @@ final class S3ClaimStore implements ClaimStore {
     /** Deletes the hints of {@code key} below its newest one (left behind by writers that did not know them). */
     int collectHints(String key) {
         var hints = new ArrayList<S3Layout.HintEntry>();
-        String continuation = null;
-        do {
-            var request = ListObjectsV2Request.builder().bucket(settings.bucket()).prefix(layout.hintsPrefix(key + "/"));
-            if (continuation != null) {
-                request.continuationToken(continuation);
-            }
-            ListObjectsV2Response page = call(Kind.LIST, "collect", key, () -> s3.listObjectsV2(request.build()));
-            for (S3Object object : page.contents()) {
-                layout.parseHint(object.key()).filter(h -> h.key().equals(key)).ifPresent(hints::add);
-            }
-            continuation = Boolean.TRUE.equals(page.isTruncated()) ? page.nextContinuationToken() : null;
-        } while (continuation != null);
+        forEachObject(layout.hintsPrefix(key + "/"), null, "collect", key,
+                object -> layout.parseHint(object.key()).filter(h -> h.key().equals(key)).ifPresent(hints::add));
         long newest = hints.stream().mapToLong(S3Layout.HintEntry::sequence).max().orElse(0);
         int deleted = 0;
         for (var hint : hints) {
@@ -620,6 +567,22 @@ final class S3ClaimStore implements ClaimStore {
     }
 
     // ---- plumbing --------------------------------------------------------------------------
+
+    /** Every object under {@code prefix} (after {@code startAfter}, if given), page by page, each one LIST request. */
+    private void forEachObject(String prefix, String startAfter, String operation, String key, Consumer<S3Object> each) {
+        String continuation = null;
+        do {
+            var request = ListObjectsV2Request.builder().bucket(settings.bucket()).prefix(prefix);
+            if (continuation != null) {
+                request.continuationToken(continuation);
+            } else if (startAfter != null) {
+                request.startAfter(startAfter);
+            }
+            ListObjectsV2Response page = call(Kind.LIST, operation, key, () -> s3.listObjectsV2(request.build()));
+            page.contents().forEach(each);
+            continuation = Boolean.TRUE.equals(page.isTruncated()) ? page.nextContinuationToken() : null;
+        } while (continuation != null);
+    }
 
     /** Thrown inside this class for 404s, so reads can tell "gone" from "failed". */
     private static final class NotFound extends RuntimeException {
