@@ -68,6 +68,7 @@ final class S3ClaimStore implements ClaimStore {
     private static final int READ_ATTEMPTS = 5;
     private static final int HINTS_MAX = 10_000;
     private static final int SEEN_MAX = 20_000;
+    private static final int HINT_ATTEMPTS = 5;
     /** How old a value without a hint must be before a reader keeps the hint for it (its writer had time to). */
     private volatile java.time.Duration hintSettle = java.time.Duration.ofSeconds(30);
     private static final System.Logger LOG = System.getLogger(S3ClaimStore.class.getName());
@@ -256,18 +257,30 @@ final class S3ClaimStore implements ClaimStore {
         if (object.isEmpty()) {
             return;
         }
-        try {
-            requests.count(Kind.WRITE);
-            s3.putObject(b -> b.bucket(settings.bucket()).key(object.get()).contentLength(0L), RequestBody.empty());
-            var kept = new S3Layout.HintEntry(key, sequence, hint, object.get());
-            var before = hintObjects.put(key, kept);
-            if (before != null && before.sequence() < sequence) {
+        // the PUT is idempotent (the same empty object under a name the immutable value decides), so an
+        // answer lost on the way back (S3Proxy drops some) is simply sent again
+        for (int attempt = 1; attempt <= HINT_ATTEMPTS; attempt++) {
+            try {
+                requests.count(Kind.WRITE);
+                s3.putObject(b -> b.bucket(settings.bucket()).key(object.get()).contentLength(0L), RequestBody.empty());
+                break;
+            } catch (SdkException e) {
+                if (attempt == HINT_ATTEMPTS) {
+                    LOG.log(System.Logger.Level.DEBUG, "keeping the hint of key ''{0}'' in {1} failed (a listing reads"
+                            + " its value instead): {2}", key, settings.describe(), e.getMessage());
+                    return;
+                }
+                pause(attempt);
+            }
+        }
+        var before = hintObjects.put(key, new S3Layout.HintEntry(key, sequence, hint, object.get()));
+        if (before != null && before.sequence() < sequence) {
+            try {
                 requests.count(Kind.DELETE);
                 s3.deleteObject(b -> b.bucket(settings.bucket()).key(before.object()));
+            } catch (SdkException e) {
+                // left behind: a listing ignores a hint below the newest, and garbage collection takes it
             }
-        } catch (SdkException e) {
-            LOG.log(System.Logger.Level.DEBUG, "keeping the hint of key ''{0}'' in {1} failed (a listing reads its"
-                    + " value instead): {2}", key, settings.describe(), e.getMessage());
         }
     }
 
