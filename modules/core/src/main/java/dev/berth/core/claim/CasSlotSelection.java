@@ -80,11 +80,15 @@ public final class CasSlotSelection implements SlotSelection {
             while (true) {
                 var mine = table.heldBy(me.instanceId());
                 if (mine.isPresent()) {
-                    var held = slots.complete(mine.get()).filter(e -> e.record().heldBy(me.instanceId()));
-                    if (held.isPresent()) {
-                        return BoundedWait.Poll.done(new Selection.Held(held.get()));
+                    var read = slots.complete(mine.get());
+                    if (read.isPresent() && read.get().record().heldBy(me.instanceId())) {
+                        return BoundedWait.Poll.done(new Selection.Held(read.get()));
                     }
-                    table = slots.readIndex(distrusted);   // it changed since the listing: list again
+                    if (read.isPresent()) {
+                        distrust(read.get());   // the listing said "yours", the record does not
+                    } else {
+                        lostRace();             // it changed since the listing: list again
+                    }
                     continue;
                 }
                 GroupView group = calls.run("describe the group", cloud::group);
@@ -101,11 +105,7 @@ public final class CasSlotSelection implements SlotSelection {
                     var current = candidate.existing().map(slots::complete);
                     if (current.isPresent() && current.get().isPresent()
                             && candidate.existing().get() instanceof SlotSummary summary && !summary.describes(current.get().get())) {
-                        // the hint kept beside the record does not say what the record says: rank on the record
-                        log.info("the hint of slot " + candidate.slot() + " in the store does not match its record;"
-                                + " reading that slot in full from now on");
-                        distrusted.add(candidate.slot());
-                        table = table.with(current.get().get());
+                        distrust(current.get().get());   // rank on the record, not on a hint that does not describe it
                         continue;
                     }
                     // a listed slot that changed since the listing is a lost race, like a failed compare-and-set
@@ -116,14 +116,7 @@ public final class CasSlotSelection implements SlotSelection {
                                 + (candidate.existing().isEmpty() ? " (new slot)" : ""));
                         return BoundedWait.Poll.done(new Selection.Held(won.get()));
                     }
-                    conflicts++;
-                    if (conflicts >= waits.maxClaimConflicts()) {
-                        throw new ClaimException(ClaimException.Kind.TIMEOUT, "lost " + conflicts
-                                + " claim races in a row for cluster " + settings.cluster()
-                                + "; the store is very busy or another tool writes the slots: check who writes under "
-                                + slots.keys().slotsPrefix() + " (bound waits.maxClaimConflicts) and re-run");
-                    }
-                    table = slots.readIndex(distrusted);
+                    lostRace();
                     continue;   // lost a race: look again at once, the table has changed
                 }
                 var detail = occupancy(capacity, status);
@@ -154,6 +147,26 @@ public final class CasSlotSelection implements SlotSelection {
                 }
                 return BoundedWait.Poll.pending(detail);
             }
+        }
+
+        /** A race lost (a write or a read at the listed version refused): list again, within waits.maxClaimConflicts. */
+        private void lostRace() {
+            conflicts++;
+            if (conflicts >= settings.waits().maxClaimConflicts()) {
+                throw new ClaimException(ClaimException.Kind.TIMEOUT, "lost " + conflicts
+                        + " claim races in a row for cluster " + settings.cluster()
+                        + "; the store is very busy or another tool writes the slots: check who writes under "
+                        + slots.keys().slotsPrefix() + " (bound waits.maxClaimConflicts) and re-run");
+            }
+            table = slots.readIndex(distrusted);
+        }
+
+        /** A hint the store listed does not describe the record it stands for: that slot is read in full from now on. */
+        private void distrust(SlotEntry record) {
+            log.info("the hint of slot " + record.slot() + " in the store does not match its record;"
+                    + " reading that slot in full from now on");
+            distrusted.add(record.slot());
+            table = table.with(record);
         }
 
         /** Members that run or are about to: neither on their way out nor parked in a warm pool. */

@@ -2,6 +2,7 @@ package dev.berth.core.claim;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.core.slot.HintsOnlyStore;
@@ -56,8 +57,10 @@ class CasSlotSelectionHintTest {
         }));
     }
 
-    @Test
-    void aHintThatCallsALiveHoldersSlotFreeIsDistrustedAndTheSlotLeftAlone(@TempDir Path dir) {
+    private record Setup(HintsOnlyStore store, SlotRepository slots, ClaimRun run, List<String> said) {
+    }
+
+    private static Setup setup(Path dir) {
         var store = new HintsOnlyStore(FileClaimStore.open(dir.resolve("store")));
         var ticker = new VirtualTicker();
         var settings = new ClaimSettings("c1", OptionalInt.of(2), new ClaimSettings.VolumeSettings(10, "gp3",
@@ -70,20 +73,46 @@ class CasSlotSelectionHintTest {
         var said = new ArrayList<String>();
         var context = new ClaimContext(cloud(), store, unused(BlockDevices.class), unused(FileSystemDriver.class),
                 Optional.empty(), Optional.empty(), ticker, said::add, (file, values) -> { });
-        var run = new ClaimRun(settings, context, calls, slots, ME);
+        return new Setup(store, slots, new ClaimRun(settings, context, calls, slots, ME), said);
+    }
 
+    @Test
+    void aHintThatCallsALiveHoldersSlotFreeIsDistrustedAndTheSlotLeftAlone(@TempDir Path dir) {
+        var setup = setup(dir);
+        var slots = setup.slots();
         // slot 0: held by a live instance, its volume in my zone; slot 1: free, no volume yet
         var taken = slots.create(SlotRecord.fresh("c1", 0).withHolder(new SlotRecord.Holder("i-other", "us-east-1a", 0), 3)
                 .withVolume(new SlotRecord.VolumeRef("vol-0", "us-east-1a"), List.of())).orElseThrow();
         slots.create(SlotRecord.fresh("c1", 1)).orElseThrow();
         // a hostile hint: slot 0 free, its volume in my zone (the best tier, so it is tried first)
-        store.lie("clusters/c1/slots/0@" + taken.version(), "1;3;;;;us-east-1a");
+        setup.store().lie("clusters/c1/slots/0@" + taken.version(), "1;3;;;;us-east-1a");
 
-        var selection = new CasSlotSelection().select(run, slots.readIndex(Set.of()));
+        var selection = new CasSlotSelection().select(setup.run(), slots.readIndex(Set.of()));
 
         var held = assertInstanceOf(SlotSelection.Selection.Held.class, selection);
         assertEquals(1, held.entry().slot(), "the claim takes the free slot, not the live holder's");
         assertEquals(taken, slots.read(0).orElseThrow(), "the live holder's slot is untouched");
-        assertTrue(said.stream().anyMatch(l -> l.contains("hint of slot 0") && l.contains("does not match")), said.toString());
+        assertTrue(setup.said().stream().anyMatch(l -> l.contains("hint of slot 0") && l.contains("does not match")),
+                setup.said().toString());
+    }
+
+    @Test
+    void aHintThatCallsAnotherInstancesSlotMineIsDistrustedNotListedForever(@TempDir Path dir) {
+        var setup = setup(dir);
+        var slots = setup.slots();
+        var taken = slots.create(SlotRecord.fresh("c1", 0).withHolder(new SlotRecord.Holder("i-other", "us-east-1a", 0), 3))
+                .orElseThrow();
+        slots.create(SlotRecord.fresh("c1", 1)).orElseThrow();
+        // a hostile hint: slot 0 held by me (before the fix the round listed again and again, for ever)
+        setup.store().lie("clusters/c1/slots/0@" + taken.version(), "1;3;i-me;us-east-1a;0;");
+
+        var selection = assertTimeoutPreemptively(java.time.Duration.ofSeconds(60),   // a guard against the loop, not a speed bound
+                () -> new CasSlotSelection().select(setup.run(), slots.readIndex(Set.of())));
+
+        var held = assertInstanceOf(SlotSelection.Selection.Held.class, selection);
+        assertEquals(1, held.entry().slot());
+        assertEquals(taken, slots.read(0).orElseThrow(), "the other instance's slot is untouched");
+        assertTrue(setup.said().stream().anyMatch(l -> l.contains("hint of slot 0") && l.contains("does not match")),
+                setup.said().toString());
     }
 }
