@@ -46,13 +46,7 @@ class InvariantPropertiesTest {
                     latestSnapshotWaits++;
                 }
             }
-            if (report.violations() > 0) {
-                var shrunk = new Shrinker(Simulation::run, 300).shrink(request);
-                fail("property failed on try " + i + ": " + report.violationDetails().getFirst().detail()
-                        + "\n  replay:   " + request.commandLine()
-                        + "\n  smallest: " + shrunk.smallest().commandLine()
-                        + "\n" + String.join("\n", shrunk.report().shortestTrace()));
-            }
+            failShrunkIfViolated("property", i, request, report);
         }
         System.out.printf("invariant property: %d generated scenarios (%d with faults), %d simulated SPI calls,"
                 + " %d claim errors (each explained by a planned fault), 0 violations, %.1f s%n",
@@ -77,17 +71,23 @@ class InvariantPropertiesTest {
                     .withStoreModel(dev.berth.sim.StoreModel.S3);
             var report = Simulation.run(request);
             requests += report.storeRequests() == null ? 0 : report.storeRequests();
-            if (report.violations() > 0) {
-                var shrunk = new Shrinker(Simulation::run, 300).shrink(request);
-                fail("property (S3 hints) failed on try " + i + ": " + report.violationDetails().getFirst().detail()
-                        + "\n  replay:   " + request.commandLine()
-                        + "\n  smallest: " + shrunk.smallest().commandLine()
-                        + "\n" + String.join("\n", shrunk.report().shortestTrace()));
-            }
+            failShrunkIfViolated("property (S3 hints)", i, request, report);
         }
         System.out.printf("invariant property on S3 hints: %d generated scenarios, %d S3 requests, 0 violations, %.1f s%n",
                 tries, requests, (System.nanoTime() - started) / 1e9);
         assertTrue(requests > 0, "the S3 model must have counted the store's requests");
+    }
+
+    /** A violation fails the test with the replayable command line, the shrunk smallest one and its trace. */
+    private static void failShrunkIfViolated(String property, int i, dev.berth.sim.SimulationRequest request,
+                                             SimulationReport report) {
+        if (report.violations() > 0) {
+            var shrunk = new Shrinker(Simulation::run, 300).shrink(request);
+            fail(property + " failed on try " + i + ": " + report.violationDetails().getFirst().detail()
+                    + "\n  replay:   " + request.commandLine()
+                    + "\n  smallest: " + shrunk.smallest().commandLine()
+                    + "\n" + String.join("\n", shrunk.report().shortestTrace()));
+        }
     }
 
     @Test

@@ -41,22 +41,11 @@ public final class SlotRepository {
 
     public SlotTable readAll() {
         var listed = calls.call("list slots of cluster " + keys.cluster(), () -> store.list(keys.slotsPrefix()));
-        var slots = new ArrayList<SlotEntry>();
-        var corrupt = new ArrayList<CorruptSlotRecordException>();
-        var corruptSlots = new HashSet<Integer>();
+        var gathered = new Gathered<SlotEntry>();
         for (var item : listed) {
-            var slot = keys.slotOf(item.key());
-            if (slot.isEmpty()) {
-                continue;
-            }
-            try {
-                slots.add(decoded(slot.getAsInt(), item));
-            } catch (CorruptSlotRecordException e) {
-                corrupt.add(e);
-                corruptSlots.add(slot.getAsInt());
-            }
+            gathered.add(item.key(), n -> Optional.of(decoded(n, item)));
         }
-        return new SlotTable(slots, corrupt, corruptSlots);
+        return new SlotTable(gathered.slots, gathered.corrupt, gathered.corruptSlots);
     }
 
     /**
@@ -68,33 +57,42 @@ public final class SlotRepository {
     public SlotIndex readIndex(java.util.Set<Integer> distrusted) {
         var listed = calls.call("list slots of cluster " + keys.cluster(),
                 () -> store.listHinted(keys.slotsPrefix(), codec::hint));
-        var slots = new ArrayList<SlotListing>();
-        var corrupt = new ArrayList<CorruptSlotRecordException>();
-        var corruptSlots = new HashSet<Integer>();
+        var gathered = new Gathered<SlotListing>();
         for (var item : listed) {
-            var slot = keys.slotOf(item.key());
+            gathered.add(item.key(), n -> listing(n, item, distrusted.contains(n)));
+        }
+        return new SlotIndex(gathered.slots, gathered.corrupt, gathered.corruptSlots);
+    }
+
+    /** Slot {@code n} as a hinted listing gives it: its record, else its summary, else (a hint not trusted) a read of it. */
+    private Optional<? extends SlotListing> listing(int n, dev.berth.spi.Hinted item, boolean distrusted) {
+        if (item.value().isPresent()) {
+            return Optional.of(decoded(n, item.value().get()));
+        }
+        var summary = distrusted || item.hint().isEmpty() ? Optional.<SlotSummary>empty()
+                : SlotHint.parse(n, item.version(), item.hint().get());
+        return summary.isPresent() ? summary : read(n);
+    }
+
+    /** A listing gathered slot by slot: the slots, and apart from them the records that cannot be trusted. */
+    private final class Gathered<S> {
+        final java.util.List<S> slots = new ArrayList<>();
+        final java.util.List<CorruptSlotRecordException> corrupt = new ArrayList<>();
+        final java.util.Set<Integer> corruptSlots = new HashSet<>();
+
+        /** Adds what {@code read} gives for the slot {@code key} names; a key that names no slot is skipped. */
+        void add(String key, java.util.function.IntFunction<Optional<? extends S>> read) {
+            var slot = keys.slotOf(key);
             if (slot.isEmpty()) {
-                continue;
+                return;
             }
-            int n = slot.getAsInt();
             try {
-                if (item.value().isPresent()) {
-                    slots.add(decoded(n, item.value().get()));
-                    continue;
-                }
-                var summary = distrusted.contains(n) || item.hint().isEmpty() ? Optional.<SlotSummary>empty()
-                        : SlotHint.parse(n, item.version(), item.hint().get());
-                if (summary.isPresent()) {
-                    slots.add(summary.get());
-                } else {
-                    read(n).ifPresent(slots::add);   // a hint this version cannot read: the record itself
-                }
+                read.apply(slot.getAsInt()).ifPresent(slots::add);
             } catch (CorruptSlotRecordException e) {
                 corrupt.add(e);
-                corruptSlots.add(n);
+                corruptSlots.add(slot.getAsInt());
             }
         }
-        return new SlotIndex(slots, corrupt, corruptSlots);
     }
 
     /**

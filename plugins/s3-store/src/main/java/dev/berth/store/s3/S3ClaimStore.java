@@ -215,6 +215,7 @@ final class S3ClaimStore implements ClaimStore {
         for (var top : tops.values()) {
             var hint = hinted.get(top.key());
             if (hint != null && hint.sequence() == top.sequence() && top.size() > 0) {
+                boundHintObjects();
                 hintObjects.merge(top.key(), hint, (a, b) -> a.sequence() >= b.sequence() ? a : b);
                 result.add(new Hinted(top.key(), Long.toString(top.sequence()), Optional.of(hint.hint()), Optional.empty()));
                 continue;
@@ -273,6 +274,7 @@ final class S3ClaimStore implements ClaimStore {
                 pause(attempt);
             }
         }
+        boundHintObjects();
         var before = hintObjects.put(key, new S3Layout.HintEntry(key, sequence, hint, object.get()));
         if (before != null && before.sequence() < sequence) {
             try {
@@ -281,6 +283,13 @@ final class S3ClaimStore implements ClaimStore {
             } catch (SdkException e) {
                 // left behind: a listing ignores a hint below the newest, and garbage collection takes it
             }
+        }
+    }
+
+    /** Bounded as the other memories: a hint forgotten is one that garbage collection deletes instead. */
+    private void boundHintObjects() {
+        if (hintObjects.size() > HINTS_MAX) {
+            hintObjects.clear();
         }
     }
 
