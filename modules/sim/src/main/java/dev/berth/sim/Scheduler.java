@@ -3,7 +3,7 @@ package dev.berth.sim;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.PriorityQueue;
-import java.util.concurrent.Semaphore;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The deterministic scheduler: a virtual clock and a queue of events ordered by (time,
@@ -22,11 +22,37 @@ final class Scheduler {
         }
     }
 
+    /**
+     * The right to run, handed from one thread to another: given once, taken once. A semaphore of one
+     * permit, without its queue: exactly one thread ever waits on a baton, and a hand-off happens at
+     * every simulated call.
+     */
+    static final class Baton {
+        private volatile boolean given;
+        private volatile Thread waiter;
+
+        void give() {
+            given = true;
+            var w = waiter;
+            if (w != null) {
+                LockSupport.unpark(w);
+            }
+        }
+
+        void take() {
+            waiter = Thread.currentThread();
+            while (!given) {
+                LockSupport.park(this);
+            }
+            given = false;
+        }
+    }
+
     /** A simulated process: one berth run on one instance. */
     static final class Proc {
         final String name;
         private final Runnable body;
-        private final Semaphore baton = new Semaphore(0);
+        private final Baton baton = new Baton();
         private boolean started;
         private boolean finished;
         private boolean killed;
@@ -54,7 +80,7 @@ final class Scheduler {
     }
 
     private final PriorityQueue<Event> queue = new PriorityQueue<>();
-    private final Semaphore back = new Semaphore(0);
+    private final Baton back = new Baton();
     private final List<Proc> live = new ArrayList<>();
     private long now;
     private long seq;
@@ -149,10 +175,10 @@ final class Scheduler {
         }
         queue.add(new Event(due, seq++, proc, null));
         if (!direct) {
-            back.release();
-            proc.baton.acquireUninterruptibly();
+            back.give();
+            proc.baton.take();
         } else if (dispatch(proc)) {
-            proc.baton.acquireUninterruptibly();
+            proc.baton.take();
         }
         if (proc.killed) {
             throw new Killed();
@@ -205,13 +231,13 @@ final class Scheduler {
     private boolean dispatch(Proc self) {
         for (;;) {
             if (stop.getAsBoolean()) {
-                back.release();
+                back.give();
                 return true;
             }
             afterStep.run();
             var event = queue.poll();
             if (event == null) {
-                back.release();
+                back.give();
                 return true;
             }
             now = event.time;
@@ -221,7 +247,7 @@ final class Scheduler {
                     event.action.run();
                 } catch (Throwable t) {
                     failure = t;
-                    back.release();
+                    back.give();
                     return true;
                 }
                 continue;
@@ -237,7 +263,7 @@ final class Scheduler {
                 proc.started = true;
                 Thread.ofVirtual().name("sim-" + proc.name).start(() -> runBody(proc));
             } else {
-                proc.baton.release();
+                proc.baton.give();
             }
             return true;
         }
@@ -284,9 +310,9 @@ final class Scheduler {
             proc.started = true;
             Thread.ofVirtual().name("sim-" + proc.name).start(() -> runBody(proc));
         } else {
-            proc.baton.release();
+            proc.baton.give();
         }
-        back.acquireUninterruptibly();
+        back.take();
         return true;
     }
 
@@ -300,7 +326,7 @@ final class Scheduler {
         } finally {
             proc.finished = true;
             if (!direct) {
-                back.release();
+                back.give();
             } else {
                 dispatch(proc);
             }
@@ -314,8 +340,8 @@ final class Scheduler {
         for (var proc : live) {
             if (proc.started && !proc.finished) {
                 proc.killed = true;
-                proc.baton.release();
-                back.acquireUninterruptibly();
+                proc.baton.give();
+                back.take();
             }
         }
         live.clear();

@@ -1,7 +1,10 @@
 package dev.berth.sim;
 
+import dev.berth.spi.GroupMember;
+import dev.berth.spi.GroupView;
 import dev.berth.spi.InstanceState;
 import dev.berth.spi.LifecycleState;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,9 +23,47 @@ final class SimGroup {
     int maxDesired;
     int desired;
     private int instanceCounter;
+    /** The last view described: handed out again while the group looks the same. */
+    private GroupView lastView;
 
     SimGroup(World world) {
         this.world = world;
+    }
+
+    /**
+     * The group as a describe at view time {@code t} shows it: the instances not terminated by then. The
+     * view described last when nothing differs (every poll of every waiting node describes the group, and
+     * mostly it has not changed), else a new one.
+     */
+    GroupView view(long t) {
+        var last = lastView;
+        var known = last == null ? List.<GroupMember>of() : last.members();
+        List<GroupMember> members = null;   // null while every member so far is the last view's
+        int same = 0;
+        for (var i : instances.values()) {
+            var state = i.lifecycle.at(t);
+            if (state == null || state.isTerminated()) {
+                continue;
+            }
+            if (members == null) {
+                if (same < known.size() && describes(known.get(same), i, state)) {
+                    same++;
+                    continue;
+                }
+                members = new ArrayList<>(known.subList(0, same));
+            }
+            members.add(new GroupMember(i.id, i.zone, state, i.healthy));
+        }
+        if (members == null && same == known.size() && last != null && last.desiredCapacity() == desired) {
+            return last;
+        }
+        lastView = new GroupView("sim-group", desired, world.config.zones(), members != null ? members : known.subList(0, same));
+        return lastView;
+    }
+
+    private static boolean describes(GroupMember member, SimInstance instance, LifecycleState state) {
+        return member.instanceId().equals(instance.id) && member.zone().equals(instance.zone)
+                && member.lifecycleState() == state && member.healthy() == instance.healthy;
     }
 
     /** Launches an instance in the emptiest zone that is up (or the given one); it boots, then runs berth. */

@@ -241,18 +241,7 @@ final class SimNode implements Ticker {
 
         @Override
         public GroupView group() {
-            return call("autoscaling: describe group", World.CallKind.CLOUD, () -> {
-                long t = world.viewTime();
-                var members = new ArrayList<GroupMember>();
-                for (var i : world.group.instances.values()) {
-                    var state = i.lifecycle.at(t);
-                    if (state == null || state.isTerminated()) {
-                        continue;
-                    }
-                    members.add(new GroupMember(i.id, i.zone, state, i.healthy));
-                }
-                return new GroupView("sim-group", world.group.desired, world.config.zones(), members);
-            });
+            return call("autoscaling: describe group", World.CallKind.CLOUD, () -> world.group.view(world.viewTime()));
         }
 
         @Override
@@ -589,7 +578,7 @@ final class SimNode implements Ticker {
         @Override
         public List<dev.berth.spi.Hinted> listHinted(String prefix, java.util.function.Function<byte[], String> hintOf) {
             if (world.storeCost == null || world.storeCost.model != StoreModel.S3) {
-                return ClaimStore.super.listHinted(prefix, hintOf);
+                return world.hinted(list(prefix));   // the values, as the default does, kept while unchanged
             }
             return call("store: list", World.CallKind.STORE, StoreCost.Op.LIST, prefix, () -> world.store.list(prefix).stream()
                     .map(v -> new dev.berth.spi.Hinted(v.key(), v.version(), Optional.of(hintOf.apply(v.value())), Optional.empty()))

@@ -8,6 +8,7 @@ import dev.berth.core.slot.CorruptSlotRecordException;
 import dev.berth.core.slot.SlotCodec;
 import dev.berth.core.slot.SlotKeys;
 import dev.berth.core.slot.SlotRecord;
+import dev.berth.spi.Versioned;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -96,6 +97,27 @@ final class World {
 
     long now() {
         return scheduler.now();
+    }
+
+    /** The last listing as {@link dev.berth.spi.ClaimStore#listHinted}'s default shows it, and the listing it shows. */
+    private List<Versioned> hintedOf;
+    private List<dev.berth.spi.Hinted> hinted;
+
+    /**
+     * {@code values} as a store whose listing carries values lists them hinted (the default of
+     * {@link dev.berth.spi.ClaimStore#listHinted}); the same list again for the same listing ({@link SimStore}
+     * answers an unchanged prefix with the same list), so that a claim polling an unchanged table sees so at once.
+     */
+    List<dev.berth.spi.Hinted> hinted(List<Versioned> values) {
+        if (values != hintedOf) {
+            var result = new ArrayList<dev.berth.spi.Hinted>(values.size());
+            for (var v : values) {
+                result.add(new dev.berth.spi.Hinted(v.key(), v.version(), java.util.Optional.empty(), java.util.Optional.of(v)));
+            }
+            hintedOf = values;
+            hinted = java.util.Collections.unmodifiableList(result);
+        }
+        return hinted;
     }
 
     long between(long min, long max) {

@@ -40,9 +40,11 @@ public final class BoundedWait {
             return new Bound(key, Long.MAX_VALUE, attempts);
         }
 
+        private static final Bound NONE = new Bound("none", Long.MAX_VALUE, Integer.MAX_VALUE);
+
         /** No limit: a keeper waiting for its termination notice. */
         public static Bound none() {
-            return new Bound("none", Long.MAX_VALUE, Integer.MAX_VALUE);
+            return NONE;
         }
 
         boolean unbounded() {
@@ -85,7 +87,7 @@ public final class BoundedWait {
         }
     }
 
-    private final String what;
+    private final Supplier<String> what;
     private final Ticker ticker;
     private final ClaimLog log;
     private Bound bound = Bound.none();
@@ -96,7 +98,7 @@ public final class BoundedWait {
     private Function<Expired, RuntimeException> onExpiry =
             e -> new ClaimException(ClaimException.Kind.TIMEOUT, e.message());
 
-    private BoundedWait(String what, Ticker ticker, ClaimLog log) {
+    private BoundedWait(Supplier<String> what, Ticker ticker, ClaimLog log) {
         this.what = Objects.requireNonNull(what, "what");
         this.ticker = Objects.requireNonNull(ticker, "ticker");
         this.log = Objects.requireNonNull(log, "log");
@@ -104,6 +106,12 @@ public final class BoundedWait {
 
     /** A wait for {@code what} ("volume vol-1 to attach to i-1"), as it reads after "waiting for". */
     public static BoundedWait forThe(String what, Ticker ticker, ClaimLog log) {
+        Objects.requireNonNull(what, "what");
+        return new BoundedWait(() -> what, ticker, log);
+    }
+
+    /** The same, for a wait whose words cost something to build and are needed only if it waits: {@link Calls}, on every call. */
+    static BoundedWait forThe(Supplier<String> what, Ticker ticker, ClaimLog log) {
         return new BoundedWait(what, ticker, log);
     }
 
@@ -159,10 +167,10 @@ public final class BoundedWait {
             long now = ticker.nowMillis();
             long waited = now - start;
             if (attempt >= bound.attempts() || waited >= bound.millis()) {
-                throw onExpiry.apply(new Expired(what, waited, attempt, bound, seen, hint));
+                throw onExpiry.apply(new Expired(what.get(), waited, attempt, bound, seen, hint));
             }
             if (progress && now >= nextProgress) {
-                log.info("still waiting for " + what + ": " + seconds(waited) + " s so far"
+                log.info("still waiting for " + what.get() + ": " + seconds(waited) + " s so far"
                         + (bound.unbounded() ? "" : " (bound " + bound.describe() + ")") + "; last seen: " + seen);
                 nextProgress = now + PROGRESS_EVERY_MILLIS;
             }

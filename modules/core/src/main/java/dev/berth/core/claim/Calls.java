@@ -23,17 +23,19 @@ public final class Calls {
     private final Ticker ticker;
     private final ClaimSettings.Waits waits;
     private final ClaimLog log;
+    private final BoundedWait.Bound bound;
 
     public Calls(Ticker ticker, ClaimSettings.Waits waits, ClaimLog log) {
         this.ticker = ticker;
         this.waits = waits;
         this.log = log;
+        this.bound = BoundedWait.Bound.of("waits.storeSeconds", waits.storeMillis());
     }
 
     public <T> T run(String what, Supplier<T> call) {
         var tries = new Tries(what);
-        return BoundedWait.forThe("an answer to '" + what + "'", ticker, log)
-                .bound(BoundedWait.Bound.of("waits.storeSeconds", waits.storeMillis()))
+        return BoundedWait.forThe(() -> "an answer to '" + what + "'", ticker, log)
+                .bound(bound)
                 .backoff(200, 10_000)
                 .onExpiry(tries::exhausted)
                 .until(() -> tries.attempt(call));

@@ -6,12 +6,16 @@ import dev.berth.core.slot.SlotSummary;
 import dev.berth.core.slot.SlotRecord;
 import dev.berth.core.slot.SlotRepository;
 import dev.berth.spi.CloudProvider;
+import dev.berth.spi.GroupMember;
 import dev.berth.spi.GroupView;
 import dev.berth.spi.InstanceIdentity;
+import dev.berth.spi.InstanceState;
 import dev.berth.spi.LifecycleState;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Chooses a free slot and claims it by compare-and-set with a rising epoch (or creates the
@@ -52,8 +56,10 @@ public final class CasSlotSelection implements SlotSelection {
         private final long start;
         private SlotIndex table;
         /** Slots whose hint did not describe their record: read in full from now on. */
-        private final java.util.Set<Integer> distrusted = new HashSet<>();
+        private final Set<Integer> distrusted = new HashSet<>();
         private int conflicts;
+        private Basis basis;
+        private Judgement judged;
         private boolean told;
         private boolean looked;
 
@@ -92,14 +98,10 @@ public final class CasSlotSelection implements SlotSelection {
                     continue;
                 }
                 GroupView group = calls.run("describe the group", cloud::group);
-                int capacity = settings.capacity().orElse(group.desiredCapacity());
                 long now = ticker.nowMillis();
-                Map<Integer, HolderStatus> status = HolderLiveness.assess(table.slots(), group,
-                        ids -> calls.run("describe holders " + ids, () -> cloud.instanceStates(ids)),
-                        me.instanceId(), now, waits.holderGraceMillis());
-                var candidates = settings.forceSlot().isPresent()
-                        ? forced(settings.forceSlot().getAsInt(), table, capacity)
-                        : SlotRanking.rank(table, status, me, group, capacity, settings.crossZone(), hashes);
+                var verdict = judge(group, now);
+                int capacity = verdict.capacity();
+                var candidates = verdict.candidates();
                 if (!candidates.isEmpty()) {
                     var candidate = candidates.getFirst();
                     var current = candidate.existing().map(slots::complete);
@@ -119,9 +121,9 @@ public final class CasSlotSelection implements SlotSelection {
                     lostRace();
                     continue;   // lost a race: look again at once, the table has changed
                 }
-                var detail = occupancy(capacity, status);
-                boolean terminating = status.containsValue(HolderStatus.TERMINATING);
-                int running = running(group);
+                var detail = verdict.detail();
+                boolean terminating = verdict.terminating();
+                int running = verdict.running();
                 // launch-before-terminate (an instance refresh with a maintenance policy above 100%, capacity
                 // rebalancing): the group runs more instances than it wants while the old ones are still in
                 // service; one of them will go and let go of its slot. Not full: wait as for a terminating holder.
@@ -147,6 +149,38 @@ public final class CasSlotSelection implements SlotSelection {
                 }
                 return BoundedWait.Poll.pending(detail);
             }
+        }
+
+        /**
+         * What this look makes of the table and the group: the status of every holder, the candidates in
+         * order, and when there are none, why. A pure function of the table, the group, the states the
+         * cloud gave for holders outside the group and (only through holders alive by their grace period)
+         * the clock: while those stay the same, as they do poll after poll while every slot is held, the
+         * last judgement is the answer. The describe calls are made as before, every look.
+         */
+        private Judgement judge(GroupView group, long now) {
+            if (basis == null || basis.table() != table || !basis.group().equals(group)) {
+                var members = HolderLiveness.membersById(group);
+                basis = new Basis(table, group, members, HolderLiveness.unknownHolders(table.slots(), members, me.instanceId()));
+            }
+            var unknown = basis.unknown();
+            Map<String, InstanceState> states = unknown.isEmpty() ? Map.of()
+                    : calls.run("describe holders " + unknown, () -> cloud.instanceStates(unknown));
+            if (judged != null && judged.basis() == basis && judged.states().equals(states)
+                    && now >= judged.since() && now <= judged.assessment().validUntilMillis()) {
+                return judged;
+            }
+            var assessment = HolderLiveness.assess(table.slots(), basis.members(), states, me.instanceId(), now,
+                    settings.waits().holderGraceMillis());
+            var status = assessment.status();
+            int capacity = settings.capacity().orElse(group.desiredCapacity());
+            var candidates = settings.forceSlot().isPresent()
+                    ? forced(settings.forceSlot().getAsInt(), table, capacity)
+                    : SlotRanking.rank(table, status, me, group, capacity, settings.crossZone(), hashes);
+            judged = new Judgement(basis, states, now, assessment, capacity, candidates,
+                    candidates.isEmpty() ? occupancy(capacity, status) : "",
+                    status.containsValue(HolderStatus.TERMINATING), running(group));
+            return judged;
         }
 
         /** A race lost (a write or a read at the listed version refused): list again, within waits.maxClaimConflicts. */
@@ -185,8 +219,12 @@ public final class CasSlotSelection implements SlotSelection {
 
         /** What holds the slots, in words: live, terminating and untrusted are not the same wait. */
         private String occupancy(int capacity, Map<Integer, HolderStatus> status) {
-            long live = status.values().stream().filter(s -> s == HolderStatus.ALIVE).count();
-            long terminating = status.values().stream().filter(s -> s == HolderStatus.TERMINATING).count();
+            int live = 0;
+            int terminating = 0;
+            for (var s : status.values()) {
+                live += s == HolderStatus.ALIVE ? 1 : 0;
+                terminating += s == HolderStatus.TERMINATING ? 1 : 0;
+            }
             var text = new StringBuilder(table.slots().size() + " slots for capacity " + capacity + ": "
                     + live + " held by a live instance");
             if (terminating > 0) {
@@ -198,6 +236,16 @@ public final class CasSlotSelection implements SlotSelection {
             }
             return text.toString();
         }
+    }
+
+    /** A table and a group, with what follows from them alone: the members by id, the holders outside the group. */
+    private record Basis(SlotIndex table, GroupView group, Map<String, GroupMember> members, Set<String> unknown) {
+    }
+
+    /** What one look concluded (see {@code Round.judge}), from its basis, the holders' states, at time {@code since}. */
+    private record Judgement(Basis basis, Map<String, InstanceState> states, long since, HolderLiveness.Assessment assessment,
+                             int capacity, List<SlotRanking.Candidate> candidates, String detail, boolean terminating,
+                             int running) {
     }
 
     /** Claims slot {@code slot}: creates it when {@code existing} is empty, else replaces that record. */
@@ -223,7 +271,7 @@ public final class CasSlotSelection implements SlotSelection {
                 settings.volume().seedSnapshotId().orElse(null), null));
     }
 
-    private static java.util.List<SlotRanking.Candidate> forced(int slot, SlotIndex table, int capacity) {
+    private static List<SlotRanking.Candidate> forced(int slot, SlotIndex table, int capacity) {
         if (table.corruptSlots().contains(slot)) {
             throw new ClaimException(ClaimException.Kind.REFUSED, "slot " + slot + " has a record berth cannot trust;"
                     + " --force does not overwrite it: fix or delete the record by hand first");
@@ -233,7 +281,7 @@ public final class CasSlotSelection implements SlotSelection {
             throw new ClaimException(ClaimException.Kind.REFUSED, "--slot " + slot + " does not exist and is beyond the"
                     + " capacity of " + capacity + ": slots are numbered 0 to " + (capacity - 1));
         }
-        return java.util.List.of(new SlotRanking.Candidate(slot, existing.isEmpty()
+        return List.of(new SlotRanking.Candidate(slot, existing.isEmpty()
                 ? SlotRanking.Tier.NO_VOLUME : SlotRanking.Tier.SAME_ZONE_VOLUME, existing));
     }
 

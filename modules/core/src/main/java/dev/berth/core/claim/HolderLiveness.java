@@ -8,9 +8,9 @@ import dev.berth.spi.InstanceState;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
-import java.util.stream.Collectors;
 
 /**
  * Decides, for every slot, whether its holder still lives. Describe calls lag, but only in
@@ -23,6 +23,14 @@ public final class HolderLiveness {
     private HolderLiveness() {
     }
 
+    /**
+     * What one assessment found: each slot's status, and until when it holds as long as the table,
+     * the group and the described states stay the same (a holder nobody knows counts as alive only
+     * until its grace period ends; {@link Long#MAX_VALUE} when no status depends on the clock).
+     */
+    public record Assessment(Map<Integer, HolderStatus> status, long validUntilMillis) {
+    }
+
     public static Map<Integer, HolderStatus> assess(
             Collection<? extends SlotListing> slots,
             GroupView group,
@@ -30,8 +38,23 @@ public final class HolderLiveness {
             String self,
             long nowMillis,
             long graceMillis) {
-        Map<String, GroupMember> members = group.members().stream()
-                .collect(Collectors.toMap(GroupMember::instanceId, m -> m, (a, b) -> a));
+        var members = membersById(group);
+        var unknown = unknownHolders(slots, members, self);
+        Map<String, InstanceState> states = unknown.isEmpty() ? Map.of() : instanceStates.apply(unknown);
+        return assess(slots, members, states, self, nowMillis, graceMillis).status();
+    }
+
+    /** The group's members by instance id (the first of a duplicated id). */
+    static Map<String, GroupMember> membersById(GroupView group) {
+        var members = new HashMap<String, GroupMember>();
+        for (var m : group.members()) {
+            members.putIfAbsent(m.instanceId(), m);
+        }
+        return members;
+    }
+
+    /** The holders, other than {@code self}, that are not members of the group: whose state must be described. */
+    static Set<String> unknownHolders(Collection<? extends SlotListing> slots, Map<String, GroupMember> members, String self) {
         var unknown = new TreeSet<String>();
         for (var entry : slots) {
             var holder = entry.holder();
@@ -39,12 +62,23 @@ public final class HolderLiveness {
                 unknown.add(holder.instanceId());
             }
         }
-        Map<String, InstanceState> states = unknown.isEmpty() ? Map.of() : instanceStates.apply(unknown);
+        return unknown;
+    }
+
+    /** Every slot's status, given the group's members and the described states of the {@link #unknownHolders}. */
+    static Assessment assess(Collection<? extends SlotListing> slots, Map<String, GroupMember> members,
+                             Map<String, InstanceState> states, String self, long now, long grace) {
         var result = new HashMap<Integer, HolderStatus>();
+        long validUntil = Long.MAX_VALUE;
         for (var entry : slots) {
-            result.put(entry.slot(), status(entry, members, states, self, nowMillis, graceMillis));
+            var status = status(entry, members, states, self, now, grace);
+            var holder = entry.holder();
+            if (status == HolderStatus.ALIVE && !members.containsKey(holder.instanceId()) && !states.containsKey(holder.instanceId())) {
+                validUntil = Math.min(validUntil, holder.sinceMillis() + grace);   // alive by its grace period only
+            }
+            result.put(entry.slot(), status);
         }
-        return result;
+        return new Assessment(result, validUntil);
     }
 
     private static HolderStatus status(SlotListing entry, Map<String, GroupMember> members, Map<String, InstanceState> states,

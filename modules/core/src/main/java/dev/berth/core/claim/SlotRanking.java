@@ -34,8 +34,12 @@ final class SlotRanking {
 
     static List<Candidate> rank(SlotIndex table, Map<Integer, HolderStatus> status, InstanceIdentity me, GroupView group,
                                 int capacity, CrossZonePolicy crossZone, InstanceHashes hashes) {
-        long liveHolders = status.values().stream()
-                .filter(s -> s == HolderStatus.ALIVE || s == HolderStatus.TERMINATING).count();
+        long liveHolders = 0;
+        for (var s : status.values()) {
+            if (s == HolderStatus.ALIVE || s == HolderStatus.TERMINATING) {
+                liveHolders++;
+            }
+        }
         if (liveHolders >= capacity) {
             return List.of();
         }
@@ -63,23 +67,22 @@ final class SlotRanking {
             }
         }
         var holders = new HashSet<String>();
-        table.slots().forEach(s -> {
+        for (var s : table.slots()) {
             if (s.holder() != null) {
                 holders.add(s.holder().instanceId());
             }
-        });
-        var seekers = group.members().stream()
-                .filter(m -> !m.lifecycleState().isTerminating() && !m.lifecycleState().isTerminated())
-                .filter(m -> !holders.contains(m.instanceId()))
-                .toList();
-        var all = new ArrayList<String>();
+        }
+        var all = new ArrayList<String>();      // the seekers: members not leaving that hold no slot
         var inZone = new ArrayList<String>();
-        seekers.forEach(m -> {
+        for (var m : group.members()) {
+            if (m.lifecycleState().isTerminating() || m.lifecycleState().isTerminated() || holders.contains(m.instanceId())) {
+                continue;
+            }
             all.add(m.instanceId());
             if (m.zone().equals(me.zone())) {
                 inZone.add(m.instanceId());
             }
-        });
+        }
         if (!all.contains(me.instanceId())) {
             all.add(me.instanceId());
             inZone.add(me.instanceId());

@@ -1,9 +1,9 @@
 package dev.berth.core.slot;
 
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * The cluster's slots as one listing shows them, for choosing a slot: each a {@link SlotListing}
@@ -19,17 +19,29 @@ public record SlotIndex(List<SlotListing> slots, List<CorruptSlotRecordException
     }
 
     public Optional<SlotListing> slot(int n) {
-        return slots.stream().filter(s -> s.slot() == n).findFirst();
+        for (var s : slots) {
+            if (s.slot() == n) {
+                return Optional.of(s);
+            }
+        }
+        return Optional.empty();
     }
 
     public Optional<SlotListing> heldBy(String instanceId) {
-        return slots.stream().filter(s -> s.heldBy(instanceId)).findFirst();
+        for (var s : slots) {
+            if (s.heldBy(instanceId)) {
+                return Optional.of(s);
+            }
+        }
+        return Optional.empty();
     }
 
     /** Every slot number in use, trusted or not. */
     public Set<Integer> numbers() {
-        var all = slots.stream().map(SlotListing::slot).collect(Collectors.toSet());
-        all.addAll(corruptSlots);
+        var all = new HashSet<Integer>(corruptSlots);
+        for (var s : slots) {
+            all.add(s.slot());
+        }
         return all;
     }
 

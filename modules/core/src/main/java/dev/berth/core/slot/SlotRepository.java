@@ -2,6 +2,7 @@ package dev.berth.core.slot;
 
 import dev.berth.spi.ClaimStore;
 import dev.berth.spi.Conflict;
+import dev.berth.spi.Hinted;
 import dev.berth.spi.Versioned;
 import dev.berth.spi.Written;
 import java.util.ArrayList;
@@ -27,12 +28,16 @@ public final class SlotRepository {
     private final CallWrapper calls;
     /** Per slot, the entry last decoded from a listing (see {@link #decoded}). */
     private final java.util.Map<Integer, SlotEntry> lastDecoded = new java.util.concurrent.ConcurrentHashMap<>();
+    /** The last hinted listing that took no read, and its index (see {@link #readIndex}). */
+    private volatile ListedIndex lastIndex;
+    private final String listWhat;
 
     public SlotRepository(ClaimStore store, SlotKeys keys, SlotCodec codec, CallWrapper calls) {
         this.store = store;
         this.keys = keys;
         this.codec = codec;
         this.calls = calls;
+        this.listWhat = "list slots of cluster " + keys.cluster();
     }
 
     public SlotKeys keys() {
@@ -40,7 +45,7 @@ public final class SlotRepository {
     }
 
     public SlotTable readAll() {
-        var listed = calls.call("list slots of cluster " + keys.cluster(), () -> store.list(keys.slotsPrefix()));
+        var listed = calls.call(listWhat, () -> store.list(keys.slotsPrefix()));
         var gathered = new Gathered<SlotEntry>();
         for (var item : listed) {
             gathered.add(item.key(), n -> Optional.of(decoded(n, item)));
@@ -55,23 +60,63 @@ public final class SlotRepository {
      * {@code distrusted} (its hint did not describe its record) is read in full.
      */
     public SlotIndex readIndex(java.util.Set<Integer> distrusted) {
-        var listed = calls.call("list slots of cluster " + keys.cluster(),
-                () -> store.listHinted(keys.slotsPrefix(), codec::hint));
-        var gathered = new Gathered<SlotListing>();
-        for (var item : listed) {
-            gathered.add(item.key(), n -> listing(n, item, distrusted.contains(n)));
+        var listed = calls.call(listWhat, () -> store.listHinted(keys.slotsPrefix(), codec::hint));
+        var last = lastIndex;
+        if (last != null && last.distrusted().equals(distrusted) && sameListing(last.listed(), listed)) {
+            return last.index();   // the same keys at the same versions: the same slots, nothing to decode or read
         }
-        return new SlotIndex(gathered.slots, gathered.corrupt, gathered.corruptSlots);
+        var gathered = new Gathered<SlotListing>();
+        var reads = new int[1];
+        for (var item : listed) {
+            gathered.add(item.key(), n -> listing(n, item, distrusted.contains(n), reads));
+        }
+        var index = new SlotIndex(gathered.slots, gathered.corrupt, gathered.corruptSlots);
+        // an index that took a read of its own depends on more than the listing: not kept
+        lastIndex = reads[0] == 0 ? new ListedIndex(listed, java.util.Set.copyOf(distrusted), index) : null;
+        return index;
     }
 
-    /** Slot {@code n} as a hinted listing gives it: its record, else its summary, else (a hint not trusted) a read of it. */
-    private Optional<? extends SlotListing> listing(int n, dev.berth.spi.Hinted item, boolean distrusted) {
+    /** A hinted listing, the distrusted slots it was read with, and the index it gave (see {@link #readIndex}). */
+    private record ListedIndex(java.util.List<Hinted> listed, java.util.Set<Integer> distrusted, SlotIndex index) {
+    }
+
+    /**
+     * Whether two listings show the same keys at the same versions with the same hints, in the same order.
+     * A version names one value of a key and is never reused, so such listings hold the same values.
+     */
+    private static boolean sameListing(java.util.List<Hinted> a, java.util.List<Hinted> b) {
+        if (a == b) {
+            return true;
+        }
+        if (a.size() != b.size()) {
+            return false;
+        }
+        for (int i = 0; i < a.size(); i++) {
+            var x = a.get(i);
+            var y = b.get(i);
+            if (!x.key().equals(y.key()) || !x.version().equals(y.version()) || !x.hint().equals(y.hint())
+                    || x.value().isPresent() != y.value().isPresent()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Slot {@code n} as a hinted listing gives it: its record, else its summary, else (a hint not trusted) a
+     * read of it, counted in {@code reads}.
+     */
+    private Optional<? extends SlotListing> listing(int n, Hinted item, boolean distrusted, int[] reads) {
         if (item.value().isPresent()) {
             return Optional.of(decoded(n, item.value().get()));
         }
         var summary = distrusted || item.hint().isEmpty() ? Optional.<SlotSummary>empty()
                 : SlotHint.parse(n, item.version(), item.hint().get());
-        return summary.isPresent() ? summary : read(n);
+        if (summary.isPresent()) {
+            return summary;
+        }
+        reads[0]++;
+        return read(n);
     }
 
     /** A listing gathered slot by slot: the slots, and apart from them the records that cannot be trusted. */
