@@ -2,6 +2,8 @@ package dev.berth.core.slot;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.core.store.FileClaimStore;
@@ -72,5 +74,36 @@ class SlotRepositoryIndexTest {
         var distrusted = slots.readIndex(Set.of(1));
         assertInstanceOf(SlotEntry.class, distrusted.slot(1).orElseThrow(), "a distrusted slot is read in full");
         assertEquals(one.record(), ((SlotEntry) distrusted.slot(1).orElseThrow()).record());
+    }
+
+    @Test
+    void anUnchangedListingGivesTheSameIndexAndAChangeOrAnotherDistrustANewOne(@TempDir Path dir) {
+        var slots = new SlotRepository(FileClaimStore.open(dir), new SlotKeys("lab"), new SlotCodec(), DIRECT);
+        slots.create(SlotRecord.fresh("lab", 0)).orElseThrow();
+        var one = slots.create(SlotRecord.fresh("lab", 1)).orElseThrow();
+
+        var first = slots.readIndex(Set.of());
+        assertSame(first, slots.readIndex(Set.of()), "the same keys at the same versions: the index of the last listing");
+        assertNotSame(first, slots.readIndex(Set.of(1)), "another set of distrusted slots is another index");
+
+        slots.replace(one, one.record().withHolder(new SlotRecord.Holder("i-9", "a", 3), 1)).orElseThrow();
+        var changed = slots.readIndex(Set.of());
+        assertNotSame(first, changed);
+        assertEquals("i-9", changed.slot(1).orElseThrow().holder().instanceId(), "a new version is seen at once");
+        assertEquals(null, changed.slot(0).orElseThrow().holder());
+    }
+
+    @Test
+    void aListingThatTookAReadIsReadAgainOnEveryLook(@TempDir Path dir) {
+        var store = new HintsOnlyStore(FileClaimStore.open(dir));
+        var slots = new SlotRepository(store, new SlotKeys("lab"), new SlotCodec(), DIRECT);
+        slots.create(SlotRecord.fresh("lab", 0)).orElseThrow();
+        slots.create(SlotRecord.fresh("lab", 1)).orElseThrow();
+        store.lie("clusters/lab/slots/0@" + slots.read(0).orElseThrow().version(), "not a hint");
+        store.reads.set(0);
+
+        slots.readIndex(Set.of());
+        slots.readIndex(Set.of());
+        assertEquals(2, store.reads.get(), "the slot whose hint cannot be read is read on each look, never remembered");
     }
 }
