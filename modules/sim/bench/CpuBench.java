@@ -5,17 +5,20 @@ import java.lang.management.ManagementFactory;
 
 /**
  * Simulated SPI calls per second of this process's CPU time (not wall time), for a machine whose
- * other load makes wall-clock figures swing: chaos with 10 nodes, 4 s of warm-up, then RUNS runs
- * at the fixed seeds 100001.. (the same runs for every tree that gives the same results).
- * usage (see cpu-compare.sh): java -p MODULE_PATH --add-modules dev.berth.sim CpuBench.java [RUNS]
+ * other load makes wall-clock figures swing: chaos with 10 nodes, WARMUP seconds (of CPU time) of
+ * warm-up (4 unless said), then RUNS runs at the fixed seeds 100001.. (the same runs for every tree that gives the same
+ * results). On one core the JIT keeps compiling for 15-20 s (its compiler threads share the core), so a
+ * short warm-up measures mostly the JIT: a warm-up of 30 s measures the simulator as a long property run
+ * sees it.
+ * usage (see cpu-compare.sh): java -p MODULE_PATH --add-modules dev.berth.sim CpuBench.java [RUNS] [WARMUP]
  */
 public class CpuBench {
     public static void main(String[] args) {
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         int runs = args.length > 0 ? Integer.parseInt(args[0]) : 300;
         long seed = 1;
-        long warmEnd = System.nanoTime() + 4_000_000_000L;
-        while (System.nanoTime() < warmEnd) {
+        long warmEnd = os.getProcessCpuTime() + (args.length > 1 ? Long.parseLong(args[1]) : 4) * 1_000_000_000L;
+        while (os.getProcessCpuTime() < warmEnd) {   // seconds of this process's CPU time, as the figure itself
             Simulation.run(SimulationRequest.of(Scenario.CHAOS, 10, 3, ++seed));
         }
         seed = 100_000;
@@ -27,7 +30,7 @@ public class CpuBench {
         }
         double cpu = (os.getProcessCpuTime() - cpu0) / 1e9;
         double wall = (System.nanoTime() - wall0) / 1e9;
-        System.out.printf("cpu-bench: %d runs of chaos with 10 nodes, %d SPI calls, %.2f s CPU, %.2f s wall:"
-                + " %.0f SPI calls per CPU second, %.0f per wall second%n", runs, calls, cpu, wall, calls / cpu, calls / wall);
+        System.out.printf("cpu-bench: %d runs of chaos with 10 nodes after %s s of warm-up, %d SPI calls, %.2f s CPU, %.2f s wall:"
+                + " %.0f SPI calls per CPU second, %.0f per wall second%n", runs, args.length > 1 ? args[1] : "4", calls, cpu, wall, calls / cpu, calls / wall);
     }
 }

@@ -3,9 +3,10 @@
 # other builds the wall-clock figure swings by 2-5x from one minute to the next, the CPU-time figure
 # by about 10-20%. Each tree's core and sim jars (built with mvn -B -ntp -q -pl modules/cli -am package
 # -DskipTests) run CpuBench.java on core 0, the trees alternately, ROUNDS times; then the medians.
-# usage: modules/sim/bench/cpu-compare.sh OLD_TREE NEW_TREE [ROUNDS] [RUNS]
+# WARMUP: seconds of warm-up before the measured runs (4; 30 measures the JIT-compiled steady state).
+# usage: modules/sim/bench/cpu-compare.sh OLD_TREE NEW_TREE [ROUNDS] [RUNS] [WARMUP]
 set -euo pipefail
-old=$1 new=$2 rounds=${3:-5} runs=${4:-300}
+old=$1 new=$2 rounds=${3:-5} runs=${4:-300} warmup=${5:-4}
 java=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java
 m2=${M2_REPO:-$HOME/.m2/repository}
 here=$(cd "$(dirname "$0")" && pwd)
@@ -14,7 +15,7 @@ bench() {
   mp=$(ls "$tree"/spi/target/berth-spi-*.jar "$tree"/modules/core/target/berth-core-*-SNAPSHOT.jar \
           "$tree"/modules/sim/target/berth-sim-*-SNAPSHOT.jar | grep -v tests | tr '\n' ':')
   mp="$mp$m2/io/avaje/avaje-jsonb/3.11/avaje-jsonb-3.11.jar:$m2/io/avaje/avaje-json-core/3.11/avaje-json-core-3.11.jar"
-  taskset -c 0 "$java" -p "$mp" --add-modules dev.berth.sim "$here/CpuBench.java" "$runs"
+  taskset -c 0 "$java" -p "$mp" --add-modules dev.berth.sim "$here/CpuBench.java" "$runs" "$warmup"
 }
 a=() b=()
 for i in $(seq "$rounds"); do

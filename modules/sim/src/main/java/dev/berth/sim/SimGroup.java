@@ -25,6 +25,11 @@ final class SimGroup {
     private int instanceCounter;
     /** The last view described: handed out again while the group looks the same. */
     private GroupView lastView;
+    /**
+     * The instances a describe may still show, in launch order: {@link #instances} without those terminated
+     * longer ago than any describe lags (a long run launches many more instances than it keeps).
+     */
+    private final List<SimInstance> describable = new ArrayList<>();
 
     SimGroup(World world) {
         this.world = world;
@@ -40,7 +45,13 @@ final class SimGroup {
         var known = last == null ? List.<GroupMember>of() : last.members();
         List<GroupMember> members = null;   // null while every member so far is the last view's
         int same = 0;
-        for (var i : instances.values()) {
+        long maxLag = Math.max(world.physics.describeLag().maxMillis(), world.config.staleLagMillis());
+        for (var it = describable.iterator(); it.hasNext(); ) {
+            var i = it.next();
+            if (i.lifecycle.now() == LifecycleState.TERMINATED && i.lifecycle.since() + maxLag < world.now()) {
+                it.remove();   // terminated before any describe from now on looks: never shown again
+                continue;
+            }
             var state = i.lifecycle.at(t);
             if (state == null || state.isTerminated()) {
                 continue;
@@ -79,6 +90,7 @@ final class SimGroup {
         instance.lifecycle.set(world.now(), LifecycleState.PENDING);
         instance.state.set(world.now(), InstanceState.PENDING);
         instances.put(id, instance);
+        describable.add(instance);
         world.trace.event(id, "launch", "zone " + target, -1);
         long boot = world.between(world.config.bootMinMillis(), world.config.bootMaxMillis());
         var pool = world.warmPool;

@@ -33,6 +33,11 @@ final class Timeline<T> {
         return null;
     }
 
+    /** When the current value took effect ({@link Long#MIN_VALUE} before the first one). */
+    long since() {
+        return values.isEmpty() ? Long.MIN_VALUE : times[values.size() - 1];
+    }
+
     T now() {
         return values.isEmpty() ? null : values.getLast();
     }

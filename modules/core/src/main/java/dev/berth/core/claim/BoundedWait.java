@@ -154,11 +154,23 @@ public final class BoundedWait {
      */
     public <T> T until(Supplier<Poll<T>> probe) {
         long start = ticker.nowMillis();
+        return after(start, probe.get(), probe);
+    }
+
+    /**
+     * The rest of a wait whose first look, {@code first}, its caller made itself at {@code start}: the
+     * same wait as {@link #until}, for a caller that builds the wait only when the first look was not enough.
+     */
+    <T> T after(long start, Poll<T> first, Supplier<Poll<T>> probe) {
         long nextProgress = start + PROGRESS_EVERY_MILLIS;
         long delay = firstDelayMillis;
         String seen = "nothing yet";
+        var poll = first;
         for (int attempt = 1; ; attempt++) {
-            switch (probe.get()) {
+            if (attempt > 1) {
+                poll = probe.get();
+            }
+            switch (poll) {
                 case Poll.Done<T> done -> {
                     return done.value();
                 }

@@ -33,12 +33,17 @@ public final class Calls {
     }
 
     public <T> T run(String what, Supplier<T> call) {
+        long start = ticker.nowMillis();
         var tries = new Tries(what);
+        var first = tries.attempt(call);
+        if (first instanceof BoundedWait.Poll.Done<T> done) {
+            return done.value();   // most calls answer at once: the wait is built only for one that did not
+        }
         return BoundedWait.forThe(() -> "an answer to '" + what + "'", ticker, log)
                 .bound(bound)
                 .backoff(200, 10_000)
                 .onExpiry(tries::exhausted)
-                .until(() -> tries.attempt(call));
+                .after(start, first, () -> tries.attempt(call));
     }
 
     public void run(String what, Runnable call) {
