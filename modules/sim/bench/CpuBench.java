@@ -25,12 +25,24 @@ public class CpuBench {
         long calls = 0;
         long cpu0 = os.getProcessCpuTime();
         long wall0 = System.nanoTime();
+        var quarters = new StringBuilder();   // the rate in each quarter of the runs: still rising means still warming up
+        long quarterCalls = 0;
+        long quarterCpu = cpu0;
+        int quarter = 0;
         for (int i = 0; i < runs; i++) {
             calls += Simulation.run(SimulationRequest.of(Scenario.CHAOS, 10, 3, ++seed)).spiCalls();
+            if (runs >= 4 && i + 1 == (quarter + 1) * runs / 4) {
+                quarter++;
+                long c = os.getProcessCpuTime();
+                quarters.append(quarters.isEmpty() ? "" : " ").append(Math.round((calls - quarterCalls) / ((c - quarterCpu) / 1e9)));
+                quarterCalls = calls;
+                quarterCpu = c;
+            }
         }
         double cpu = (os.getProcessCpuTime() - cpu0) / 1e9;
         double wall = (System.nanoTime() - wall0) / 1e9;
         System.out.printf("cpu-bench: %d runs of chaos with 10 nodes after %s s of warm-up, %d SPI calls, %.2f s CPU, %.2f s wall:"
-                + " %.0f SPI calls per CPU second, %.0f per wall second%n", runs, args.length > 1 ? args[1] : "4", calls, cpu, wall, calls / cpu, calls / wall);
+                + " %.0f SPI calls per CPU second, %.0f per wall second (per CPU second in each quarter: %s)%n", runs,
+                args.length > 1 ? args[1] : "4", calls, cpu, wall, calls / cpu, calls / wall, quarters);
     }
 }

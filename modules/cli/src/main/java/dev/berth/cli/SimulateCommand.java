@@ -73,9 +73,14 @@ final class SimulateCommand implements Callable<Integer> {
     boolean json;
 
     @Option(names = "--benchmark", description = {"Also measure the simulator itself: after the run, repeat it (seed,",
-            "seed+1, ...) for 2 s to warm up and 5 s to measure, and print simulated SPI calls per wall second on stderr.",
-            "Run under 'taskset -c 0' for a per-core figure."})
+            "seed+1, ...) for --warmup seconds to warm up and 5 s to measure, and print simulated SPI calls per wall",
+            "second on stderr. Run under 'taskset -c 0' for a per-core figure."})
     boolean benchmark;
+
+    @Option(names = "--warmup", paramLabel = "SECONDS", defaultValue = "30", description = {"Warm-up of --benchmark"
+            + " (default ${DEFAULT-VALUE}): on one core the JIT compiles for 15-20 s, and a shorter warm-up measures",
+            "mostly the compiler (2 s: about a third of the warm simulator's speed)."})
+    int warmupSeconds;
 
     private final Console console;
     private final Jsonb jsonb;
@@ -88,6 +93,10 @@ final class SimulateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         SimulationRequest request;
+        if (warmupSeconds < 0 || warmupSeconds > 3_600) {
+            throw new UsageException("--warmup " + warmupSeconds + " is out of range: give the seconds --benchmark warms up"
+                    + " for, from 0 to 3600 (30 measures the simulator after the JIT has compiled it)");
+        }
         try {
             var kind = plan != null && scenario.equals("mass-boot") ? Scenario.PLAN : Scenario.parse(scenario);
             if (kind == Scenario.PLAN && plan == null) {
@@ -130,7 +139,7 @@ final class SimulateCommand implements Callable<Integer> {
     }
 
     private void benchmark(SimulationRequest request) {
-        long warmEnd = System.nanoTime() + 2_000_000_000L;
+        long warmEnd = System.nanoTime() + warmupSeconds * 1_000_000_000L;
         long seedOffset = 1;
         while (System.nanoTime() < warmEnd) {
             Simulation.run(withSeed(request, request.seed() + seedOffset++));
@@ -148,8 +157,8 @@ final class SimulateCommand implements Callable<Integer> {
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         console.err().printf("benchmark: %d runs of %s with %d nodes, %d simulated SPI calls (%d scheduler steps) in %.2f s"
-                + " wall: %.0f SPI calls/s, %.0f steps/s%n", runs, request.scenario().cliName(), request.nodes(), calls, steps,
-                seconds, calls / seconds, steps / seconds);
+                + " wall after %d s of warm-up: %.0f SPI calls/s, %.0f steps/s%n", runs, request.scenario().cliName(), request.nodes(),
+                calls, steps, seconds, warmupSeconds, calls / seconds, steps / seconds);
     }
 
     private static SimulationRequest withSeed(SimulationRequest r, long seed) {

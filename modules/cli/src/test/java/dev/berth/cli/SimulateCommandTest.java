@@ -34,6 +34,18 @@ class SimulateCommandTest {
     }
 
     @Test
+    void aNegativeWarmUpIsAUsageErrorNamingTheRange() {
+        assertUsage(MainTest.run("simulate", "--nodes", "3", "--benchmark", "--warmup", "-1"), "--warmup -1", "0 to 3600");
+    }
+
+    @Test
+    void aBenchmarkSaysHowLongItWarmedUpAndWhatItMeasured() {
+        var r = MainTest.run("simulate", "--nodes", "3", "--benchmark", "--warmup", "0");
+        assertEquals(0, r.code(), r::err);
+        assertTrue(r.err().contains("after 0 s of warm-up") && r.err().matches("(?s).*: [0-9]+ SPI calls/s.*"), r.err());
+    }
+
+    @Test
     void aStoreModelRunReportsTheStoreRequests() {
         var r = MainTest.run("simulate", "--nodes", "3", "--store-model", "s3", "--json");
         assertEquals(0, r.code(), r::err);
