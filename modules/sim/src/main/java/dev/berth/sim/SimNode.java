@@ -14,7 +14,6 @@ import dev.berth.spi.DeviceException;
 import dev.berth.spi.DeviceSignature;
 import dev.berth.spi.FileSystemDriver;
 import dev.berth.spi.FilesystemSpec;
-import dev.berth.spi.GroupMember;
 import dev.berth.spi.GroupView;
 import dev.berth.spi.IdentityBundle;
 import dev.berth.spi.IdentityException;

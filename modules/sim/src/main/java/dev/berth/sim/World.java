@@ -78,6 +78,9 @@ final class World {
     private final ClaimLog log;
     /** The node identity each identity key names, by the key array itself (keys are never changed in place). */
     final Map<byte[], dev.berth.spi.NodeIdentity> identityNames = new java.util.IdentityHashMap<>();
+    /** The last listing as {@link dev.berth.spi.ClaimStore#listHinted}'s default shows it, and the listing it shows. */
+    private List<Versioned> hintedOf;
+    private List<dev.berth.spi.Hinted> hinted;
 
     World(SimConfig config, ClaimSettings settings, long seed, Supplier<SlotSelection> selection, ClaimLog log) {
         this(config, settings, seed, selection, log, new SimStore());
@@ -98,10 +101,6 @@ final class World {
     long now() {
         return scheduler.now();
     }
-
-    /** The last listing as {@link dev.berth.spi.ClaimStore#listHinted}'s default shows it, and the listing it shows. */
-    private List<Versioned> hintedOf;
-    private List<dev.berth.spi.Hinted> hinted;
 
     /**
      * {@code values} as a store whose listing carries values lists them hinted (the default of
