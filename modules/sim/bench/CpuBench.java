@@ -13,6 +13,28 @@ import java.lang.management.ManagementFactory;
  * usage (see cpu-compare.sh): java -p MODULE_PATH --add-modules dev.berth.sim CpuBench.java [RUNS] [WARMUP]
  */
 public class CpuBench {
+    /** CPU time (clock ticks) of the JIT compiler threads now alive, from /proc (Linux); -1 elsewhere. */
+    static long jitTicks() {
+        long ticks = 0;
+        try (var tasks = java.nio.file.Files.list(java.nio.file.Path.of("/proc/self/task"))) {
+            for (var task : tasks.toList()) {
+                try {
+                    if (!java.nio.file.Files.readString(task.resolve("comm")).contains("CompilerThre")) {
+                        continue;
+                    }
+                    var stat = java.nio.file.Files.readString(task.resolve("stat"));
+                    var fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);   // utime, stime
+                } catch (java.io.IOException e) {
+                    // the thread ended meanwhile
+                }
+            }
+        } catch (java.io.IOException e) {
+            return -1;
+        }
+        return ticks;
+    }
+
     public static void main(String[] args) {
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         int runs = args.length > 0 ? Integer.parseInt(args[0]) : 300;
@@ -23,6 +45,7 @@ public class CpuBench {
         }
         seed = 100_000;
         long calls = 0;
+        long jit0 = jitTicks();
         long cpu0 = os.getProcessCpuTime();
         long wall0 = System.nanoTime();
         var quarters = new StringBuilder();   // the rate in each quarter of the runs: still rising means still warming up
@@ -41,8 +64,10 @@ public class CpuBench {
         }
         double cpu = (os.getProcessCpuTime() - cpu0) / 1e9;
         double wall = (System.nanoTime() - wall0) / 1e9;
+        double jit = (jitTicks() - jit0) / 100.0;   // USER_HZ: 100 on Linux
         System.out.printf("cpu-bench: %d runs of chaos with 10 nodes after %s s of warm-up, %d SPI calls, %.2f s CPU, %.2f s wall:"
-                + " %.0f SPI calls per CPU second, %.0f per wall second (per CPU second in each quarter: %s)%n", runs,
-                args.length > 1 ? args[1] : "4", calls, cpu, wall, calls / cpu, calls / wall, quarters);
+                + " %.0f SPI calls per CPU second, %.0f per wall second (per CPU second in each quarter: %s; of the CPU time,"
+                + " %.2f s in the JIT's compiler threads)%n", runs, args.length > 1 ? args[1] : "4", calls, cpu, wall, calls / cpu,
+                calls / wall, quarters, jit);
     }
 }

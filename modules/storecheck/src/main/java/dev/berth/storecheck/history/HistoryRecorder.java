@@ -47,6 +47,15 @@ public final class HistoryRecorder {
     /** As {@link #run(ClaimStore, List, int, int, Duration)}, client {@code c} calling {@code stores[c % stores.size()]}. */
     public static History run(List<? extends ClaimStore> stores, List<String> keys, int clients, int operations,
                               Duration limit) {
+        return runUntil(stores, keys, clients, () -> false, operations, limit);
+    }
+
+    /**
+     * As {@link #run(List, List, int, int, Duration)}, but the clients stop as soon as {@code enough} holds
+     * (asked before each call): for a trial that must see its faults, however fast the store answers.
+     */
+    public static History runUntil(List<? extends ClaimStore> stores, List<String> keys, int clients,
+                                   java.util.function.BooleanSupplier enough, int operations, Duration limit) {
         if (clients < 1 || operations < 1 || keys.isEmpty()) {
             throw new IllegalArgumentException("a recording needs clients, operations and keys (got " + clients + ", "
                     + operations + ", " + keys.size() + ")");
@@ -59,7 +68,7 @@ public final class HistoryRecorder {
         for (int c = 0; c < clients; c++) {
             var client = new Client(stores.get(c % stores.size()), keys, c, seed + c, op -> recorded.put(op.id(), op));
             threads.add(Thread.ofPlatform().daemon().name("berth-history-" + c).start(() -> {
-                while (budget.getAndDecrement() > 0 && System.nanoTime() < deadline) {
+                while (!enough.getAsBoolean() && budget.getAndDecrement() > 0 && System.nanoTime() < deadline) {
                     client.step();
                 }
             }));

@@ -26,8 +26,13 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class EtcdClusterTrialTest {
     private static final int CLIENTS = 12;
-    /** Enough that even a fast machine sees several faults (one every two or three seconds) before it is done. */
-    private static final int OPERATIONS = 20_000;
+    /**
+     * The clients run until the injector has made this many faults (one every two or three seconds), so that a
+     * fast store does not finish first (20,000 operations once took 12 s and saw three faults), within
+     * {@link #MAX_OPERATIONS} and 90 s.
+     */
+    private static final int FAULTS = 5;
+    private static final int MAX_OPERATIONS = 120_000;
 
     @TempDir
     Path dir;
@@ -43,10 +48,11 @@ class EtcdClusterTrialTest {
                 stores.add(new EtcdClaimStoreFactory().open(uri, config));
             }
             var stop = new AtomicBoolean();
-            var faults = new ArrayList<String>();
+            var faults = java.util.Collections.synchronizedList(new ArrayList<String>());
             var injector = Thread.ofPlatform().daemon().start(() -> inject(cluster, stop, faults));
             var keys = IntStream.range(0, 4).mapToObj(k -> "k" + k).toList();
-            var history = HistoryRecorder.run(stores, keys, CLIENTS, OPERATIONS, Duration.ofSeconds(60));
+            var history = HistoryRecorder.runUntil(stores, keys, CLIENTS, () -> faults.size() >= FAULTS, MAX_OPERATIONS,
+                    Duration.ofSeconds(90));
             stop.set(true);
             injector.join(TimeUnit.SECONDS.toMillis(20));
             stores.forEach(ClaimStore::close);
