@@ -70,13 +70,8 @@ final class World {
     /** A warm pool every launch goes through, once a plan turns it on; null without one. */
     WarmPool warmPool;
     private final SlotKeys keys;
-    /**
-     * The memos every claim of every world gets: the same records and ids are read thousands of times, in one
-     * run and across the runs of a property test or a benchmark (pure memos, bounded, thread-safe: a run's
-     * results never depend on what another run left in them).
-     */
-    private static final ClaimCaches CACHES = ClaimCaches.memoizing();
-    private final ClaimCaches caches = CACHES;
+    /** This world's memos, handed to every claim of its nodes: the same records and ids are read thousands of times. */
+    private final ClaimCaches caches = ClaimCaches.memoizing();
     private final SlotCodec codec = caches.codec();
     /** The slot records as the store holds them now (for the invariants, the director and the report). */
     final SlotView slotView;
