@@ -39,12 +39,18 @@ final class Scheduler {
             }
         }
 
+        /** Waits for the baton; like {@code acquireUninterruptibly}, an interrupt is kept for later, not spun on. */
         void take() {
             waiter = Thread.currentThread();
+            boolean interrupted = false;
             while (!given) {
                 LockSupport.park(this);
+                interrupted |= Thread.interrupted();
             }
             given = false;
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

@@ -73,7 +73,7 @@ public final class HolderLiveness {
         for (var entry : slots) {
             var status = status(entry, members, states, self, now, grace);
             var holder = entry.holder();
-            if (status == HolderStatus.ALIVE && !members.containsKey(holder.instanceId()) && !states.containsKey(holder.instanceId())) {
+            if (status == HolderStatus.ALIVE && !members.containsKey(holder.instanceId()) && states.get(holder.instanceId()) == null) {
                 validUntil = Math.min(validUntil, holder.sinceMillis() + grace);   // alive by its grace period only
             }
             result.put(entry.slot(), status);
