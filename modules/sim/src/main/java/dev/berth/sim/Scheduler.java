@@ -265,13 +265,18 @@ final class Scheduler {
             if (proc == self) {
                 return false;
             }
-            if (!proc.started) {
-                proc.started = true;
-                Thread.ofVirtual().name("sim-" + proc.name).start(() -> runBody(proc));
-            } else {
-                proc.baton.give();
-            }
+            resume(proc);
             return true;
+        }
+    }
+
+    /** Lets {@code proc} run: the first time by starting its virtual thread, after that by handing it the baton. */
+    private void resume(Proc proc) {
+        if (!proc.started) {
+            proc.started = true;
+            Thread.ofVirtual().name("sim-" + proc.name).start(() -> runBody(proc));
+        } else {
+            proc.baton.give();
         }
     }
 
@@ -312,12 +317,7 @@ final class Scheduler {
         if (proc.finished) {
             return true;
         }
-        if (!proc.started) {
-            proc.started = true;
-            Thread.ofVirtual().name("sim-" + proc.name).start(() -> runBody(proc));
-        } else {
-            proc.baton.give();
-        }
+        resume(proc);
         back.take();
         return true;
     }
