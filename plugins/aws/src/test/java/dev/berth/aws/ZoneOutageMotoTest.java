@@ -185,10 +185,11 @@ class ZoneOutageMotoTest {
 
         assertEquals(ClaimException.Kind.TIMEOUT, refused.kind(), refused.getMessage());
         var message = refused.getMessage();
-        for (var part : List.of(snapshot.snapshotId(), "45 minutes old", "snapshots.maxSnapshotAgeMinutes", "zone " + ZONE_A,
-                lease.volumeId())) {
+        for (var part : List.of(snapshot.snapshotId(), "snapshots.maxSnapshotAgeMinutes", "zone " + ZONE_A, lease.volumeId())) {
             assertTrue(message.contains(part), "'" + part + "' in: " + message);
         }
+        // the taken tag keeps the minute only, so a snapshot taken late in a minute is a minute older than the 45 moved
+        assertTrue(message.contains("45 minutes old") || message.contains("46 minutes old"), "its age in: " + message);
         assertTrue(tookMillis < 60_000, "bounded by waits.snapshotSeconds (3 s here), took " + tookMillis + " ms");
         assertEquals(List.of(lease.volumeId()), fleet.clusterVolumes().stream()
                 .map(software.amazon.awssdk.services.ec2.model.Volume::volumeId).toList(), "no volume created");
